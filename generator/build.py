@@ -1,0 +1,92 @@
+"""The pipeline from site.yaml to the output folder: gather and check everything, then write."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .config import SiteConfig, load_config
+from .content import load_stories
+from .errors import BuildFailed, Problem, error, has_errors, strict
+from .library import Library, build_library
+from .links import broken_links
+from .markup import make_markdown
+from .output import check_output, write_site
+from .pages import Plan, check_plan, plan_site
+from .render import make_environment, render_pages, static_files
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the person asked the build to do."""
+
+    root: Path = Path(".")
+    output: Path | None = None
+    drafts: bool = False
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Site:
+    """A site gathered and checked in memory, ready to render."""
+
+    config: SiteConfig
+    library: Library
+    plan: Plan
+    env: jinja2.Environment
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a build or check did."""
+
+    stories: int
+    pages: int
+    files: int
+    output: Path | None
+    seconds: float
+    problems: list[Problem]
+
+
+def gather(options: Options, writing: bool = True) -> Site:
+    """Read and check everything; raises BuildFailed with every problem if anything is wrong."""
+    config, problems = load_config(options.root, options.output)
+    if writing:
+        problems += check_output(config.output, config)
+    stories, found = load_stories(config, make_markdown(config.allow_html), options.drafts)
+    problems += found
+    library = build_library(stories, config.vocabulary)
+    plan = plan_site(library, config, static_files(config))
+    problems += check_plan(plan)
+    if options.strict:
+        problems = strict(problems)
+    if has_errors(problems):
+        raise BuildFailed(problems)
+    return Site(config, library, plan, make_environment(config, library), sorted(problems))
+
+
+def build(options: Options) -> Result:
+    """Build the site into its output folder; the previous output stays if anything fails."""
+    started = time.perf_counter()
+    site = gather(options)
+    written = write_site(site.config.output, render_pages(site.env, site.plan, site.config), site.plan.copies)
+    return Result(len(site.library.stories), len(site.plan.pages), written, site.config.output,
+                  time.perf_counter() - started, site.problems)
+
+
+def check(options: Options) -> Result:
+    """Everything a build checks, plus every link inside the site, without writing."""
+    started = time.perf_counter()
+    site = gather(options, writing=False)
+    pages = list(render_pages(site.env, site.plan, site.config))
+    problems = list(site.problems)
+    for link in broken_links(pages, site.plan.paths):
+        problems.append(error(link.page, 1, 1, f"link to '{link.target}' leads nowhere"))
+    if has_errors(problems):
+        raise BuildFailed(problems)
+    return Result(len(site.library.stories), len(pages), 0, None, time.perf_counter() - started, problems)
+

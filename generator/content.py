@@ -1,0 +1,358 @@
+"""Story files → checked `Story` values with their body rendered to HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from .config import SLUG, SiteConfig, Term
+from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
+from .frontmatter import Document, Spot, StoryFile, decode, list_at, split, text_at
+from .markup import render_markdown
+
+STORIES = "stories"
+KEYS = (
+    "title", "date", "slug", "customer", "source", "needs", "achieve", "avoid", "processes",
+    "co_creation", "related", "status", "author", "summary", "review_by",
+)
+REQUIRED = ("title", "date", "needs", "processes")
+MODES = ("synchronous", "asynchronous")
+STATUSES = ("published", "draft")
+CO_CREATION_KEYS = ("opportunity", "mode", "note")
+TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "þ": "th", "ð": "d"})
+JUNK = re.compile(r"(^\.|^#|~$|\.swp$|\.swx$|\.tmp$|___jb_\w+___$|^4913$)")
+SUMMARY_LENGTH = 280
+
+
+@dataclass(frozen=True)
+class CoCreation:
+    """A chance to create value together with the customer, named by a story."""
+
+    opportunity: str
+    mode: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Story:
+    """One customer story, checked, with its body as HTML."""
+
+    slug: str
+    title: str
+    date: dt.date
+    source_path: str
+    needs: tuple[str, ...]
+    processes: tuple[str, ...]
+    co_creation: tuple[CoCreation, ...] = ()
+    related: tuple[str, ...] = ()
+    related_spots: tuple[Spot, ...] = ()
+    customer: str = ""
+    source: str = ""
+    achieve: str = ""
+    avoid: str = ""
+    author: str = ""
+    summary: str = ""
+    review_by: dt.date | None = None
+    draft: bool = False
+    html: str = ""
+    folder: Path | None = None
+    assets: tuple[str, ...] = ()
+
+    @property
+    def opportunities(self) -> tuple[str, ...]:
+        """The co-creation opportunities the story names, each once."""
+        return tuple(dict.fromkeys(c.opportunity for c in self.co_creation))
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """The co-creation modes the story names, each once."""
+        return tuple(dict.fromkeys(c.mode for c in self.co_creation))
+
+
+def slugify(text: str) -> str:
+    """A URL slug: Nordic letters transliterated, lowercase ASCII words joined by hyphens."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(TRANSLITERATE))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode()).strip("-")
+
+
+def find_story_files(content: Path) -> Iterator[tuple[Path, Path | None]]:
+    """Every story file under content/stories, with its folder if it is a folder story."""
+    top = content / STORIES
+    for folder, dirs, files in os.walk(top):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not JUNK.search(d))
+        if here != top and "index.md" in files:
+            dirs[:] = []
+            yield here / "index.md", here
+            continue
+        for name in sorted(files):
+            if name.endswith(".md") and not JUNK.search(name):
+                yield here / name, None
+
+
+def load_stories(
+    config: SiteConfig, md: MarkdownIt, drafts: bool = False
+) -> tuple[list[Story], list[Problem]]:
+    """Read, check and render every story; problems of all files are collected."""
+    problems: list[Problem] = []
+    stories: list[Story] = []
+    content = config.content_dir
+    if not (content / STORIES).is_dir():
+        shown = display_path(content / STORIES)
+        return [], [error(shown, 1, 1, "no stories folder", "put stories in content/stories/")]
+    for path, folder in find_story_files(content):
+        try:
+            story = read_story(path, folder, config, md, problems)
+        except BuildFailed as failed:
+            problems.extend(failed.problems)
+            continue
+        if story:
+            stories.append(story)
+    problems.extend(check_slugs(stories))
+    problems.extend(check_related(stories))
+    return [s for s in stories if drafts or not s.draft], problems
+
+
+def read_story(
+    path: Path, folder: Path | None, config: SiteConfig, md: MarkdownIt, problems: list[Problem]
+) -> Story | None:
+    """One story file, or None when it has errors (they go into `problems`)."""
+    shown = display_path(path)
+    if path.is_symlink() and not path.resolve().is_relative_to(config.content_dir.resolve()):
+        raise BuildFailed([error(shown, 1, 1, "symbolic link leads outside the content folder")])
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BuildFailed([error(shown, 1, 1, f"cannot read file: {exc.strerror}")]) from None
+    parts = split(decode(raw, shown), shown)
+    found: list[Problem] = []
+    story = build_story(parts, path, folder, config, md, found)
+    problems.extend(found)
+    return None if any(p.is_error for p in found) else story
+
+
+def build_story(
+    parts: StoryFile, path: Path, folder: Path | None, config: SiteConfig, md: MarkdownIt,
+    problems: list[Problem],
+) -> Story | None:
+    """A Story from a split file; every problem goes into `problems`."""
+    doc = parts.meta
+    if not isinstance(doc.data, dict):
+        kind = "nothing" if doc.data is None else f"a {type(doc.data).__name__}"
+        problems.append(doc.error((), f"front matter must be a mapping of keys, not {kind}"))
+        return None
+    check_keys(doc, problems)
+    missing = [key for key in REQUIRED if not doc.data.get(key)]
+    if missing:
+        problems.append(error(doc.path, 1, 1, "missing required " + ", ".join(missing)))
+    vocabulary = config.vocabulary
+    title = text_at(doc, ("title",), problems) or ""
+    date = date_at(doc, "date", problems)
+    needs = terms_at(doc, "needs", vocabulary.needs, problems)
+    processes = terms_at(doc, "processes", vocabulary.processes, problems)
+    source = text_at(doc, ("source",), problems) or ""
+    if source:
+        check_term(doc, ("source",), source, vocabulary.sources, problems)
+    slug = story_slug(doc, folder or path, problems)
+    status = text_at(doc, ("status",), problems) or "published"
+    if status not in STATUSES:
+        problems.append(doc.error(("status",), f"unknown status '{status}'", "use published or draft"))
+    body = render_markdown(md, parts.body, doc.path, parts.body_line, config.allow_html)
+    problems.extend(body.problems)
+    assets = list_assets(folder) if folder else ()
+    problems.extend(check_images(doc.path, parts, body.images, assets))
+    related = list_at(doc, ("related",), problems)
+    if date is None or not slug:
+        return None
+    return Story(
+        slug=slug,
+        title=title,
+        date=date,
+        source_path=doc.path,
+        needs=needs,
+        processes=processes,
+        co_creation=co_creation_at(doc, vocabulary.co_creation, problems),
+        related=tuple(related),
+        related_spots=tuple(doc.spot("related", i) for i in range(len(related))),
+        customer=text_at(doc, ("customer",), problems) or "",
+        source=source,
+        achieve=text_at(doc, ("achieve",), problems) or "",
+        avoid=text_at(doc, ("avoid",), problems) or "",
+        author=text_at(doc, ("author",), problems) or "",
+        summary=text_at(doc, ("summary",), problems) or shorten(body.first_paragraph),
+        review_by=date_at(doc, "review_by", problems),
+        draft=status == "draft",
+        html=body.html,
+        folder=folder,
+        assets=assets,
+    )
+
+
+def check_keys(doc: Document, problems: list[Problem]) -> None:
+    """Warn about keys a story does not have, suggesting the closest one."""
+    for key in doc.data:
+        if key not in KEYS:
+            at = doc.key_spot(key)
+            problems.append(
+                warning(doc.path, at.line, at.column, f"unknown key '{key}'", did_you_mean(key, KEYS))
+            )
+
+
+def date_at(doc: Document, key: str, problems: list[Problem]) -> dt.date | None:
+    """A date written as YYYY-MM-DD (a time after it is ignored)."""
+    text = text_at(doc, (key,), problems)
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10]) if re.fullmatch(
+            r"\d{4}-\d\d-\d\d([ tT].*)?", text
+        ) else dt.date.fromisoformat(text)
+    except ValueError:
+        problems.append(
+            doc.error((key,), f"'{text}' is not a date", "write a real date as YYYY-MM-DD")
+        )
+        return None
+
+
+def terms_at(
+    doc: Document, key: str, declared: dict[str, Term], problems: list[Problem]
+) -> tuple[str, ...]:
+    """The terms a story lists under `key`, each once, undeclared ones warned about."""
+    terms = list_at(doc, (key,), problems)
+    for index, term in enumerate(terms):
+        check_term(doc, (key, index), term, declared, problems)
+    return tuple(dict.fromkeys(terms))
+
+
+def check_term(
+    doc: Document, path: tuple[str | int, ...], term: str, declared: dict[str, Term],
+    problems: list[Problem],
+) -> None:
+    """Warn when a term is not declared in site.yaml."""
+    if term in declared:
+        return
+    at = doc.spot(*path) if doc.texts.get(path) is not None else doc.spot(path[0])
+    grouping = path[0] if path[0] != "source" else "sources"
+    hint = did_you_mean(term, declared) or f"declare it under '{grouping}' in site.yaml"
+    problems.append(
+        warning(doc.path, at.line, at.column, f"'{term}' is not declared in {grouping}", hint)
+    )
+
+
+def co_creation_at(
+    doc: Document, declared: dict[str, Term], problems: list[Problem]
+) -> tuple[CoCreation, ...]:
+    """The co-creation entries of a story."""
+    entries = doc.data.get("co_creation") or []
+    if not isinstance(entries, list):
+        problems.append(doc.error(("co_creation",), "'co_creation' must be a list of entries"))
+        return ()
+    found = []
+    for index, entry in enumerate(entries):
+        path = ("co_creation", index)
+        if isinstance(entry, str):
+            problems.append(doc.error(path, "a co-creation entry needs 'opportunity' and 'mode'"))
+            continue
+        if not isinstance(entry, dict):
+            problems.append(doc.error(path, "a co-creation entry must be a mapping"))
+            continue
+        for key in entry:
+            if key not in CO_CREATION_KEYS:
+                at = doc.key_spot(*path, key)
+                problems.append(warning(doc.path, at.line, at.column, f"unknown key '{key}'",
+                                        did_you_mean(key, CO_CREATION_KEYS)))
+        opportunity = text_at(doc, (*path, "opportunity"), problems)
+        mode = text_at(doc, (*path, "mode"), problems)
+        if not opportunity:
+            problems.append(doc.error(path, "co-creation entry without 'opportunity'"))
+            continue
+        check_term(doc, (*path, "opportunity"), opportunity, declared, problems)
+        if mode not in MODES:
+            shown = f"unknown mode '{mode}'" if mode else "co-creation entry without 'mode'"
+            problems.append(doc.error((*path, "mode") if mode else path, shown,
+                                      "use synchronous or asynchronous"))
+            continue
+        found.append(CoCreation(opportunity, mode, text_at(doc, (*path, "note"), problems) or ""))
+    return tuple(found)
+
+
+def story_slug(doc: Document, path: Path, problems: list[Problem]) -> str:
+    """The story's slug: `slug:` if given, else from the file or folder name."""
+    given = text_at(doc, ("slug",), problems)
+    if given is not None:
+        if not SLUG.fullmatch(given):
+            problems.append(doc.error(("slug",), f"'{given}' is not a valid slug",
+                                      "use lowercase letters, digits and hyphens"))
+            return ""
+        return given
+    slug = slugify(path.stem if path.suffix == ".md" else path.name)
+    if not slug:
+        problems.append(error(doc.path, 1, 1, "no slug can be made from the file name",
+                              "add 'slug:' to the front matter"))
+    return slug
+
+
+def list_assets(folder: Path) -> tuple[str, ...]:
+    """Files beside a folder story's index.md, relative to the folder."""
+    found = []
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not JUNK.search(d))
+        for name in sorted(files):
+            if not JUNK.search(name) and not (Path(here) == folder and name == "index.md"):
+                found.append((Path(here) / name).relative_to(folder).as_posix())
+    return tuple(found)
+
+
+def check_images(shown: str, parts: StoryFile, images: tuple[str, ...], assets: tuple[str, ...]) -> list[Problem]:
+    """Warn about relative images that are not beside the story."""
+    problems = []
+    lines = parts.body.split("\n")
+    for src in images:
+        if src.split("#")[0].split("?")[0] in assets:
+            continue
+        number = next((i for i, line in enumerate(lines) if src in line), 0)
+        column = lines[number].find(src) + 1 if lines else 1
+        problems.append(warning(shown, parts.body_line + number, max(column, 1),
+                                f"image '{src}' is not beside the story",
+                                "make the story a folder with index.md and put the file there"))
+    return problems
+
+
+def check_slugs(stories: list[Story]) -> list[Problem]:
+    """Errors for two stories that would be published at one address."""
+    seen: dict[str, Story] = {}
+    problems = []
+    for story in stories:
+        other = seen.setdefault(story.slug, story)
+        if other is not story:
+            problems.append(error(story.source_path, 1, 1, f"slug '{story.slug}' is already used",
+                                  f"also the slug of {other.source_path}; set 'slug:' to tell them apart"))
+    return problems
+
+
+def check_related(stories: list[Story]) -> list[Problem]:
+    """Errors for `related` slugs that name no story."""
+    slugs = {story.slug for story in stories}
+    problems = []
+    for story in stories:
+        for slug, at in zip(story.related, story.related_spots, strict=True):
+            if slug not in slugs:
+                problems.append(error(story.source_path, at.line, at.column,
+                                      f"related story '{slug}' does not exist",
+                                      did_you_mean(slug, slugs)))
+    return problems
+
+
+def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """Text cut at a word boundary to at most `limit` characters."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"

@@ -1,0 +1,83 @@
+"""Problems found in a site's files: located, collected, never swallowed."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    """How serious a problem is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, at a place in a file."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.message}{hint}"
+
+    @property
+    def is_error(self) -> bool:
+        """True when the problem stops a build."""
+        return self.severity is Severity.ERROR
+
+
+def error(path: str, line: int, column: int, message: str, hint: str = "") -> Problem:
+    """An error at a place in a file."""
+    return Problem(path, line, column, message, hint, Severity.ERROR)
+
+
+def warning(path: str, line: int, column: int, message: str, hint: str = "") -> Problem:
+    """A warning at a place in a file."""
+    return Problem(path, line, column, message, hint, Severity.WARNING)
+
+
+def strict(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems with every warning raised to an error (`--strict`)."""
+    return [replace(p, severity=Severity.ERROR) for p in problems]
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    """True when any problem is an error."""
+    return any(p.is_error for p in problems)
+
+
+def did_you_mean(word: str, choices: Iterable[str], count: int = 3) -> str:
+    """A hint naming the choices closest to a misspelt word, or ''."""
+    close = difflib.get_close_matches(word, list(choices), n=count, cutoff=0.5)
+    if not close:
+        return ""
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+class BuildFailed(Exception):
+    """Raised when a step cannot go on; carries every problem found so far."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: Path) -> str:
+    """A file's path as a person at this terminal would type it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative

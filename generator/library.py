@@ -1,0 +1,226 @@
+"""The cross-linked model: stories by term, related stories, co-occurrence, matrix, evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .config import GROUPINGS, Term, Vocabulary
+from .content import MODES, Story
+
+# A shared need says more about two stories than a shared process or source.
+WEIGHTS = {"needs": 3.0, "co_creation": 2.0, "processes": 1.5, "sources": 0.5}
+RELATED_COUNT = 5
+# Related stories are scored among this many candidates, taken from the rarest terms first,
+# so the cost grows with the library's size, not with its square.
+CANDIDATES = 200
+PAIRS = (("needs", "processes"), ("needs", "co_creation"), ("processes", "co_creation"))
+
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Related:
+    """A story related to another: declared in front matter, or computed from shared terms."""
+
+    slug: str
+    declared: bool
+    shared: tuple[Key, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How well a term is backed by the library."""
+
+    stories: int
+    customers: int
+    sources: int
+    newest: dt.date | None
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every story and every grouping, computed once; pages only read it."""
+
+    stories: dict[str, Story]
+    terms: dict[str, dict[str, Term]]
+    by_term: dict[str, dict[str, tuple[str, ...]]]
+    related: dict[str, tuple[Related, ...]]
+    together: dict[tuple[str, str], dict[str, dict[str, int]]]
+    matrix: dict[str, dict[str, tuple[str, ...]]]
+    evidence: dict[str, dict[str, Evidence]]
+    modes: dict[str, dict[str, int]]
+
+    def stories_of(self, grouping: str, slug: str) -> list[Story]:
+        """The stories with a term, newest first."""
+        return [self.stories[s] for s in self.by_term[grouping].get(slug, ())]
+
+    def unused(self, grouping: str) -> list[Term]:
+        """The declared terms of a grouping that no story names."""
+        return [term for slug, term in self.terms[grouping].items() if not self.by_term[grouping][slug]]
+
+    def with_term(self, grouping: str, slug: str, other: str) -> list[tuple[Term, int]]:
+        """Terms of another grouping seen with a term, most often first."""
+        counts = self.together[(grouping, other)].get(slug, {})
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return [(self.terms[other][term], count) for term, count in ranked]
+
+
+def story_terms(story: Story) -> dict[str, tuple[str, ...]]:
+    """The terms a story has in each grouping."""
+    return {
+        "needs": story.needs,
+        "processes": story.processes,
+        "co_creation": story.opportunities,
+        "sources": (story.source,) if story.source else (),
+    }
+
+
+def build_library(stories: Iterable[Story], vocabulary: Vocabulary) -> Library:
+    """The whole model from checked stories and the declared vocabulary."""
+    ordered = sorted(stories, key=lambda s: (-s.date.toordinal(), s.slug))
+    by_slug = {story.slug: story for story in ordered}
+    terms_of = {story.slug: story_terms(story) for story in ordered}
+    by_term = group_by_term(ordered, terms_of)
+    terms = all_terms(vocabulary, by_term)
+    return Library(
+        stories=by_slug,
+        terms=terms,
+        by_term={g: {t: by_term[g].get(t, ()) for t in terms[g]} for g in GROUPINGS},
+        related=relate(ordered, terms_of, by_term),
+        together=co_occurrence(ordered, terms_of),
+        matrix=need_process_matrix(ordered, terms),
+        evidence={g: {t: evidence(by_slug, by_term[g].get(t, ())) for t in terms[g]} for g in GROUPINGS},
+        modes=opportunities_by_mode(ordered),
+    )
+
+
+def group_by_term(
+    stories: list[Story], terms_of: dict[str, dict[str, tuple[str, ...]]]
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """For each grouping, each term's stories in library order."""
+    groups: dict[str, dict[str, list[str]]] = {g: defaultdict(list) for g in GROUPINGS}
+    for story in stories:
+        for grouping, terms in terms_of[story.slug].items():
+            for term in terms:
+                groups[grouping][term].append(story.slug)
+    return {g: {t: tuple(s) for t, s in groups[g].items()} for g in GROUPINGS}
+
+
+def all_terms(
+    vocabulary: Vocabulary, by_term: dict[str, dict[str, tuple[str, ...]]]
+) -> dict[str, dict[str, Term]]:
+    """Declared terms in declared order, then terms used but not declared."""
+    terms = {}
+    for grouping in GROUPINGS:
+        declared = dict(vocabulary.grouping(grouping))
+        for slug in sorted(by_term[grouping]):
+            declared.setdefault(slug, Term(grouping, slug, slug))
+        terms[grouping] = declared
+    return terms
+
+
+def relate(
+    stories: list[Story],
+    terms_of: dict[str, dict[str, tuple[str, ...]]],
+    by_term: dict[str, dict[str, tuple[str, ...]]],
+) -> dict[str, tuple[Related, ...]]:
+    """Declared links both ways, then the stories sharing the most telling terms."""
+    declared: dict[str, dict[str, None]] = {story.slug: {} for story in stories}
+    for story in stories:
+        for other in story.related:
+            if other in declared and other != story.slug:
+                declared[story.slug][other] = None
+                declared[other][story.slug] = None
+    total = max(len(stories), 1)
+    weight = {
+        (g, t): WEIGHTS[g] * math.log(1 + total / len(slugs))
+        for g, group in by_term.items()
+        for t, slugs in group.items()
+    }
+    keys = {slug: frozenset((g, t) for g, ts in terms.items() for t in ts) for slug, terms in terms_of.items()}
+    order = {story.slug: index for index, story in enumerate(stories)}
+    related = {}
+    for story in stories:
+        links = [Related(s, True, tuple(sorted(keys[story.slug] & keys[s]))) for s in sorted(declared[story.slug], key=order.__getitem__)]
+        skip = {story.slug, *declared[story.slug]}
+        links += computed_related(story.slug, keys, weight, by_term, skip, order)
+        related[story.slug] = tuple(links)
+    return related
+
+
+def computed_related(
+    slug: str,
+    keys: dict[str, frozenset[Key]],
+    weight: dict[Key, float],
+    by_term: dict[str, dict[str, tuple[str, ...]]],
+    skip: set[str],
+    order: dict[str, int],
+) -> list[Related]:
+    """The stories sharing the heaviest terms with one story, heaviest first."""
+    candidates: dict[str, None] = {}
+    for key in sorted(keys[slug], key=lambda k: (-weight[k], k)):
+        for other in by_term[key[0]][key[1]]:
+            if other not in skip:
+                candidates[other] = None
+        if len(candidates) >= CANDIDATES:
+            break
+    scored = []
+    for other in candidates:
+        shared = keys[slug] & keys[other]
+        scored.append((-sum(weight[k] for k in shared), order[other], other, shared))
+    scored.sort()
+    return [Related(other, False, tuple(sorted(shared))) for _, _, other, shared in scored[:RELATED_COUNT]]
+
+
+def co_occurrence(
+    stories: list[Story], terms_of: dict[str, dict[str, tuple[str, ...]]]
+) -> dict[tuple[str, str], dict[str, dict[str, int]]]:
+    """For each pair of groupings, how many stories have each pair of terms (both ways)."""
+    counts: dict[tuple[str, str], dict[str, Counter[str]]] = {}
+    for a, b in PAIRS:
+        counts[(a, b)] = defaultdict(Counter)
+        counts[(b, a)] = defaultdict(Counter)
+    for story in stories:
+        terms = terms_of[story.slug]
+        for a, b in PAIRS:
+            for x in terms[a]:
+                for y in terms[b]:
+                    counts[(a, b)][x][y] += 1
+                    counts[(b, a)][y][x] += 1
+    return {pair: {t: dict(c) for t, c in table.items()} for pair, table in counts.items()}
+
+
+def need_process_matrix(
+    stories: list[Story], terms: dict[str, dict[str, Term]]
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """For each need and process, the stories having both, newest first."""
+    cells: dict[str, dict[str, list[str]]] = {n: {p: [] for p in terms["processes"]} for n in terms["needs"]}
+    for story in stories:
+        for need in story.needs:
+            for process in story.processes:
+                cells[need][process].append(story.slug)
+    return {n: {p: tuple(s) for p, s in row.items()} for n, row in cells.items()}
+
+
+def evidence(stories: dict[str, Story], slugs: tuple[str, ...]) -> Evidence:
+    """How many stories, customers and sources back a term, and how recent it is."""
+    chosen = [stories[s] for s in slugs]
+    return Evidence(
+        stories=len(chosen),
+        customers=len({s.customer for s in chosen if s.customer}),
+        sources=len({s.source for s in chosen if s.source}),
+        newest=max((s.date for s in chosen), default=None),
+    )
+
+
+def opportunities_by_mode(stories: list[Story]) -> dict[str, dict[str, int]]:
+    """For each co-creation mode, the opportunities named in it and how many stories do."""
+    modes: dict[str, Counter[str]] = {mode: Counter() for mode in MODES}
+    for story in stories:
+        for opportunity, mode in dict.fromkeys((c.opportunity, c.mode) for c in story.co_creation):
+            modes[mode][opportunity] += 1
+    return {mode: dict(counts) for mode, counts in modes.items()}

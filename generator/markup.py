@@ -1,0 +1,151 @@
+"""Markdown to HTML: markdown-it-py, raw HTML off and unsafe links refused unless allowed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .errors import Problem, warning
+
+UNSAFE_SCHEME = re.compile(r"(javascript|vbscript|data|file):", re.IGNORECASE)
+INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A Markdown text as HTML, with its first paragraph as plain text."""
+
+    html: str
+    first_paragraph: str
+    problems: tuple[Problem, ...] = ()
+    images: tuple[str, ...] = ()
+
+
+def make_markdown(allow_html: bool = False) -> MarkdownIt:
+    """The Markdown engine a site uses: CommonMark, tables, strikethrough."""
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    # Every link reaches the token walk below, which decides and says why.
+    md.validateLink = lambda url: True
+    return md
+
+
+def is_unsafe(url: str) -> bool:
+    """True for links that run code or read local files when followed."""
+    return bool(UNSAFE_SCHEME.match(INVISIBLE.sub("", url)))
+
+
+def render_markdown(
+    md: MarkdownIt, source: str, path: str = "", first_line: int = 1, allow_unsafe: bool = False
+) -> Rendered:
+    """Render Markdown; unsafe links are dropped (text kept) with a warning."""
+    tokens = md.parse(source)
+    lines = source.split("\n")
+    problems: list[Problem] = []
+    local: list[str] = []
+    first = ""
+    for index, block in enumerate(tokens):
+        if block.type != "inline" or not block.children:
+            continue
+        if not first and index > 0 and tokens[index - 1].type == "paragraph_open":
+            first = plain_text(block.children)
+        where = _Where(lines, block.map or [0, 1], path, first_line)
+        block.children = _check_inline(block.children, where, problems, local, allow_unsafe)
+    html = md.renderer.render(tokens, md.options, {})
+    return Rendered(html, first, tuple(problems), tuple(local))
+
+
+def plain_text(children: list[Token]) -> str:
+    """The text of inline tokens without markup."""
+    parts = []
+    for token in children:
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif token.type == "image":
+            parts.append(plain_text(token.children or []))
+    return "".join(parts).strip()
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Finds the line and column of a URL inside one block of a story's body."""
+
+    lines: list[str]
+    span: list[int]
+    path: str
+    first_line: int
+
+    def find(self, needle: str) -> tuple[int, int]:
+        """The 1-based line and column in the file where `needle` first appears."""
+        start, end = self.span
+        for number in range(start, min(end, len(self.lines))):
+            column = self.lines[number].find(needle)
+            if column >= 0:
+                return self.first_line + number, column + 1
+        return self.first_line + start, 1
+
+
+def _check_inline(
+    children: list[Token],
+    where: _Where,
+    problems: list[Problem],
+    local: list[str],
+    allow_unsafe: bool,
+) -> list[Token]:
+    """Inline tokens with unsafe links removed; records problems and local links."""
+    kept: list[Token] = []
+    dropping = 0
+    for token in children:
+        if token.type == "link_open":
+            href = str(token.attrs.get("href", ""))
+            if not allow_unsafe and is_unsafe(href):
+                _report_unsafe(href, where, problems, "link")
+                dropping += 1
+                continue
+        elif token.type == "link_close" and dropping:
+            dropping -= 1
+            continue
+        elif token.type == "image":
+            src = str(token.attrs.get("src", ""))
+            alt = plain_text(token.children or [])
+            if not allow_unsafe and is_unsafe(src):
+                _report_unsafe(src, where, problems, "image")
+                kept.append(_text(alt))
+                continue
+            if not alt:
+                line, column = where.find(src)
+                problems.append(
+                    warning(where.path, line, column, f"image '{src}' has no alt text",
+                            "describe the picture in the brackets: ![what it shows](...)")
+                )
+            _note_local(src, local)
+        kept.append(token)
+    return kept
+
+
+def _report_unsafe(url: str, where: _Where, problems: list[Problem], kind: str) -> None:
+    """Warn that an unsafe link was left out."""
+    line, column = where.find(url.strip())
+    scheme = INVISIBLE.sub("", url).split(":", 1)[0].lower()
+    problems.append(
+        warning(where.path, line, column, f"{kind} with a '{scheme}:' address left out",
+                "such links can run code in a reader's browser")
+    )
+
+
+def _note_local(url: str, local: list[str]) -> None:
+    """Remember a relative link to a file beside the story."""
+    if url and not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|/|#", url):
+        local.append(url)
+
+
+def _text(content: str) -> Token:
+    """A plain text token."""
+    token = Token("text", "", 0)
+    token.content = content
+    return token

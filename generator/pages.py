@@ -1,0 +1,102 @@
+"""The site plan: every page and file, at which path, from which template and context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import SiteConfig
+from .errors import Problem, error
+from .library import Library
+
+NEWEST_ON_HOME = 8
+# Each grouping's pages live under this folder of the site.
+SECTIONS = {"needs": "needs", "processes": "processes", "co_creation": "co-creation", "sources": "sources"}
+TERM_TEMPLATES = {"needs": "need.html", "processes": "process.html", "co_creation": "opportunity.html", "sources": "source.html"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One file of the site, made from a template and what it shows."""
+
+    path: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        """The page's address relative to the site root (folders end in '/')."""
+        return self.path.removesuffix("index.html")
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A file copied into the site as it is."""
+
+    source: Path
+    path: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the site will hold."""
+
+    pages: tuple[Page, ...]
+    copies: tuple[Copy, ...]
+
+    @property
+    def paths(self) -> set[str]:
+        """Every path the site will hold."""
+        return {p.path for p in self.pages} | {c.path for c in self.copies}
+
+
+def term_url(grouping: str, slug: str) -> str:
+    """Where a term's page is, relative to the site root."""
+    return f"{SECTIONS[grouping]}/{slug}/"
+
+
+def story_url(slug: str) -> str:
+    """Where a story's page is, relative to the site root."""
+    return f"stories/{slug}/"
+
+
+def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path, str]]) -> Plan:
+    """Every page and copied file of the site."""
+    pages = [
+        Page("index.html", "home.html", {"newest": list(library.stories.values())[:NEWEST_ON_HOME]}),
+        Page("stories/index.html", "stories.html"),
+        Page("matrix/index.html", "matrix.html"),
+        Page("needs/index.html", "needs.html"),
+        Page("processes/index.html", "processes.html"),
+        Page("co-creation/index.html", "co_creation.html"),
+        Page("sources/index.html", "sources.html"),
+        Page("feed.xml", "feed.xml", {"entries": list(library.stories.values())[:50]}),
+        Page("sitemap.xml", "sitemap.xml"),
+        Page("404.html", "404.html"),
+    ]
+    for story in library.stories.values():
+        pages.append(Page(story_url(story.slug) + "index.html", "story.html", {"story": story}))
+    for grouping, terms in library.terms.items():
+        for slug, term in terms.items():
+            pages.append(Page(term_url(grouping, slug) + "index.html", TERM_TEMPLATES[grouping], {"term": term}))
+    copies = [Copy(source, f"static/{name}") for source, name in static]
+    for story in library.stories.values():
+        if story.folder:
+            copies += [Copy(story.folder / name, story_url(story.slug) + name) for name in story.assets]
+    return Plan(tuple(pages), tuple(copies))
+
+
+def check_plan(plan: Plan) -> list[Problem]:
+    """Errors for two things that would be written to one path."""
+    owners: dict[str, str] = {}
+    problems = []
+    for page in plan.pages:
+        owners.setdefault(page.path.lower(), page.template)
+    for copy in plan.copies:
+        if copy.path.lower() in owners:
+            problems.append(error(str(copy.source), 1, 1, f"'{copy.path}' would overwrite a page of the site",
+                                  "rename the file"))
+        owners[copy.path.lower()] = str(copy.source)
+    return problems

@@ -1,0 +1,126 @@
+"""The Jinja environment (site templates first, then the default theme) and page rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import pass_context
+
+from .config import SiteConfig
+from .errors import BuildFailed, Problem, display_path, error
+from .i18n import count, format_date, strings
+from .library import Library
+from .pages import Page, Plan, story_url, term_url
+
+THEME_PREFIX = "default"
+
+
+def default_theme_dir() -> Path:
+    """The default theme: inside the installed package, or the checkout's templates/."""
+    packaged = Path(__file__).parent / "theme"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def template_dirs(config: SiteConfig) -> list[Path]:
+    """Where templates are looked for, the site's own first."""
+    theme = default_theme_dir()
+    own = config.templates_dir
+    if own.is_dir() and own.resolve() != theme.resolve():
+        return [own, theme]
+    return [theme]
+
+
+def make_environment(config: SiteConfig, library: Library) -> jinja2.Environment:
+    """A Jinja environment with autoescaping, strict undefined values and the site's helpers."""
+    dirs = template_dirs(config)
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader([str(d) for d in dirs]),
+            # An override can extend the template it replaces: {% extends "default/base.html" %}.
+            jinja2.PrefixLoader({THEME_PREFIX: jinja2.FileSystemLoader(str(dirs[-1]))}),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        site=config,
+        library=library,
+        t=strings(config.language),
+        story_url=story_url,
+        term_url=term_url,
+        url=url,
+        absolute=lambda path: config.base_url + path,
+        count=lambda n, noun: count(config.language, n, noun),
+    )
+    env.filters["fill"] = lambda text, **values: text.format(**values)
+    env.filters["date"] = lambda day: format_date(day, config.language)
+    env.filters["isodate"] = dt.date.isoformat
+    return env
+
+
+@pass_context
+def url(context: Any, path: str) -> str:
+    """A link from the page being rendered to `path` (relative to the site root)."""
+    return str(context["root"]) + path
+
+
+def static_files(config: SiteConfig) -> list[tuple[Path, str]]:
+    """The theme's static files, each replaced by the site's file of the same name."""
+    found: dict[str, Path] = {}
+    for folder in reversed(template_dirs(config)):
+        static = folder / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file():
+                    found[path.relative_to(static).as_posix()] = path
+    return sorted((path, name) for name, path in found.items())
+
+
+def page_root(page: Page, config: SiteConfig) -> str:
+    """The relative way from a page back to the site root."""
+    if page.path == "404.html":  # shown at any depth, so it links from the site's base
+        return config.base_url
+    return "../" * page.path.count("/")
+
+
+def render_pages(env: jinja2.Environment, plan: Plan, config: SiteConfig) -> Iterator[tuple[str, bytes]]:
+    """Each page's path and bytes; raises BuildFailed with every template error."""
+    problems: list[Problem] = []
+    templates: dict[str, jinja2.Template] = {}
+    for page in plan.pages:
+        try:
+            template = templates.get(page.template) or env.get_template(page.template)
+            templates[page.template] = template
+            text = template.render(page.context, page=page, root=page_root(page, config))
+        except Exception as exc:  # any failure inside a template is the template's error
+            problem = template_problem(exc, page.template)
+            if problem not in problems:
+                problems.append(problem)
+            continue
+        yield page.path, text.encode("utf-8")
+    if problems:
+        raise BuildFailed(problems)
+
+
+def template_problem(exc: Exception, template: str) -> Problem:
+    """A template error at its place in the template file."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = exc.filename or exc.name or template
+        return error(display_path(Path(where)), exc.lineno, 1, f"template error: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return error(template, 1, 1, f"template not found: {exc.name}")
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml")):
+            return error(display_path(Path(frame.filename)), frame.lineno or 1, 1, f"template error: {exc}")
+    return error(template, 1, 1, f"template error: {exc}")
