@@ -74,8 +74,14 @@ def build(options: Options) -> Result:
     started = time.perf_counter()
     site = gather(options)
     written = write_site(site.config.output, render_pages(site.env, site.plan, site.config), site.plan.copies)
-    return Result(len(site.library.stories), len(site.plan.pages), written, site.config.output,
-                  time.perf_counter() - started, site.problems)
+    return Result(
+        len(site.library.stories),
+        len(site.plan.pages),
+        written,
+        site.config.output,
+        time.perf_counter() - started,
+        site.problems,
+    )
 
 
 def check(options: Options) -> Result:
@@ -89,4 +95,3 @@ def check(options: Options) -> Result:
     if has_errors(problems):
         raise BuildFailed(problems)
     return Result(len(site.library.stories), len(pages), 0, None, time.perf_counter() - started, problems)
-

@@ -25,36 +25,53 @@ def parser() -> argparse.ArgumentParser:
     main.add_argument("--version", action="version", version=f"insole {__version__}")
     commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
     site = argparse.ArgumentParser(add_help=False)
-    site.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
-                      help="the folder with site.yaml and content/ (default: this folder)")
+    site.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the folder with site.yaml and content/ (default: this folder)",
+    )
     site.add_argument("--strict", action="store_true", help="treat every warning as an error")
     site.add_argument("--drafts", action="store_true", help="include stories with status: draft")
-    run = commands.add_parser("build", parents=[site], help="build the site into its output folder",
-                              description="Build the site. The previous output stays as it was "
-                              "if anything is wrong.")
-    run.add_argument("--output", type=Path, metavar="DIR",
-                     help="write here instead of the 'output' of site.yaml")
-    commands.add_parser("check", parents=[site], help="check stories, vocabulary and links; write nothing",
-                        description="Check everything a build checks, and every link inside "
-                        "the site, without writing anything.")
+    run = commands.add_parser(
+        "build",
+        parents=[site],
+        help="build the site into its output folder",
+        description="Build the site. The previous output stays as it was if anything is wrong.",
+    )
+    run.add_argument(
+        "--output", type=Path, metavar="DIR", help="write here instead of the 'output' of site.yaml"
+    )
+    commands.add_parser(
+        "check",
+        parents=[site],
+        help="check stories, vocabulary and links; write nothing",
+        description="Check everything a build checks, and every link inside "
+        "the site, without writing anything.",
+    )
     return main
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     args = parser().parse_args(argv)
-    options = Options(root=args.site, output=getattr(args, "output", None), drafts=args.drafts,
-                      strict=args.strict)
+    options = Options(
+        root=args.site, output=getattr(args, "output", None), drafts=args.drafts, strict=args.strict
+    )
     if not (args.site / "site.yaml").is_file():
-        print(f"insole: no site.yaml in {display_path(args.site)}"
-              " (run insole in a library's folder, or give --site DIR)", file=sys.stderr)
+        print(
+            f"insole: no site.yaml in {display_path(args.site)}"
+            " (run insole in a library's folder, or give --site DIR)",
+            file=sys.stderr,
+        )
         return USAGE
     try:
         result = build(options) if args.command == "build" else check(options)
     except BuildFailed as failed:
         report(failed.problems)
         errors = sum(p.is_error for p in failed.problems)
-        print(f"insole: {errors} error{'s' * (errors != 1)}; nothing was written", file=sys.stderr)
+        print(f"insole: {plural(errors, 'error')}; nothing was written", file=sys.stderr)
         return CONTENT_ERRORS
     report(result.problems)
     print(summary(args.command, result))
@@ -67,13 +84,20 @@ def report(problems: Sequence[Problem]) -> None:
         print(problem, file=sys.stderr)
 
 
+def plural(n: int, noun: str) -> str:
+    """`n` and the noun, in the plural unless n is one."""
+    plurals = {"story": "stories"}
+    return f"{n} {noun if n == 1 else plurals.get(noun, noun + 's')}"
+
+
 def summary(command: str, result: Result) -> str:
     """One line saying what was done."""
-    warnings = len(result.problems)
-    tail = f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
+    tail = f", {plural(len(result.problems), 'warning')}" if result.problems else ""
+    stories, pages = plural(result.stories, "story"), plural(result.pages, "page")
     if command == "check":
-        return (f"Checked {result.stories} stories and {result.pages} pages in "
-                f"{result.seconds:.2f} s{tail}")
+        return f"Checked {stories} and {pages} in {result.seconds:.2f} s{tail}"
     assert result.output is not None
-    return (f"Built {result.stories} stories into {display_path(result.output)}/ "
-            f"({result.pages} pages, {result.files} files) in {result.seconds:.2f} s{tail}")
+    return (
+        f"Built {stories} into {display_path(result.output)}/ "
+        f"({pages}, {plural(result.files, 'file')}) in {result.seconds:.2f} s{tail}"
+    )

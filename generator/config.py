@@ -79,15 +79,21 @@ def load_config(root: Path, output: Path | None = None) -> tuple[SiteConfig, lis
         raw = path.read_bytes()
     except FileNotFoundError:
         raise BuildFailed(
-            [error(shown, 1, 1, f"no {CONFIG_FILE} in {root}", "run insole in the folder that holds it, or give --site DIR")]
+            [
+                error(
+                    shown,
+                    1,
+                    1,
+                    f"no {CONFIG_FILE} in {root}",
+                    "run insole in the folder that holds it, or give --site DIR",
+                )
+            ]
         ) from None
     doc = parse(decode(raw, shown), shown)
     return build_config(doc, root, output)
 
 
-def build_config(
-    doc: Document, root: Path, output: Path | None = None
-) -> tuple[SiteConfig, list[Problem]]:
+def build_config(doc: Document, root: Path, output: Path | None = None) -> tuple[SiteConfig, list[Problem]]:
     """A SiteConfig from parsed site.yaml; raises BuildFailed when anything is wrong."""
     problems: list[Problem] = []
     if doc.data is None:
@@ -98,15 +104,21 @@ def build_config(
         if key not in SETTINGS and key not in GROUPINGS:
             at = doc.key_spot(key)
             problems.append(
-                warning(doc.path, at.line, at.column, f"unknown setting '{key}'",
-                        did_you_mean(key, SETTINGS + GROUPINGS))
+                warning(
+                    doc.path,
+                    at.line,
+                    at.column,
+                    f"unknown setting '{key}'",
+                    did_you_mean(key, SETTINGS + GROUPINGS),
+                )
             )
     md = make_markdown()
     language = text_at(doc, ("language",), problems) or "en"
     if language not in LANGUAGES:
         problems.append(
-            doc.error(("language",), f"unknown language '{language}'",
-                      "choose one of " + ", ".join(LANGUAGES))
+            doc.error(
+                ("language",), f"unknown language '{language}'", "choose one of " + ", ".join(LANGUAGES)
+            )
         )
     allow_html = doc.data.get("allow_html", False)
     if not isinstance(allow_html, bool):
@@ -150,8 +162,13 @@ def _term(doc: Document, grouping: str, slug: str, md: MarkdownIt, problems: lis
     if not SLUG.fullmatch(slug):
         at = doc.key_spot(*path)
         problems.append(
-            error(doc.path, at.line, at.column, f"'{slug}' is not a valid slug",
-                  "use lowercase letters, digits and hyphens")
+            error(
+                doc.path,
+                at.line,
+                at.column,
+                f"'{slug}' is not a valid slug",
+                "use lowercase letters, digits and hyphens",
+            )
         )
         return None
     value = doc.data[grouping][slug]
@@ -161,8 +178,13 @@ def _term(doc: Document, grouping: str, slug: str, md: MarkdownIt, problems: lis
             if key not in allowed:
                 at = doc.key_spot(*path, key)
                 problems.append(
-                    warning(doc.path, at.line, at.column, f"unknown key '{key}' in {grouping} '{slug}'",
-                            did_you_mean(key, allowed))
+                    warning(
+                        doc.path,
+                        at.line,
+                        at.column,
+                        f"unknown key '{key}' in {grouping} '{slug}'",
+                        did_you_mean(key, allowed),
+                    )
                 )
         title = text_at(doc, (*path, "title"), problems)
         description = text_at(doc, (*path, "description"), problems) or ""
@@ -177,4 +199,3 @@ def _term(doc: Document, grouping: str, slug: str, md: MarkdownIt, problems: lis
     first = doc.spot(*path, "description").line if description else 1
     html = render_markdown(md, description, doc.path, first).html if description else ""
     return Term(grouping, slug, title, html, kind)
-

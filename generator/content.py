@@ -19,8 +19,21 @@ from .markup import render_markdown
 
 STORIES = "stories"
 KEYS = (
-    "title", "date", "slug", "customer", "source", "needs", "achieve", "avoid", "processes",
-    "co_creation", "related", "status", "author", "summary", "review_by",
+    "title",
+    "date",
+    "slug",
+    "customer",
+    "source",
+    "needs",
+    "achieve",
+    "avoid",
+    "processes",
+    "co_creation",
+    "related",
+    "status",
+    "author",
+    "summary",
+    "review_by",
 )
 REQUIRED = ("title", "date", "needs", "processes")
 MODES = ("synchronous", "asynchronous")
@@ -140,7 +153,11 @@ def read_story(
 
 
 def build_story(
-    parts: StoryFile, path: Path, folder: Path | None, config: SiteConfig, md: MarkdownIt,
+    parts: StoryFile,
+    path: Path,
+    folder: Path | None,
+    config: SiteConfig,
+    md: MarkdownIt,
     problems: list[Problem],
 ) -> Story | None:
     """A Story from a split file; every problem goes into `problems`."""
@@ -212,19 +229,17 @@ def date_at(doc: Document, key: str, problems: list[Problem]) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text[:10]) if re.fullmatch(
-            r"\d{4}-\d\d-\d\d([ tT].*)?", text
-        ) else dt.date.fromisoformat(text)
-    except ValueError:
-        problems.append(
-            doc.error((key,), f"'{text}' is not a date", "write a real date as YYYY-MM-DD")
+        return (
+            dt.date.fromisoformat(text[:10])
+            if re.fullmatch(r"\d{4}-\d\d-\d\d([ tT].*)?", text)
+            else dt.date.fromisoformat(text)
         )
+    except ValueError:
+        problems.append(doc.error((key,), f"'{text}' is not a date", "write a real date as YYYY-MM-DD"))
         return None
 
 
-def terms_at(
-    doc: Document, key: str, declared: dict[str, Term], problems: list[Problem]
-) -> tuple[str, ...]:
+def terms_at(doc: Document, key: str, declared: dict[str, Term], problems: list[Problem]) -> tuple[str, ...]:
     """The terms a story lists under `key`, each once, undeclared ones warned about."""
     terms = list_at(doc, (key,), problems)
     for index, term in enumerate(terms):
@@ -233,7 +248,10 @@ def terms_at(
 
 
 def check_term(
-    doc: Document, path: tuple[str | int, ...], term: str, declared: dict[str, Term],
+    doc: Document,
+    path: tuple[str | int, ...],
+    term: str,
+    declared: dict[str, Term],
     problems: list[Problem],
 ) -> None:
     """Warn when a term is not declared in site.yaml."""
@@ -242,9 +260,7 @@ def check_term(
     at = doc.spot(*path) if doc.texts.get(path) is not None else doc.spot(path[0])
     grouping = path[0] if path[0] != "source" else "sources"
     hint = did_you_mean(term, declared) or f"declare it under '{grouping}' in site.yaml"
-    problems.append(
-        warning(doc.path, at.line, at.column, f"'{term}' is not declared in {grouping}", hint)
-    )
+    problems.append(warning(doc.path, at.line, at.column, f"'{term}' is not declared in {grouping}", hint))
 
 
 def co_creation_at(
@@ -267,8 +283,15 @@ def co_creation_at(
         for key in entry:
             if key not in CO_CREATION_KEYS:
                 at = doc.key_spot(*path, key)
-                problems.append(warning(doc.path, at.line, at.column, f"unknown key '{key}'",
-                                        did_you_mean(key, CO_CREATION_KEYS)))
+                problems.append(
+                    warning(
+                        doc.path,
+                        at.line,
+                        at.column,
+                        f"unknown key '{key}'",
+                        did_you_mean(key, CO_CREATION_KEYS),
+                    )
+                )
         opportunity = text_at(doc, (*path, "opportunity"), problems)
         mode = text_at(doc, (*path, "mode"), problems)
         if not opportunity:
@@ -277,8 +300,9 @@ def co_creation_at(
         check_term(doc, (*path, "opportunity"), opportunity, declared, problems)
         if mode not in MODES:
             shown = f"unknown mode '{mode}'" if mode else "co-creation entry without 'mode'"
-            problems.append(doc.error((*path, "mode") if mode else path, shown,
-                                      "use synchronous or asynchronous"))
+            problems.append(
+                doc.error((*path, "mode") if mode else path, shown, "use synchronous or asynchronous")
+            )
             continue
         found.append(CoCreation(opportunity, mode, text_at(doc, (*path, "note"), problems) or ""))
     return tuple(found)
@@ -289,14 +313,18 @@ def story_slug(doc: Document, path: Path, problems: list[Problem]) -> str:
     given = text_at(doc, ("slug",), problems)
     if given is not None:
         if not SLUG.fullmatch(given):
-            problems.append(doc.error(("slug",), f"'{given}' is not a valid slug",
-                                      "use lowercase letters, digits and hyphens"))
+            problems.append(
+                doc.error(
+                    ("slug",), f"'{given}' is not a valid slug", "use lowercase letters, digits and hyphens"
+                )
+            )
             return ""
         return given
     slug = slugify(path.stem if path.suffix == ".md" else path.name)
     if not slug:
-        problems.append(error(doc.path, 1, 1, "no slug can be made from the file name",
-                              "add 'slug:' to the front matter"))
+        problems.append(
+            error(doc.path, 1, 1, "no slug can be made from the file name", "add 'slug:' to the front matter")
+        )
     return slug
 
 
@@ -311,7 +339,9 @@ def list_assets(folder: Path) -> tuple[str, ...]:
     return tuple(found)
 
 
-def check_images(shown: str, parts: StoryFile, images: tuple[str, ...], assets: tuple[str, ...]) -> list[Problem]:
+def check_images(
+    shown: str, parts: StoryFile, images: tuple[str, ...], assets: tuple[str, ...]
+) -> list[Problem]:
     """Warn about relative images that are not beside the story."""
     problems = []
     lines = parts.body.split("\n")
@@ -320,9 +350,15 @@ def check_images(shown: str, parts: StoryFile, images: tuple[str, ...], assets: 
             continue
         number = next((i for i, line in enumerate(lines) if src in line), 0)
         column = lines[number].find(src) + 1 if lines else 1
-        problems.append(warning(shown, parts.body_line + number, max(column, 1),
-                                f"image '{src}' is not beside the story",
-                                "make the story a folder with index.md and put the file there"))
+        problems.append(
+            warning(
+                shown,
+                parts.body_line + number,
+                max(column, 1),
+                f"image '{src}' is not beside the story",
+                "make the story a folder with index.md and put the file there",
+            )
+        )
     return problems
 
 
@@ -333,8 +369,15 @@ def check_slugs(stories: list[Story]) -> list[Problem]:
     for story in stories:
         other = seen.setdefault(story.slug, story)
         if other is not story:
-            problems.append(error(story.source_path, 1, 1, f"slug '{story.slug}' is already used",
-                                  f"also the slug of {other.source_path}; set 'slug:' to tell them apart"))
+            problems.append(
+                error(
+                    story.source_path,
+                    1,
+                    1,
+                    f"slug '{story.slug}' is already used",
+                    f"also the slug of {other.source_path}; set 'slug:' to tell them apart",
+                )
+            )
     return problems
 
 
@@ -345,9 +388,15 @@ def check_related(stories: list[Story]) -> list[Problem]:
     for story in stories:
         for slug, at in zip(story.related, story.related_spots, strict=True):
             if slug not in slugs:
-                problems.append(error(story.source_path, at.line, at.column,
-                                      f"related story '{slug}' does not exist",
-                                      did_you_mean(slug, slugs)))
+                problems.append(
+                    error(
+                        story.source_path,
+                        at.line,
+                        at.column,
+                        f"related story '{slug}' does not exist",
+                        did_you_mean(slug, slugs),
+                    )
+                )
     return problems
 
 

@@ -6,11 +6,11 @@ import difflib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How serious a problem is."""
 
     ERROR = "error"

@@ -93,9 +93,7 @@ def decode(raw: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise BuildFailed(
-            [error(path, line, column, "not UTF-8 text", "save the file as UTF-8")]
-        ) from None
+        raise BuildFailed([error(path, line, column, "not UTF-8 text", "save the file as UTF-8")]) from None
     if "\x00" in text:
         at = text.index("\x00")
         line = text.count("\n", 0, at) + 1
@@ -109,16 +107,12 @@ def split(text: str, path: str) -> StoryFile:
     if not text.strip():
         raise BuildFailed([error(path, 1, 1, "empty file", "a story starts with front matter")])
     if not FENCE.fullmatch(lines[0]):
-        raise BuildFailed(
-            [error(path, 1, 1, "no front matter", "a story starts with a line '---'")]
-        )
+        raise BuildFailed([error(path, 1, 1, "no front matter", "a story starts with a line '---'")])
     for number, line in enumerate(lines[1:], start=1):
         if FENCE.fullmatch(line) or line.rstrip() == "...":
             meta = parse("\n".join(lines[1:number]), path, first_line=2)
             return StoryFile(meta, "\n".join(lines[number + 1 :]), number + 2)
-    raise BuildFailed(
-        [error(path, 1, 1, "front matter is never closed", "end it with a line '---'")]
-    )
+    raise BuildFailed([error(path, 1, 1, "front matter is never closed", "end it with a line '---'")])
 
 
 def parse(text: str, path: str, first_line: int = 1) -> Document:
@@ -137,9 +131,7 @@ def parse(text: str, path: str, first_line: int = 1) -> Document:
     data = builder.build(node, ())
     if builder.problems:
         raise BuildFailed(builder.problems)
-    return Document(
-        path, data, builder.spots, builder.key_spots, builder.texts, Spot(first_line, 1)
-    )
+    return Document(path, data, builder.spots, builder.key_spots, builder.texts, Spot(first_line, 1))
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: str, offset: int) -> Problem:
@@ -195,6 +187,7 @@ class _Builder:
             return None
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)
         return self.mapping(node, path)
 
     def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
@@ -241,8 +234,11 @@ def text_at(doc: Document, path: Path, problems: list[Problem]) -> str | None:
     if isinstance(value, bool | int | float):
         source = doc.texts.get(path, str(value))
         problems.append(
-            doc.error(path, f"'{name}' must be text, but {source} reads as {type(value).__name__}",
-                      f'quote it: "{source}"')
+            doc.error(
+                path,
+                f"'{name}' must be text, but {source} reads as {type(value).__name__}",
+                f'quote it: "{source}"',
+            )
         )
     else:
         problems.append(doc.error(path, f"'{name}' must be text, not a {_kind(value)}"))
@@ -281,4 +277,5 @@ def _get(data: Any, path: Path) -> Any:
 
 def _kind(value: Any) -> str:
     """A reader's word for a YAML value's type."""
-    return {dict: "mapping", list: "list", str: "text"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {dict: "mapping", list: "list", str: "text"}
+    return names.get(type(value), type(value).__name__)

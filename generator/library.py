@@ -141,11 +141,16 @@ def relate(
         for g, group in by_term.items()
         for t, slugs in group.items()
     }
-    keys = {slug: frozenset((g, t) for g, ts in terms.items() for t in ts) for slug, terms in terms_of.items()}
+    keys = {
+        slug: frozenset((g, t) for g, ts in terms.items() for t in ts) for slug, terms in terms_of.items()
+    }
     order = {story.slug: index for index, story in enumerate(stories)}
     related = {}
     for story in stories:
-        links = [Related(s, True, tuple(sorted(keys[story.slug] & keys[s]))) for s in sorted(declared[story.slug], key=order.__getitem__)]
+        links = [
+            Related(s, True, tuple(sorted(keys[story.slug] & keys[s])))
+            for s in sorted(declared[story.slug], key=order.__getitem__)
+        ]
         skip = {story.slug, *declared[story.slug]}
         links += computed_related(story.slug, keys, weight, by_term, skip, order)
         related[story.slug] = tuple(links)

@@ -29,7 +29,7 @@ def make_markdown(allow_html: bool = False) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
     md.enable(["table", "strikethrough"])
     # Every link reaches the token walk below, which decides and says why.
-    md.validateLink = lambda url: True
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
 
 
@@ -120,8 +120,13 @@ def _check_inline(
             if not alt:
                 line, column = where.find(src)
                 problems.append(
-                    warning(where.path, line, column, f"image '{src}' has no alt text",
-                            "describe the picture in the brackets: ![what it shows](...)")
+                    warning(
+                        where.path,
+                        line,
+                        column,
+                        f"image '{src}' has no alt text",
+                        "describe the picture in the brackets: ![what it shows](...)",
+                    )
                 )
             _note_local(src, local)
         kept.append(token)
@@ -133,8 +138,13 @@ def _report_unsafe(url: str, where: _Where, problems: list[Problem], kind: str) 
     line, column = where.find(url.strip())
     scheme = INVISIBLE.sub("", url).split(":", 1)[0].lower()
     problems.append(
-        warning(where.path, line, column, f"{kind} with a '{scheme}:' address left out",
-                "such links can run code in a reader's browser")
+        warning(
+            where.path,
+            line,
+            column,
+            f"{kind} with a '{scheme}:' address left out",
+            "such links can run code in a reader's browser",
+        )
     )
 
 

@@ -20,21 +20,45 @@ def check_output(output: Path, config: SiteConfig) -> list[Problem]:
     """Errors for an output folder insole must not write to or replace."""
     shown = display_path(output)
     out = output.resolve()
-    guarded = {"content folder": config.content_dir, "templates folder": config.templates_dir,
-               "site folder": config.root}
+    guarded = {
+        "content folder": config.content_dir,
+        "templates folder": config.templates_dir,
+        "site folder": config.root,
+    }
     for name, folder in guarded.items():
         folder = folder.resolve()
         if out == folder or folder.is_relative_to(out):
-            return [error(shown, 1, 1, f"the output folder would replace the {name}",
-                          "choose another 'output' in site.yaml or --output")]
+            return [
+                error(
+                    shown,
+                    1,
+                    1,
+                    f"the output folder would replace the {name}",
+                    "choose another 'output' in site.yaml or --output",
+                )
+            ]
         if name != "site folder" and out.is_relative_to(folder):
-            return [error(shown, 1, 1, f"the output folder is inside the {name}",
-                          "choose another 'output' in site.yaml or --output")]
+            return [
+                error(
+                    shown,
+                    1,
+                    1,
+                    f"the output folder is inside the {name}",
+                    "choose another 'output' in site.yaml or --output",
+                )
+            ]
     if out.exists() and not out.is_dir():
         return [error(shown, 1, 1, "the output path is a file, not a folder")]
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        return [error(shown, 1, 1, "the output folder holds files insole did not write",
-                      f"insole replaces only folders it made (they hold {MARKER}); empty it or choose another")]
+        return [
+            error(
+                shown,
+                1,
+                1,
+                "the output folder holds files insole did not write",
+                f"insole replaces only folders it made (they hold {MARKER}); empty it or choose another",
+            )
+        ]
     return []
 
 

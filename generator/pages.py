@@ -14,7 +14,12 @@ from .library import Library
 NEWEST_ON_HOME = 8
 # Each grouping's pages live under this folder of the site.
 SECTIONS = {"needs": "needs", "processes": "processes", "co_creation": "co-creation", "sources": "sources"}
-TERM_TEMPLATES = {"needs": "need.html", "processes": "process.html", "co_creation": "opportunity.html", "sources": "source.html"}
+TERM_TEMPLATES = {
+    "needs": "need.html",
+    "processes": "process.html",
+    "co_creation": "opportunity.html",
+    "sources": "source.html",
+}
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,9 @@ def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path,
         pages.append(Page(story_url(story.slug) + "index.html", "story.html", {"story": story}))
     for grouping, terms in library.terms.items():
         for slug, term in terms.items():
-            pages.append(Page(term_url(grouping, slug) + "index.html", TERM_TEMPLATES[grouping], {"term": term}))
+            pages.append(
+                Page(term_url(grouping, slug) + "index.html", TERM_TEMPLATES[grouping], {"term": term})
+            )
     copies = [Copy(source, f"static/{name}") for source, name in static]
     for story in library.stories.values():
         if story.folder:
@@ -96,7 +103,14 @@ def check_plan(plan: Plan) -> list[Problem]:
         owners.setdefault(page.path.lower(), page.template)
     for copy in plan.copies:
         if copy.path.lower() in owners:
-            problems.append(error(str(copy.source), 1, 1, f"'{copy.path}' would overwrite a page of the site",
-                                  "rename the file"))
+            problems.append(
+                error(
+                    str(copy.source),
+                    1,
+                    1,
+                    f"'{copy.path}' would overwrite a page of the site",
+                    "rename the file",
+                )
+            )
         owners[copy.path.lower()] = str(copy.source)
     return problems
