@@ -1,0 +1,58 @@
+"""The package's modules import one way only, along the pipeline."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from conftest import REPO
+
+CHAIN = [
+    "__init__",
+    "errors",
+    "i18n",
+    "frontmatter",
+    "markup",
+    "config",
+    "content",
+    "library",
+    "pages",
+    "render",
+    "links",
+    "output",
+    "build",
+    "cli",
+    "__main__",
+]
+
+
+def local_imports(path: Path) -> set[str]:
+    """The package modules a module imports."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found.add(node.module or "__init__")
+    return found
+
+
+def test_every_module_is_in_the_chain():
+    modules = {p.stem for p in (REPO / "generator").glob("*.py")}
+    assert modules == set(CHAIN)
+
+
+def test_imports_point_one_way():
+    for module in CHAIN:
+        for imported in local_imports(REPO / "generator" / f"{module}.py"):
+            assert CHAIN.index(imported) < CHAIN.index(module), f"{module} imports {imported}"
+
+
+def test_only_the_command_line_prints():
+    for path in (REPO / "generator").glob("*.py"):
+        if path.stem in ("cli",):
+            continue
+        calls = [
+            node
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "print"
+        ]
+        assert not calls, f"{path.name} prints"

@@ -1,0 +1,90 @@
+"""Writing the site: complete or not at all, and never over what insole did not write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import story
+
+from generator import output as output_module
+from generator.build import Options, build
+from generator.errors import BuildFailed
+from generator.output import MARKER
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_build_leaves_marker_and_no_staging_folders(site):
+    root = site({"content/stories/lunch.md": story()})
+    build(Options(root=root))
+    assert (root / "_site" / MARKER).is_file()
+    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+
+
+def test_failure_while_writing_leaves_previous_output_untouched(site, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(5)})
+    build(Options(root=root))
+    before = snapshot(root / "_site")
+    (root / "content/stories/s9.md").write_text(story("A new story"), encoding="utf-8")
+
+    real_target = output_module._target
+    calls = {"n": 0}
+
+    def failing_target(staging: Path, path: str) -> Path:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise OSError("disk full")
+        return real_target(staging, path)
+
+    monkeypatch.setattr(output_module, "_target", failing_target)
+    with pytest.raises(OSError, match="disk full"):
+        build(Options(root=root))
+    assert snapshot(root / "_site") == before
+    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+
+
+def test_rebuild_replaces_output_and_drops_removed_pages(site):
+    root = site({"content/stories/a.md": story("A"), "content/stories/b.md": story("B")})
+    build(Options(root=root))
+    (root / "content/stories/b.md").unlink()
+    build(Options(root=root))
+    assert (root / "_site/stories/a/index.html").is_file()
+    assert not (root / "_site/stories/b").exists()
+
+
+@pytest.mark.parametrize("output", ["content", "content/stories/out", ".", "..", "templates", "templates/x"])
+def test_output_that_would_swallow_the_sources_is_refused(site, run, output):
+    root = site({"content/stories/lunch.md": story(), "templates/static/extra.css": "p {}\n"})
+    before = snapshot(root)
+    result = run(root, "build", "--output", output)
+    assert result.code == 1
+    assert "error: the output folder" in result.err
+    assert snapshot(root) == before
+
+
+def test_folder_not_written_by_insole_is_never_replaced(site, run):
+    root = site({"content/stories/lunch.md": story()})
+    (root / "_site").mkdir()
+    (root / "_site" / "thesis.docx").write_bytes(b"years of work")
+    result = run(root, "build")
+    assert result.code == 1
+    assert "_site:1:1: error: the output folder holds files insole did not write" in result.err
+    assert (root / "_site" / "thesis.docx").read_bytes() == b"years of work"
+
+
+def test_output_symlink_to_content_is_refused(site):
+    root = site({"content/stories/lunch.md": story()})
+    (root / "link").symlink_to(root / "content")
+    with pytest.raises(BuildFailed, match="would replace the content folder"):
+        build(Options(root=root, output=root / "link"))
+
+
+def test_write_refuses_paths_outside_the_output(tmp_path):
+    with pytest.raises(ValueError, match="outside the output folder"):
+        output_module.write_site(tmp_path / "out", [("../evil.html", b"x")], [])
+    assert not (tmp_path / "evil.html").exists()
+    assert not (tmp_path / "out").exists()
