@@ -1,0 +1,74 @@
+"""The insole command: sub-commands, options, messages and exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import story
+
+from generator import __version__
+
+
+def test_build_writes_site_and_prints_summary(site, run):
+    root = site({"content/stories/lunch.md": story()})
+    result = run(root, "build")
+    assert result.code == 0, result.err
+    assert result.out.startswith("Built 1 story into _site/ (")
+    assert (root / "_site" / "stories" / "lunch" / "index.html").is_file()
+
+
+def test_output_option_and_site_option(site, run, tmp_path):
+    root = site({"content/stories/lunch.md": story()})
+    result = run(tmp_path, "build", "--site", "site", "--output", "elsewhere")
+    assert result.code == 0, result.err
+    assert (tmp_path / "elsewhere" / "stories" / "lunch" / "index.html").is_file()
+    assert not (root / "_site").exists()
+
+
+def test_drafts_are_left_out_unless_asked_for(site, run):
+    root = site(
+        {"content/stories/a.md": story("A"), "content/stories/b.md": story("B", extra="status: draft")}
+    )
+    assert run(root, "build").code == 0
+    assert not (root / "_site/stories/b").exists()
+    assert run(root, "build", "--drafts").code == 0
+    assert (root / "_site/stories/b/index.html").is_file()
+
+
+def test_strict_turns_warnings_into_errors(site, run):
+    root = site({"content/stories/a.md": story(needs="[assemble-without-hlep]")})
+    loose = run(root, "build")
+    assert loose.code == 0
+    assert "1 warning" in loose.out
+    strict = run(root, "build", "--strict")
+    assert strict.code == 1
+    assert "content/stories/a.md:4:9: error: 'assemble-without-hlep' is not declared in needs" in strict.err
+
+
+def test_missing_site_yaml_is_a_usage_error(run, tmp_path):
+    result = run(tmp_path, "build")
+    assert result.code == 2
+    assert "no site.yaml" in result.err
+
+
+def test_unknown_command_and_option_are_usage_errors(run, tmp_path):
+    assert run(tmp_path, "publish").code == 2
+    assert run(tmp_path, "build", "--fast").code == 2
+
+
+def test_version_and_help(run, tmp_path):
+    result = run(tmp_path, "--version")
+    assert result.code == 0
+    assert result.out.strip() == f"insole {__version__}"
+    help_text = run(tmp_path, "--help").out
+    assert "build" in help_text and "check" in help_text and "Exit codes" in help_text
+
+
+def test_python_dash_m_runs_the_command(site):
+    root = site({"content/stories/lunch.md": story()})
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check"], cwd=root, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Checked 1 story" in result.stdout
