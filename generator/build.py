@@ -10,13 +10,13 @@ import jinja2
 
 from .config import SiteConfig, load_config
 from .content import load_stories
-from .errors import BuildFailed, Problem, error, has_errors, strict
+from .errors import BuildFailed, Problem, display_path, error, has_errors, strict
 from .library import Library, build_library
 from .links import broken_links
 from .markup import make_markdown
 from .output import check_output, write_site
 from .pages import Plan, check_plan, plan_site
-from .render import make_environment, render_pages, static_files
+from .render import Progress, make_environment, render_pages, static_files
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,16 @@ def gather(options: Options, writing: bool = True) -> Site:
     return Site(config, library, plan, make_environment(config, library), sorted(problems))
 
 
-def build(options: Options) -> Result:
+def build(options: Options, progress: Progress | None = None) -> Result:
     """Build the site into its output folder; the previous output stays if anything fails."""
     started = time.perf_counter()
     site = gather(options)
-    written = write_site(site.config.output, render_pages(site.env, site.plan, site.config), site.plan.copies)
+    pages = render_pages(site.env, site.plan, site.config, progress)
+    try:
+        written = write_site(site.config.output, pages, site.plan.copies)
+    except OSError as exc:
+        shown = display_path(site.config.output)
+        raise BuildFailed([error(shown, 1, 1, f"could not write the site: {exc}")]) from None
     return Result(
         len(site.library.stories),
         len(site.plan.pages),
@@ -84,11 +89,11 @@ def build(options: Options) -> Result:
     )
 
 
-def check(options: Options) -> Result:
+def check(options: Options, progress: Progress | None = None) -> Result:
     """Everything a build checks, plus every link inside the site, without writing."""
     started = time.perf_counter()
     site = gather(options, writing=False)
-    pages = list(render_pages(site.env, site.plan, site.config))
+    pages = list(render_pages(site.env, site.plan, site.config, progress))
     problems = list(site.problems)
     for link in broken_links(pages, site.plan.paths):
         problems.append(error(link.page, 1, 1, f"link to '{link.target}' leads nowhere"))

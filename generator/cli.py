@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
 from .build import Options, Result, build, check
 from .errors import BuildFailed, Problem, display_path
+from .render import Progress
 
 OK, CONTENT_ERRORS, USAGE = 0, 1, 2
 
@@ -66,16 +68,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return USAGE
+    progress = progress_line(time.perf_counter()) if sys.stderr.isatty() else None
     try:
-        result = build(options) if args.command == "build" else check(options)
+        result = build(options, progress) if args.command == "build" else check(options, progress)
     except BuildFailed as failed:
+        clear_progress()
         report(failed.problems)
         errors = sum(p.is_error for p in failed.problems)
         print(f"insole: {plural(errors, 'error')}; nothing was written", file=sys.stderr)
         return CONTENT_ERRORS
+    clear_progress()
     report(result.problems)
     print(summary(args.command, result))
     return OK
+
+
+def progress_line(started: float) -> Progress:
+    """A progress reporter that shows pages made so far once work takes over a second."""
+
+    def show(done: int, total: int) -> None:
+        if time.perf_counter() - started > 1:
+            print(f"\r  {done}/{total} pages", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def clear_progress() -> None:
+    """Remove the progress line from the terminal."""
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 def report(problems: Sequence[Problem]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,9 @@ from .library import Library
 from .pages import Page, Plan, story_url, term_url
 
 THEME_PREFIX = "default"
+PROGRESS_EVERY = 200
+
+Progress = Callable[[int, int], None]
 
 
 def default_theme_dir() -> Path:
@@ -94,33 +97,40 @@ def page_root(page: Page, config: SiteConfig) -> str:
     return "../" * page.path.count("/")
 
 
-def render_pages(env: jinja2.Environment, plan: Plan, config: SiteConfig) -> Iterator[tuple[str, bytes]]:
+def render_pages(
+    env: jinja2.Environment, plan: Plan, config: SiteConfig, progress: Progress | None = None
+) -> Iterator[tuple[str, bytes]]:
     """Each page's path and bytes; raises BuildFailed with every template error."""
-    problems: list[Problem] = []
+    problems: dict[tuple[str, int, str], Problem] = {}
     templates: dict[str, jinja2.Template] = {}
-    for page in plan.pages:
+    for number, page in enumerate(plan.pages, start=1):
+        if progress and number % PROGRESS_EVERY == 0:
+            progress(number, len(plan.pages))
         try:
             template = templates.get(page.template) or env.get_template(page.template)
             templates[page.template] = template
             text = template.render(page.context, page=page, root=page_root(page, config))
         except Exception as exc:  # any failure inside a template is the template's error
-            problem = template_problem(exc, page.template)
-            if problem not in problems:
-                problems.append(problem)
+            problem = template_problem(exc, page)
+            problems.setdefault((problem.path, problem.line, str(exc)), problem)
             continue
         yield page.path, text.encode("utf-8")
     if problems:
-        raise BuildFailed(problems)
+        raise BuildFailed(problems.values())
 
 
-def template_problem(exc: Exception, template: str) -> Problem:
-    """A template error at its place in the template file."""
+def template_problem(exc: Exception, page: Page) -> Problem:
+    """A template error at its place in the template file, naming the page being made."""
+    source = page.context.get("story")
+    making = f" (making {page.path}" + (f" from {source.source_path})" if source else ")")
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        where = exc.filename or exc.name or template
-        return error(display_path(Path(where)), exc.lineno, 1, f"template error: {exc.message}")
+        where = exc.filename or exc.name or page.template
+        return error(display_path(Path(where)), exc.lineno, 1, f"template error: {exc.message}{making}")
     if isinstance(exc, jinja2.TemplateNotFound):
-        return error(template, 1, 1, f"template not found: {exc.name}")
+        return error(page.template, 1, 1, f"template not found: {exc.name}{making}")
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith((".html", ".xml")):
-            return error(display_path(Path(frame.filename)), frame.lineno or 1, 1, f"template error: {exc}")
-    return error(template, 1, 1, f"template error: {exc}")
+            return error(
+                display_path(Path(frame.filename)), frame.lineno or 1, 1, f"template error: {exc}{making}"
+            )
+    return error(page.template, 1, 1, f"template error: {exc}{making}")

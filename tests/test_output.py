@@ -41,7 +41,7 @@ def test_failure_while_writing_leaves_previous_output_untouched(site, monkeypatc
         return real_target(staging, path)
 
     monkeypatch.setattr(output_module, "_target", failing_target)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(BuildFailed, match="_site:1:1: error: could not write the site: disk full"):
         build(Options(root=root))
     assert snapshot(root / "_site") == before
     assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]

@@ -45,6 +45,7 @@ def test_undefined_variable_is_an_error_at_the_template_line(site, run):
     assert result.code == 1
     assert "templates/story.html:3:1: error: template error:" in result.err
     assert "titel" in result.err
+    assert "(making stories/lunch/index.html from content/stories/lunch.md)" in result.err
     assert not (root / "_site").exists()
 
 
