@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from collections.abc import Sequence
@@ -10,8 +11,11 @@ from pathlib import Path
 
 from . import __version__
 from .build import Options, Result, build, check
+from .config import load_config
 from .errors import BuildFailed, Problem, display_path
 from .render import Progress
+from .scaffold import init_library, new_story_path, story_text, unknown_terms
+from .serve import serve
 
 OK, CONTENT_ERRORS, USAGE = 0, 1, 2
 
@@ -52,25 +56,65 @@ def parser() -> argparse.ArgumentParser:
         description="Check everything a build checks, and every link inside "
         "the site, without writing anything.",
     )
+    live = commands.add_parser(
+        "serve",
+        parents=[site],
+        help="build, serve on this computer, rebuild and reload on every change",
+        description="Build the site into a temporary folder and serve it on 127.0.0.1. Every "
+        "saved change rebuilds the site and reloads the browser; errors show in the browser.",
+    )
+    live.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
+    live.add_argument(
+        "--host", default="127.0.0.1", help="the address to serve on (default: 127.0.0.1, this computer only)"
+    )
+    new = commands.add_parser(
+        "new",
+        help="write a new story file, dated today",
+        description="Write content/stories/<slug>.md with today's date, the given terms filled "
+        "in and the vocabulary's choices as comments.",
+    )
+    new.add_argument("title", help="the story's title")
+    new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the library's folder")
+    new.add_argument("--need", action="append", default=[], metavar="SLUG", help="a need (repeatable)")
+    new.add_argument("--process", action="append", default=[], metavar="SLUG", help="a process (repeatable)")
+    new.add_argument("--source", default="", metavar="SLUG", help="how the story was learned")
+    init = commands.add_parser(
+        "init",
+        help="start a new library in a folder",
+        description="Write site.yaml with a small vocabulary and one example story into a new "
+        "or empty folder.",
+    )
+    init.add_argument("folder", type=Path, metavar="DIR", help="the folder to create")
     return main
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     args = parser().parse_args(argv)
-    options = Options(
-        root=args.site, output=getattr(args, "output", None), drafts=args.drafts, strict=args.strict
-    )
+    if args.command == "init":
+        return run_init(args.folder)
     if not (args.site / "site.yaml").is_file():
         print(
             f"insole: no site.yaml in {display_path(args.site)}"
-            " (run insole in a library's folder, or give --site DIR)",
+            " (run insole in a library's folder, give --site DIR, or start one with insole init DIR)",
             file=sys.stderr,
         )
         return USAGE
+    if args.command == "new":
+        return run_new(args)
+    options = Options(
+        root=args.site, output=getattr(args, "output", None), drafts=args.drafts, strict=args.strict
+    )
+    if args.command == "serve":
+        return run_serve(options, args.host, args.port)
+    return run_build(args.command, options)
+
+
+def run_build(command: str, options: Options) -> int:
+    """`insole build` and `insole check`."""
     progress = progress_line(time.perf_counter()) if sys.stderr.isatty() else None
     try:
-        result = build(options, progress) if args.command == "build" else check(options, progress)
+        result = build(options, progress) if command == "build" else check(options, progress)
     except BuildFailed as failed:
         clear_progress()
         report(failed.problems)
@@ -79,7 +123,69 @@ def main(argv: Sequence[str] | None = None) -> int:
         return CONTENT_ERRORS
     clear_progress()
     report(result.problems)
-    print(summary(args.command, result))
+    print(summary(command, result))
+    return OK
+
+
+def run_serve(options: Options, host: str, port: int) -> int:
+    """`insole serve`: runs until Ctrl-C."""
+
+    def announce(message: str) -> None:
+        print(message, flush=True)
+
+    def rebuilt(ok: bool, problems: list[Problem], seconds: float) -> None:
+        report(problems)
+        stamp = time.strftime("%H:%M:%S")
+        if ok:
+            print(f"{stamp} built in {seconds * 1000:.0f} ms", flush=True)
+        else:
+            errors = sum(p.is_error for p in problems)
+            print(f"{stamp} {plural(errors, 'error')}; still serving the last good build", flush=True)
+
+    try:
+        serve(options, host, port, announce, rebuilt)
+    except KeyboardInterrupt:
+        print("\nStopped.")
+    except OSError as exc:
+        print(f"insole: cannot serve on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return USAGE
+    return OK
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """`insole new "Title"`."""
+    try:
+        config, _ = load_config(args.site)
+    except BuildFailed as failed:
+        report(failed.problems)
+        return CONTENT_ERRORS
+    vocabulary = config.vocabulary
+    wrong = unknown_terms(args.need, vocabulary.needs, "needs")
+    wrong += unknown_terms(args.process, vocabulary.processes, "processes")
+    wrong += unknown_terms([args.source] if args.source else [], vocabulary.sources, "sources")
+    for message in wrong:
+        print(f"insole: {message}", file=sys.stderr)
+    if wrong:
+        return USAGE
+    path = new_story_path(config, args.title)
+    if path.exists():
+        print(f"insole: {display_path(path)} already exists; choose another title", file=sys.stderr)
+        return USAGE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = story_text(config, args.title, dt.date.today(), args.need, args.process, args.source)
+    path.write_text(text, encoding="utf-8")
+    print(display_path(path))
+    return OK
+
+
+def run_init(folder: Path) -> int:
+    """`insole init DIR`."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        print(f"insole: {display_path(folder)} is not empty; choose a new folder", file=sys.stderr)
+        return USAGE
+    for path in init_library(folder, dt.date.today()):
+        print(f"wrote {display_path(path)}")
+    print(f"Next: cd {display_path(folder)} && insole serve")
     return OK
 
 

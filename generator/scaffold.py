@@ -1,0 +1,148 @@
+"""Starting points written for people: a new library (`insole init`) and a new story (`insole new`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from .config import SiteConfig, Term
+from .content import MODES, STORIES, slugify
+from .errors import did_you_mean
+
+SITE_YAML = """\
+title: Customer stories
+description: What our customers taught us, in their own words.
+language: en                 # interface language: en, sv or da
+base_url: /                  # where the site will be hosted
+output: _site
+needs:                       # what customers want to achieve or avoid
+  get-help-quickly:
+    title: Get help quickly
+    kind: achieve
+    description: Customers want an answer while they still have the problem in front of them.
+  repeat-themselves:
+    title: Having to repeat themselves
+    kind: avoid
+    description: Telling the same story to a second person is the moment patience runs out.
+processes:                   # our processes, in the order of the customer's journey
+  purchase: Purchase
+  delivery: Delivery
+  support:
+    title: Support
+    description: Phone, chat and e-mail, from the first question to the last follow-up.
+co_creation:                 # where we could create value together with customers
+  call-listening:
+    title: Listening to calls together
+    description: Customers and staff listen to recorded calls and mark where things went wrong.
+sources:                     # how we learned it
+  support-call: Support call
+  home-visit: Home visit
+"""
+
+EXAMPLE_STORY = """\
+---
+title: The customer who called three times
+date: {date}
+customer: Small business owners
+source: support-call
+needs: [get-help-quickly, repeat-themselves]
+achieve: The invoice question answered in one call
+avoid: Explaining the whole order again to someone new
+processes: [support]
+co_creation:
+  - opportunity: call-listening
+    mode: synchronous
+    note: Listen to the three calls together with the customer
+status: published
+---
+A bakery owner called about one invoice three times in a week. Each time a new person
+picked up, and each time she started from the beginning.
+
+> "I'm not angry about the invoice. I'm angry that nobody knows I've called before."
+
+What we noticed: the answer took two minutes; getting to the question took ten.
+"""
+
+README = """\
+# {title}
+
+A library of customer stories, published with insole.
+
+Build the site with `insole build` (it is written to `_site/`); add a story with
+`insole new "Title of the story"`.
+"""
+
+
+def init_library(folder: Path, today: dt.date) -> list[Path]:
+    """Write a new library into an empty or new folder; returns the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        folder / "site.yaml": SITE_YAML,
+        folder / "README.md": README.format(title="Customer stories"),
+        folder / "content" / STORIES / "the-customer-who-called-three-times.md": EXAMPLE_STORY.format(
+            date=today.isoformat()
+        ),
+    }
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(files)
+
+
+def unknown_terms(chosen: Sequence[str], declared: dict[str, Term], grouping: str) -> list[str]:
+    """A message for each chosen term that site.yaml does not declare."""
+    messages = []
+    for term in chosen:
+        if term not in declared:
+            hint = did_you_mean(term, declared) or "choose one of: " + ", ".join(declared)
+            messages.append(f"'{term}' is not declared in {grouping} ({hint})")
+    return messages
+
+
+def story_text(
+    config: SiteConfig,
+    title: str,
+    today: dt.date,
+    needs: Sequence[str] = (),
+    processes: Sequence[str] = (),
+    source: str = "",
+) -> str:
+    """A new story's file: what was given filled in, the rest with the vocabulary as comments."""
+    vocabulary = config.vocabulary
+    lines = [
+        "---",
+        f"title: {quote(title)}",
+        f"date: {today.isoformat()}",
+        "customer: ",
+        f"source: {source}" + choices(vocabulary.sources),
+        f"needs: [{', '.join(needs)}]" + choices(vocabulary.needs),
+        "achieve: ",
+        "avoid: ",
+        f"processes: [{', '.join(processes)}]" + choices(vocabulary.processes),
+        "co_creation: []" + choices(vocabulary.co_creation),
+        f"#  - {{opportunity: ..., mode: {' | '.join(MODES)}, note: ...}}",
+        "related: []",
+        "status: published",
+        "---",
+        "What happened, in the customer's own words where you can:",
+        "",
+        '> "..."',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def choices(terms: dict[str, Term]) -> str:
+    """A YAML comment listing the declared terms to choose from."""
+    return f"  # {', '.join(terms)}" if terms else ""
+
+
+def quote(text: str) -> str:
+    """Text as a double-quoted YAML string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def new_story_path(config: SiteConfig, title: str) -> Path:
+    """Where a story with this title goes."""
+    return config.content_dir / STORIES / f"{slugify(title) or 'story'}.md"

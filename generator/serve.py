@@ -1,0 +1,310 @@
+"""`insole serve`: build, serve on localhost, rebuild on change, reload the browser."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import html
+import json
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import Options, build
+from .content import JUNK
+from .errors import BuildFailed, Problem
+
+EVENTS = "/__insole/events"
+QUIET = 0.08  # seconds without file events before a burst counts as finished
+KEEPALIVE = 15.0
+PORT_TRIES = 20
+WAITING_PAGE = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>insole</title></head>'
+    "<body><p>The site has not been built yet.</p></body></html>"
+)
+RELOAD_SCRIPT = """<script>
+(() => {
+  const shown = %s;
+  const overlay = (problems) => {
+    let box = document.getElementById("insole-errors");
+    if (!problems.length) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "insole-errors";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
+        "background:rgba(24,24,27,.94);color:#fef2f2;white-space:pre-wrap;" +
+        "font:15px/1.5 ui-monospace,monospace";
+      document.body.append(box);
+    }
+    box.textContent = "insole could not rebuild the site:\\n\\n" + problems.join("\\n");
+  };
+  overlay(shown);
+  const events = new EventSource("%s");
+  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("problems", (e) => overlay(JSON.parse(e.data)));
+})();
+</script>
+"""
+
+
+@dataclass
+class LiveSite:
+    """The state one `insole serve` shares between its watcher, builder and request threads."""
+
+    options: Options
+    workdir: Path
+    current: Path | None = None
+    epoch: int = 0
+    problems: list[str] = field(default_factory=list)
+    generation: int = 0
+    changed: threading.Event = field(default_factory=threading.Event)
+    last_event: float = 0.0
+    news: threading.Condition = field(default_factory=threading.Condition)
+
+    def rebuild(self) -> tuple[bool, list[Problem], float]:
+        """Build into a new folder, then serve it; on failure keep serving the last good one."""
+        self.generation += 1
+        target = self.workdir / f"site-{self.generation}"
+        started = time.perf_counter()
+        try:
+            result = build(replace(self.options, output=target))
+        except BuildFailed as failed:
+            with self.news:
+                self.problems = [str(p) for p in failed.problems if p.is_error]
+                self.news.notify_all()
+            return False, failed.problems, time.perf_counter() - started
+        with self.news:
+            old, self.current = self.current, target
+            self.problems = []
+            self.epoch += 1
+            self.news.notify_all()
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+        return True, result.problems, time.perf_counter() - started
+
+    def wait(self, epoch: int, problems: list[str], timeout: float) -> tuple[int, list[str]]:
+        """The epoch and problems once either differs from what a browser has, or on timeout."""
+        with self.news:
+            self.news.wait_for(lambda: self.epoch != epoch or self.problems != problems, timeout)
+            return self.epoch, list(self.problems)
+
+    def touch(self) -> None:
+        """Note that a watched file changed."""
+        self.last_event = time.monotonic()
+        self.changed.set()
+
+
+class _Watcher(FileSystemEventHandler):
+    """Passes on changes to the site's sources, skipping editor and OS junk."""
+
+    def __init__(self, site: LiveSite, root: Path):
+        self.site = site
+        self.root = root.resolve()
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        if any(p and self.relevant(Path(str(p))) for p in paths):
+            self.site.touch()
+
+    def relevant(self, path: Path) -> bool:
+        """True for a change that can alter the site."""
+        if JUNK.search(path.name):
+            return False
+        try:
+            parts = path.resolve().relative_to(self.root).parts
+        except ValueError:
+            return False
+        return parts == ("site.yaml",) or bool(parts and parts[0] in ("content", "templates"))
+
+
+def allowed_hosts(host: str, port: int) -> set[str]:
+    """The Host headers the server answers: the bound address and localhost."""
+    names = {host, "localhost", "127.0.0.1", "[::1]"}
+    return names | {f"{name}:{port}" for name in names}
+
+
+def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandler]:
+    """A request handler serving only files inside the current build."""
+
+    class Handler(SimpleHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.headers.get("Host", "") not in hosts:
+                self.send_error(HTTPStatus.FORBIDDEN, "Host not allowed")
+                return
+            if urlsplit(self.path).path == EVENTS:
+                self.stream_events()
+                return
+            self.send_file()
+
+        def do_HEAD(self) -> None:
+            self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
+
+        def send_file(self) -> None:
+            if site.current is None:  # no good build yet: show why, and reload once there is one
+                self.send_page(HTTPStatus.SERVICE_UNAVAILABLE, WAITING_PAGE.encode(), "text/html")
+                return
+            found = resolve_request(site.current, self.path)
+            if found is None:
+                found = resolve_request(site.current, "/404.html")
+                status = HTTPStatus.NOT_FOUND
+            else:
+                status = HTTPStatus.OK
+            if found is None:
+                self.send_error(HTTPStatus.NOT_FOUND)
+                return
+            if found.is_dir():
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", urlsplit(self.path).path + "/")
+                self.end_headers()
+                return
+            self.send_page(status, found.read_bytes(), self.guess_type(str(found)))
+
+        def send_page(self, status: HTTPStatus, body: bytes, kind: str) -> None:
+            if kind == "text/html":
+                body = inject(body, site.problems)
+                kind = "text/html; charset=utf-8"
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def stream_events(self) -> None:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            with site.news:
+                epoch, problems = site.epoch, list(site.problems)
+            with contextlib.suppress(OSError):
+                while True:
+                    now_epoch, now_problems = site.wait(epoch, problems, KEEPALIVE)
+                    if now_epoch != epoch:
+                        message = "event: reload\ndata: {}\n\n"
+                    elif now_problems != problems:
+                        message = f"event: problems\ndata: {json.dumps(now_problems)}\n\n"
+                    else:
+                        message = ": keep-alive\n\n"
+                    epoch, problems = now_epoch, now_problems
+                    self.wfile.write(message.encode())
+                    self.wfile.flush()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # the terminal shows builds and errors, not every request
+
+    return Handler
+
+
+def resolve_request(folder: Path | None, request_path: str) -> Path | None:
+    """The file inside `folder` a request names, or None if there is none or it lies outside."""
+    if folder is None:
+        return None
+    path = unquote(urlsplit(request_path).path)
+    if "\x00" in path or "\\" in path:
+        return None
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        return None
+    target = folder.joinpath(*parts)
+    if target.is_dir() and path.endswith("/"):
+        target = target / "index.html"
+    try:
+        real = target.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return real if real.is_relative_to(folder.resolve()) else None
+
+
+def inject(page: bytes, problems: list[str]) -> bytes:
+    """An HTML page with the live-reload script (and any build errors) added."""
+    shown = json.dumps(problems).replace("<", "\\u003c")
+    script = (RELOAD_SCRIPT % (shown, html.escape(EVENTS))).encode()
+    marker = page.rfind(b"</body>")
+    return page[:marker] + script + page[marker:] if marker >= 0 else page + script
+
+
+def bind(host: str, port: int, handler: type[SimpleHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """A server on the first free port from `port` on."""
+    for candidate in range(port, port + PORT_TRIES):
+        try:
+            server = ThreadingHTTPServer((host, candidate), handler)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            continue
+        server.daemon_threads = True
+        return server
+    raise OSError(errno.EADDRINUSE, f"ports {port} to {port + PORT_TRIES - 1} are all busy")
+
+
+Report = Callable[[bool, list[Problem], float], None]
+
+
+def rebuild_loop(site: LiveSite, stop: threading.Event, report: Report) -> None:
+    """Rebuild once per burst of changes; a change during a rebuild causes another."""
+    while not stop.is_set():
+        if not site.changed.wait(0.2):
+            continue
+        while time.monotonic() - site.last_event < QUIET:
+            time.sleep(QUIET / 4)
+        site.changed.clear()
+        report(*site.rebuild())
+
+
+def serve(
+    options: Options,
+    host: str,
+    port: int,
+    announce: Callable[[str], None],
+    report: Report,
+    ready: Callable[[ThreadingHTTPServer], None] | None = None,
+) -> None:
+    """Serve the site until interrupted."""
+    workdir = Path(tempfile.mkdtemp(prefix="insole-serve-"))
+    site = LiveSite(options, workdir)
+    stop = threading.Event()
+    observer = Observer()
+    server: ThreadingHTTPServer | None = None
+    try:
+        report(*site.rebuild())
+        server = bind(host, port, make_handler(site, allowed_hosts(host, 0)))
+        bound_port = server.server_address[1]
+        server.RequestHandlerClass = make_handler(site, allowed_hosts(host, bound_port))
+        if bound_port != port:
+            announce(f"port {port} is busy; using {bound_port} instead")
+        watcher = _Watcher(site, options.root)
+        observer.schedule(watcher, str(options.root), recursive=False)
+        for folder in ("content", "templates"):
+            if (options.root / folder).is_dir():
+                observer.schedule(watcher, str(options.root / folder), recursive=True)
+        observer.start()
+        builder = threading.Thread(target=rebuild_loop, args=(site, stop, report), daemon=True)
+        builder.start()
+        shown = "localhost" if host == "127.0.0.1" else host
+        announce(f"Serving on http://{shown}:{bound_port}/ (Ctrl-C stops)")
+        if ready:
+            ready(server)
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        stop.set()
+        if server:
+            server.server_close()
+        observer.stop()
+        with contextlib.suppress(RuntimeError):
+            observer.join(timeout=2)
+        shutil.rmtree(workdir, ignore_errors=True)
