@@ -285,7 +285,7 @@ def serve(
         server = bind(host, port, make_handler(site, allowed_hosts(host, 0)))
         bound_port = server.server_address[1]
         server.RequestHandlerClass = make_handler(site, allowed_hosts(host, bound_port))
-        if bound_port != port:
+        if port and bound_port != port:
             announce(f"port {port} is busy; using {bound_port} instead")
         watcher = _Watcher(site, options.root)
         observer.schedule(watcher, str(options.root), recursive=False)

@@ -1,0 +1,144 @@
+"""`insole serve`: safe serving, live reload events, one rebuild per burst of changes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import story
+from live import running
+
+from generator.serve import QUIET, allowed_hosts, bind, inject, resolve_request
+
+SETTLE = QUIET * 6 + 0.5  # long enough for a burst to end and one rebuild to finish
+
+
+def test_resolve_request_stays_inside_the_folder(tmp_path):
+    site = tmp_path / "site"
+    (site / "stories" / "a").mkdir(parents=True)
+    (site / "stories" / "a" / "index.html").write_text("a")
+    (tmp_path / "secret.txt").write_text("secret")
+    (site / "escape").symlink_to(tmp_path / "secret.txt")
+    assert resolve_request(site, "/stories/a/") == (site / "stories/a/index.html").resolve()
+    for bad in (
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/stories/%2E%2E/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/escape",
+        str(tmp_path / "secret.txt"),
+        "/a%00b",
+        "/..\\secret.txt",
+    ):
+        assert resolve_request(site, bad) is None, bad
+
+
+def test_only_localhost_names_are_allowed_hosts():
+    hosts = allowed_hosts("127.0.0.1", 8000)
+    assert "localhost:8000" in hosts and "127.0.0.1:8000" in hosts
+    assert "evil.example:8000" not in hosts
+
+
+def test_reload_script_goes_before_body_end_and_escapes_errors():
+    page = inject(b"<html><body><p>x</p></body></html>", ["a.md:1:1: error: </script><b>"])
+    assert page.count(b"<script>") == 1
+    assert b"</script><b>" not in page
+    assert page.endswith(b"</script>\n</body></html>")
+
+
+def test_busy_port_moves_to_the_next(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = bind("127.0.0.1", port, object)  # type: ignore[arg-type]
+        assert server.server_address[1] != port
+        server.server_close()
+
+
+def test_serves_pages_with_reload_and_refuses_the_rest(site):
+    root = site({"content/stories/lunch.md": story()})
+    with running(root) as live:
+        status, page = live.get("/stories/lunch/")
+        assert status == 200
+        assert "Lunch in the support centre" in page and "EventSource" in page
+        assert live.get("/stories/lunch")[0] == 200  # redirected to the folder
+        assert live.get("/nowhere/")[0] == 404
+        assert live.get("/%2e%2e/site.yaml")[0] == 404
+        assert live.get("/", host="attacker.example")[0] == 403
+        assert not (root / "_site").exists(), "serve leaves the output folder alone"
+
+
+def test_edit_rebuilds_and_failed_rebuild_keeps_last_good_site(site):
+    root = site({"content/stories/lunch.md": story()})
+    path = root / "content/stories/lunch.md"
+    with running(root) as live:
+        path.write_text(story("Dinner in the support centre"), encoding="utf-8")
+        live.wait_for(lambda: len(live.builds) == 2)
+        assert "Dinner in the support centre" in live.get("/stories/lunch/")[1]
+        path.write_text(story(date="2024-13-45"), encoding="utf-8")
+        live.wait_for(lambda: len(live.builds) == 3)
+        ok, problems = live.builds[-1]
+        assert not ok and "lunch.md:3:7: error: '2024-13-45' is not a date" in str(problems[0])
+        status, page = live.get("/stories/lunch/")
+        assert status == 200 and "Dinner in the support centre" in page
+        assert "lunch.md:3:7" in page, "the error is shown in the browser"
+
+
+def test_events_stream_announces_reload(site):
+    root = site({"content/stories/lunch.md": story()})
+    with running(root) as live:
+        stream = urllib.request.urlopen(live.url + "/__insole/events", timeout=10)
+        time.sleep(0.2)
+        (root / "content/stories/lunch.md").write_text(story("Changed"), encoding="utf-8")
+        assert stream.readline() == b"event: reload\n"
+        stream.close()
+
+
+def vim_save(path: Path, text: str) -> None:
+    """What vim does on :w with its defaults: probe file, backup by rename, new file."""
+    probe = path.parent / "4913"
+    probe.write_text("")
+    probe.unlink()
+    (path.parent / f".{path.name}.swp").write_bytes(b"swap")
+    backup = path.with_name(path.name + "~")
+    os.replace(path, backup)
+    path.write_text(text, encoding="utf-8")
+    backup.unlink()
+
+
+def jetbrains_save(path: Path, text: str) -> None:
+    """What JetBrains IDEs do with 'safe write'."""
+    temp = path.with_name(path.name + "___jb_tmp___")
+    old = path.with_name(path.name + "___jb_old___")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(path, old)
+    os.replace(temp, path)
+    old.unlink()
+
+
+def gedit_save(path: Path, text: str) -> None:
+    """What GLib-based editors do: a hidden temporary file renamed over the story."""
+    temp = path.parent / ".goutputstream-A1B2C3"
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+def test_atomic_saves_give_one_rebuild_and_no_stray_story(site):
+    root = site({"content/stories/lunch.md": story()})
+    path = root / "content/stories/lunch.md"
+    with running(root) as live:
+        for number, save in enumerate((vim_save, jetbrains_save, gedit_save), start=2):
+            save(path, story(f"Saved by editor {number}"))
+            live.wait_for(lambda n=number: len(live.builds) >= n)
+            time.sleep(SETTLE)
+            assert len(live.builds) == number, (
+                f"{save.__name__} gave {len(live.builds) - number + 1} rebuilds"
+            )
+            assert all(ok for ok, _ in live.builds)
+            assert f"Saved by editor {number}" in live.get("/stories/lunch/")[1]
+        stories = live.get("/stories/")[1]
+        assert "4913" not in stories and "jb_" not in stories and "goutputstream" not in stories
