@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
+from .content import Story
 from .errors import Problem, error
 from .library import Library
 
@@ -114,3 +115,35 @@ def check_plan(plan: Plan) -> list[Problem]:
             )
         owners[copy.path.lower()] = str(copy.source)
     return problems
+
+
+def page_inputs(page: Page, library: Library) -> tuple[object, ...] | None:
+    """What a story or term page shows from the model, to tell whether it must be made again.
+
+    None means the page shows the whole library (lists, matrix, feed) and is always made.
+    """
+    story = page.context.get("story")
+    if story is not None:
+        related = library.related[story.slug]
+        return ("story", story, related, tuple(listing(library.stories[r.slug]) for r in related))
+    term = page.context.get("term")
+    if term is not None:
+        grouping, slug = term.grouping, term.slug
+        together = tuple(
+            (pair, library.together[pair].get(slug)) for pair in library.together if pair[0] == grouping
+        )
+        return (
+            "term",
+            term,
+            tuple(listing(s) for s in library.stories_of(grouping, slug)),
+            together,
+            library.evidence[grouping][slug],
+            tuple((mode, counts.get(slug)) for mode, counts in library.modes.items()),
+            tuple(library.terms["processes"]),
+        )
+    return None
+
+
+def listing(story: Story) -> tuple[object, ...]:
+    """What a list of stories shows of each story."""
+    return (story.slug, story.title, story.date, story.customer, story.source, story.summary)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import traceback
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from .config import SiteConfig
 from .errors import BuildFailed, Problem, display_path, error
 from .i18n import count, format_date, strings
 from .library import Library
-from .pages import Page, Plan, story_url, term_url
+from .pages import Page, Plan, page_inputs, story_url, term_url
 
 THEME_PREFIX = "default"
 PROGRESS_EVERY = 200
@@ -117,6 +118,47 @@ def render_pages(
         yield page.path, text.encode("utf-8")
     if problems:
         raise BuildFailed(problems.values())
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A site's pages made in memory, with what each page was made from."""
+
+    pages: dict[str, bytes]
+    inputs: dict[str, tuple[object, ...]]
+    basis: tuple[object, ...]
+    made: int
+
+
+def render_changed(
+    env: jinja2.Environment, plan: Plan, config: SiteConfig, library: Library, previous: Rendered | None
+) -> Rendered:
+    """Make the pages whose inputs changed since `previous`; reuse the bytes of the rest."""
+    basis = (config, template_stamp(config))
+    reuse = previous is not None and previous.basis == basis
+    inputs: dict[str, tuple[object, ...]] = {}
+    stale = []
+    for page in plan.pages:
+        found = page_inputs(page, library)
+        if found is not None:
+            inputs[page.path] = found
+        if not (reuse and previous and found is not None and previous.inputs.get(page.path) == found):
+            stale.append(page)
+    made = dict(render_pages(env, Plan(tuple(stale), ()), config))
+    kept = previous.pages if previous else {}
+    pages = {page.path: made[page.path] if page.path in made else kept[page.path] for page in plan.pages}
+    return Rendered(pages, inputs, basis, len(made))
+
+
+def template_stamp(config: SiteConfig) -> tuple[tuple[str, int, int], ...]:
+    """Every template file with its modification time and size, to notice any change."""
+    stamps = []
+    for folder in template_dirs(config):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                info = path.stat()
+                stamps.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(stamps)
 
 
 def template_problem(exc: Exception, page: Page) -> Problem:

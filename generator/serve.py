@@ -1,4 +1,4 @@
-"""`insole serve`: build, serve on localhost, rebuild on change, reload the browser."""
+"""`insole serve`: build in memory, serve on localhost, rebuild what changed, reload the browser."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import contextlib
 import errno
 import html
 import json
-import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,9 +19,10 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import Options, build
+from .build import Options, gather
 from .content import JUNK
 from .errors import BuildFailed, Problem
+from .render import Rendered, render_changed
 
 EVENTS = "/__insole/events"
 QUIET = 0.08  # seconds without file events before a burst counts as finished
@@ -64,35 +63,46 @@ class LiveSite:
     """The state one `insole serve` shares between its watcher, builder and request threads."""
 
     options: Options
-    workdir: Path
-    current: Path | None = None
+    rendered: Rendered | None = None
+    files: dict[str, Path] = field(default_factory=dict)
     epoch: int = 0
     problems: list[str] = field(default_factory=list)
-    generation: int = 0
     changed: threading.Event = field(default_factory=threading.Event)
     last_event: float = 0.0
     news: threading.Condition = field(default_factory=threading.Condition)
 
     def rebuild(self) -> tuple[bool, list[Problem], float]:
-        """Build into a new folder, then serve it; on failure keep serving the last good one."""
-        self.generation += 1
-        target = self.workdir / f"site-{self.generation}"
+        """Make again what changed, in memory; on failure keep serving the last good site."""
         started = time.perf_counter()
         try:
-            result = build(replace(self.options, output=target))
+            site = gather(self.options, writing=False)
+            rendered = render_changed(site.env, site.plan, site.config, site.library, self.rendered)
         except BuildFailed as failed:
             with self.news:
                 self.problems = [str(p) for p in failed.problems if p.is_error]
                 self.news.notify_all()
             return False, failed.problems, time.perf_counter() - started
         with self.news:
-            old, self.current = self.current, target
+            self.rendered = rendered
+            self.files = {copy.path: copy.source for copy in site.plan.copies}
             self.problems = []
             self.epoch += 1
             self.news.notify_all()
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
-        return True, result.problems, time.perf_counter() - started
+        return True, site.problems, time.perf_counter() - started
+
+    def lookup(self, request_path: str) -> tuple[bytes | None, str]:
+        """The bytes a request asks for (None if the site has no such file) and the site path."""
+        path = site_path(request_path)
+        if path is None or self.rendered is None:
+            return None, ""
+        if path in self.rendered.pages:
+            return self.rendered.pages[path], path
+        if path in self.files:
+            try:
+                return self.files[path].read_bytes(), path
+            except OSError:
+                return None, path
+        return None, path
 
     def wait(self, epoch: int, problems: list[str], timeout: float) -> tuple[int, list[str]]:
         """The epoch and problems once either differs from what a browser has, or on timeout."""
@@ -104,6 +114,18 @@ class LiveSite:
         """Note that a watched file changed."""
         self.last_event = time.monotonic()
         self.changed.set()
+
+
+def site_path(request_path: str) -> str | None:
+    """The site path a request names, or None for anything that tries to leave the site."""
+    path = unquote(urlsplit(request_path).path)
+    if "\x00" in path or "\\" in path or not path.startswith("/"):
+        return None
+    parts = path.split("/")[1:]
+    if any(part in ("..", ".") for part in parts):
+        return None
+    path = "/".join(parts)
+    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 class _Watcher(FileSystemEventHandler):
@@ -154,24 +176,20 @@ def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandl
             self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
 
         def send_file(self) -> None:
-            if site.current is None:  # no good build yet: show why, and reload once there is one
+            if site.rendered is None:  # no good build yet: show why, and reload once there is one
                 self.send_page(HTTPStatus.SERVICE_UNAVAILABLE, WAITING_PAGE.encode(), "text/html")
                 return
-            found = resolve_request(site.current, self.path)
-            if found is None:
-                found = resolve_request(site.current, "/404.html")
-                status = HTTPStatus.NOT_FOUND
-            else:
-                status = HTTPStatus.OK
-            if found is None:
-                self.send_error(HTTPStatus.NOT_FOUND)
-                return
-            if found.is_dir():
+            body, path = site.lookup(self.path)
+            if body is None and path and site.lookup(f"/{path}/")[0] is not None:
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
                 self.send_header("Location", urlsplit(self.path).path + "/")
                 self.end_headers()
                 return
-            self.send_page(status, found.read_bytes(), self.guess_type(str(found)))
+            if body is None:
+                body, _ = site.lookup("/404.html")
+                self.send_page(HTTPStatus.NOT_FOUND, body or b"Not found", "text/html")
+                return
+            self.send_page(HTTPStatus.OK, body, self.guess_type(path))
 
         def send_page(self, status: HTTPStatus, body: bytes, kind: str) -> None:
             if kind == "text/html":
@@ -208,26 +226,6 @@ def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandl
             pass  # the terminal shows builds and errors, not every request
 
     return Handler
-
-
-def resolve_request(folder: Path | None, request_path: str) -> Path | None:
-    """The file inside `folder` a request names, or None if there is none or it lies outside."""
-    if folder is None:
-        return None
-    path = unquote(urlsplit(request_path).path)
-    if "\x00" in path or "\\" in path:
-        return None
-    parts = [p for p in path.split("/") if p not in ("", ".")]
-    if ".." in parts:
-        return None
-    target = folder.joinpath(*parts)
-    if target.is_dir() and path.endswith("/"):
-        target = target / "index.html"
-    try:
-        real = target.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return None
-    return real if real.is_relative_to(folder.resolve()) else None
 
 
 def inject(page: bytes, problems: list[str]) -> bytes:
@@ -275,8 +273,7 @@ def serve(
     ready: Callable[[ThreadingHTTPServer], None] | None = None,
 ) -> None:
     """Serve the site until interrupted."""
-    workdir = Path(tempfile.mkdtemp(prefix="insole-serve-"))
-    site = LiveSite(options, workdir)
+    site = LiveSite(options)
     stop = threading.Event()
     observer = Observer()
     server: ThreadingHTTPServer | None = None
@@ -307,4 +304,3 @@ def serve(
         observer.stop()
         with contextlib.suppress(RuntimeError):
             observer.join(timeout=2)
-        shutil.rmtree(workdir, ignore_errors=True)

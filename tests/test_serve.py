@@ -11,29 +11,41 @@ from pathlib import Path
 from conftest import story
 from live import running
 
-from generator.serve import QUIET, allowed_hosts, bind, inject, resolve_request
+from generator.serve import QUIET, allowed_hosts, bind, inject, site_path
 
 SETTLE = QUIET * 6 + 0.5  # long enough for a burst to end and one rebuild to finish
 
 
-def test_resolve_request_stays_inside_the_folder(tmp_path):
-    site = tmp_path / "site"
-    (site / "stories" / "a").mkdir(parents=True)
-    (site / "stories" / "a" / "index.html").write_text("a")
-    (tmp_path / "secret.txt").write_text("secret")
-    (site / "escape").symlink_to(tmp_path / "secret.txt")
-    assert resolve_request(site, "/stories/a/") == (site / "stories/a/index.html").resolve()
+def test_request_paths_map_inside_the_site_only():
+    assert site_path("/stories/a/") == "stories/a/index.html"
+    assert site_path("/") == "index.html"
+    assert site_path("/static/style.css?v=1") == "static/style.css"
+    assert site_path("/st%C3%B6d/") == "stöd/index.html"
     for bad in (
         "/../secret.txt",
         "/%2e%2e/secret.txt",
         "/stories/%2E%2E/%2e%2e/secret.txt",
         "/..%2fsecret.txt",
-        "/escape",
-        str(tmp_path / "secret.txt"),
         "/a%00b",
-        "/..\\secret.txt",
+        "/..%5csecret.txt",
+        "/./index.html",
+        "secret.txt",
     ):
-        assert resolve_request(site, bad) is None, bad
+        assert site_path(bad) is None, bad
+
+
+def test_files_outside_the_site_are_never_served(site):
+    root = site({"content/stories/lunch.md": story(), "content/notes.txt": "private"})
+    with running(root) as live:
+        for path in (
+            "/content/notes.txt",
+            "/../content/notes.txt",
+            "/%2e%2e/site.yaml",
+            "/site.yaml",
+            "/stories/lunch/../../site.yaml",
+            "//etc/passwd",
+        ):
+            assert live.get(path)[0] == 404, path
 
 
 def test_only_localhost_names_are_allowed_hosts():

@@ -1,0 +1,125 @@
+"""What `insole serve` makes again after each change equals a full build, byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from conftest import SITE_YAML, make_site, story
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.build import Options, build
+from generator.output import MARKER
+from generator.serve import LiveSite
+
+NEEDS = ["assemble-without-help", "second-trip", "stay-healthy"]
+PROCESSES = ["delivery", "assembly-instructions", "support"]
+
+edit_body = st.tuples(
+    st.just("body"), st.integers(0, 5), st.sampled_from(["Short.", "A longer body\n\n> a quote"])
+)
+edit_needs = st.tuples(
+    st.just("needs"), st.integers(0, 5), st.lists(st.sampled_from(NEEDS), min_size=1, max_size=2)
+)
+rename = st.tuples(st.just("rename"), st.integers(1, 5), st.text("abcxyz", min_size=1, max_size=6))
+delete = st.tuples(st.just("delete"), st.integers(1, 5), st.none())
+vocabulary = st.tuples(st.just("vocabulary"), st.integers(0, 2), st.sampled_from(["Renamed need", "Another"]))
+template = st.tuples(st.just("template"), st.integers(0, 1), st.sampled_from(["<p>A</p>", "<p>B</p>"]))
+operations = st.lists(
+    st.one_of(edit_body, edit_needs, rename, delete, vocabulary, template), min_size=1, max_size=6
+)
+
+
+def story_file(number: int, body: str = "Body.", needs: list[str] | None = None) -> str:
+    """Story number `number`; every later story names the first as related."""
+    chosen = needs or [NEEDS[number % 3]]
+    extra = f"customer: Segment {number % 2}\nsource: support-call" + ("\nrelated: [s0]" if number else "")
+    return story(
+        f"Story {number}",
+        date=f"2024-03-{10 + number}",
+        needs=f"[{', '.join(chosen)}]",
+        processes=f"[{PROCESSES[number % 3]}]",
+        extra=extra,
+        body=body + "\n",
+    )
+
+
+def apply(root: Path, operation: tuple[str, int, object]) -> None:
+    """Change the site on disk as a writer would."""
+    kind, number, value = operation
+    stories = sorted((root / "content/stories").glob("*.md"))
+    match kind:
+        case "body" | "needs":
+            target = next((p for p in stories if f"Story {number}\n" in p.read_text()), None)
+            if target:
+                body = str(value) if kind == "body" else "Body."
+                needs = list(value) if kind == "needs" else None  # type: ignore[call-overload]
+                target.write_text(story_file(number, body, needs), encoding="utf-8")
+        case "rename" | "delete":
+            target = next((p for p in stories if f"Story {number}\n" in p.read_text()), None)
+            if target and kind == "delete":
+                target.unlink()
+            elif target and not (root / f"content/stories/{value}.md").exists():
+                target.rename(root / f"content/stories/{value}.md")
+        case "vocabulary":
+            text = SITE_YAML.replace("Assemble furniture without help", str(value)) if number else SITE_YAML
+            (root / "site.yaml").write_text(
+                text + ("" if number != 2 else "  home-visit-2: Home visit two\n")
+            )
+        case "template":
+            (root / "templates").mkdir(exist_ok=True)
+            page = '{% extends "default/404.html" %}{% block main %}' + str(value) + "{% endblock %}"
+            (root / "templates/404.html").write_text(page, encoding="utf-8")
+
+
+def full_build(root: Path) -> dict[str, bytes]:
+    """Every file of a full build of the site."""
+    output = Path(tempfile.mkdtemp()) / "site"
+    try:
+        build(Options(root=root, output=output))
+        return {
+            p.relative_to(output).as_posix(): p.read_bytes()
+            for p in output.rglob("*")
+            if p.is_file() and p.name != MARKER
+        }
+    finally:
+        shutil.rmtree(output.parent)
+
+
+def served(live: LiveSite) -> dict[str, bytes]:
+    """Every file the dev server would serve."""
+    assert live.rendered is not None
+    return {**live.rendered.pages, **{path: source.read_bytes() for path, source in live.files.items()}}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations)
+def test_incremental_rebuild_equals_full_build(tmp_path, operations):
+    root = make_site(
+        Path(tempfile.mkdtemp(dir=tmp_path)), {f"content/stories/s{i}.md": story_file(i) for i in range(6)}
+    )
+    live = LiveSite(Options(root=root))
+    assert live.rebuild()[0]
+    for operation in operations:
+        apply(root, operation)
+        ok, problems, _ = live.rebuild()
+        assert ok, problems
+        assert served(live) == full_build(root), operation
+
+
+def test_editing_one_story_makes_only_the_pages_that_show_it(site):
+    root = site({f"content/stories/s{i}.md": story_file(i) for i in range(12)})
+    live = LiveSite(Options(root=root))
+    live.rebuild()
+    before = live.rendered
+    assert before is not None
+    library_wide = sum(1 for path in before.pages if path not in before.inputs)
+    (root / "content/stories/s3.md").write_text(
+        story_file(3, "Body.\n\nA new second paragraph."), encoding="utf-8"
+    )
+    live.rebuild()
+    assert live.rendered is not None
+    assert live.rendered.made == 1 + library_wide
+    assert b"A new second paragraph." in live.rendered.pages["stories/s3/index.html"]
