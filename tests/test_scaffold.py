@@ -1,0 +1,63 @@
+"""`insole init` and `insole new`: starting points that build at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import yaml
+from conftest import story
+
+
+def test_init_writes_a_library_that_builds_strictly(run, tmp_path):
+    result = run(tmp_path, "init", "library")
+    assert result.code == 0
+    assert "library/site.yaml" in result.out
+    assert (tmp_path / "library" / "README.md").read_text().count("insole build") == 1
+    built = run(tmp_path / "library", "build", "--strict")
+    assert built.code == 0, built.err
+    assert built.out.startswith("Built 1 story")
+
+
+def test_init_refuses_a_folder_that_is_not_empty(run, tmp_path):
+    (tmp_path / "library").mkdir()
+    (tmp_path / "library" / "notes.txt").write_text("mine")
+    result = run(tmp_path, "init", "library")
+    assert result.code == 2
+    assert "is not empty" in result.err
+    assert sorted(p.name for p in (tmp_path / "library").iterdir()) == ["notes.txt"]
+
+
+def test_new_writes_a_dated_story_from_the_vocabulary(site, run):
+    root = site({"content/stories/lunch.md": story()})
+    result = run(
+        root,
+        "new",
+        "Bäddsoffan: en andra resa?",
+        "--need",
+        "second-trip",
+        "--process",
+        "delivery",
+        "--source",
+        "home-visit",
+    )
+    assert result.code == 0, result.err
+    path = root / result.out.strip()
+    assert path == root / "content/stories/baddsoffan-en-andra-resa.md"
+    text = path.read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---")[1])
+    assert front["title"] == "Bäddsoffan: en andra resa?"
+    assert front["date"] == dt.date.today()
+    assert front["needs"] == ["second-trip"] and front["processes"] == ["delivery"]
+    assert "# assemble-without-help, second-trip, stay-healthy" in text
+    assert run(root, "build", "--strict").code == 0
+
+
+def test_new_refuses_to_overwrite_and_unknown_terms(site, run):
+    root = site({"content/stories/lunch.md": story()})
+    (root / "content/stories/same-title.md").write_text("mine", encoding="utf-8")
+    result = run(root, "new", "Same title")
+    assert result.code == 2 and "already exists" in result.err
+    assert (root / "content/stories/same-title.md").read_text() == "mine"
+    result = run(root, "new", "Other", "--need", "second-trp")
+    assert result.code == 2
+    assert "'second-trp' is not declared in needs (did you mean 'second-trip'?)" in result.err
