@@ -9,7 +9,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
-from .frontmatter import Document, decode, parse, text_at
+from .frontmatter import Document, KeyPath, decode, parse, text_at
 from .markup import make_markdown, render_markdown
 
 CONFIG_FILE = "site.yaml"
@@ -72,7 +72,12 @@ class SiteConfig:
 
 
 def load_config(root: Path, output: Path | None = None) -> tuple[SiteConfig, list[Problem]]:
-    """Read and check `site.yaml` in `root`; raises BuildFailed with every error."""
+    """Read and check `site.yaml` in `root`, with its problems.
+
+    Raises BuildFailed when the file cannot be read as YAML settings at all; any other
+    error comes back among the problems (with a usable value in its place), so that the
+    stories are checked in the same run.
+    """
     path = root / CONFIG_FILE
     shown = display_path(path)
     try:
@@ -94,32 +99,15 @@ def load_config(root: Path, output: Path | None = None) -> tuple[SiteConfig, lis
 
 
 def build_config(doc: Document, root: Path, output: Path | None = None) -> tuple[SiteConfig, list[Problem]]:
-    """A SiteConfig from parsed site.yaml; raises BuildFailed when anything is wrong."""
+    """A SiteConfig from parsed site.yaml and its problems; raises BuildFailed if it is no mapping."""
     problems: list[Problem] = []
     if doc.data is None:
         doc = Document(doc.path, {}, start=doc.start)
     if not isinstance(doc.data, dict):
         raise BuildFailed([doc.error((), f"{CONFIG_FILE} must be a mapping of settings")])
-    for key in doc.data:
-        if key not in SETTINGS and key not in GROUPINGS:
-            at = doc.key_spot(key)
-            problems.append(
-                warning(
-                    doc.path,
-                    at.line,
-                    at.column,
-                    f"unknown setting '{key}'",
-                    did_you_mean(key, SETTINGS + GROUPINGS),
-                )
-            )
+    _check_settings(doc, problems)
     md = make_markdown()
-    language = text_at(doc, ("language",), problems) or "en"
-    if language not in LANGUAGES:
-        problems.append(
-            doc.error(
-                ("language",), f"unknown language '{language}'", "choose one of " + ", ".join(LANGUAGES)
-            )
-        )
+    language = _language(doc, problems)
     allow_html = doc.data.get("allow_html", False)
     if not isinstance(allow_html, bool):
         problems.append(doc.error(("allow_html",), "'allow_html' must be true or false"))
@@ -135,9 +123,26 @@ def build_config(doc: Document, root: Path, output: Path | None = None) -> tuple
         allow_html=allow_html is True,
         vocabulary=Vocabulary(**{g: _terms(doc, g, md, problems) for g in GROUPINGS}),
     )
-    if any(p.is_error for p in problems):
-        raise BuildFailed(problems)
     return config, problems
+
+
+def _check_settings(doc: Document, problems: list[Problem]) -> None:
+    """Warn about settings site.yaml does not have, suggesting the closest one."""
+    for key in doc.data:
+        if key not in SETTINGS and key not in GROUPINGS:
+            at = doc.key_spot(key)
+            hint = did_you_mean(key, SETTINGS + GROUPINGS)
+            problems.append(warning(doc.path, at.line, at.column, f"unknown setting '{key}'", hint))
+
+
+def _language(doc: Document, problems: list[Problem]) -> str:
+    """The interface language; English when it is missing or unknown (the latter an error)."""
+    language = text_at(doc, ("language",), problems) or "en"
+    if language in LANGUAGES:
+        return language
+    hint = "choose one of " + ", ".join(LANGUAGES)
+    problems.append(doc.error(("language",), f"unknown language '{language}'", hint))
+    return "en"
 
 
 def _terms(doc: Document, grouping: str, md: MarkdownIt, problems: list[Problem]) -> dict[str, Term]:
@@ -161,41 +166,40 @@ def _term(doc: Document, grouping: str, slug: str, md: MarkdownIt, problems: lis
     path = (grouping, slug)
     if not SLUG.fullmatch(slug):
         at = doc.key_spot(*path)
-        problems.append(
-            error(
-                doc.path,
-                at.line,
-                at.column,
-                f"'{slug}' is not a valid slug",
-                "use lowercase letters, digits and hyphens",
-            )
-        )
+        hint = "use lowercase letters, digits and hyphens"
+        problems.append(error(doc.path, at.line, at.column, f"'{slug}' is not a valid slug", hint))
         return None
     value = doc.data[grouping][slug]
-    if isinstance(value, dict):
-        allowed = TERM_KEYS.get(grouping, ("title", "description"))
-        for key in value:
-            if key not in allowed:
-                at = doc.key_spot(*path, key)
-                problems.append(
-                    warning(
-                        doc.path,
-                        at.line,
-                        at.column,
-                        f"unknown key '{key}' in {grouping} '{slug}'",
-                        did_you_mean(key, allowed),
-                    )
-                )
-        title = text_at(doc, (*path, "title"), problems)
-        description = text_at(doc, (*path, "description"), problems) or ""
-        kind = text_at(doc, (*path, "kind"), problems) or ""
-        if kind and kind not in NEED_KINDS:
-            problems.append(doc.error((*path, "kind"), f"unknown kind '{kind}'", "use achieve or avoid"))
-    else:
-        title, description, kind = text_at(doc, path, problems), "", ""
-    if not title:
+    full = isinstance(value, dict)
+    if full:
+        _check_term_keys(doc, path, problems)
+    title = text_at(doc, (*path, "title") if full else path, problems)
+    given = value.get("title") if full else value
+    if not title and (given is None or isinstance(given, str)):  # other values are already errors
         problems.append(doc.error(path, f"{grouping} '{slug}' has no title"))
-        return None
-    first = doc.spot(*path, "description").line if description else 1
-    html = render_markdown(md, description, doc.path, first).html if description else ""
-    return Term(grouping, slug, title, html, kind)
+    kind = (text_at(doc, (*path, "kind"), problems) or "") if full and grouping == "needs" else ""
+    if kind and kind not in NEED_KINDS:
+        problems.append(doc.error((*path, "kind"), f"unknown kind '{kind}'", "use achieve or avoid"))
+    description = _describe(doc, (*path, "description"), md, problems) if full else ""
+    return Term(grouping, slug, title or slug, description, kind)
+
+
+def _check_term_keys(doc: Document, path: KeyPath, problems: list[Problem]) -> None:
+    """Warn about keys a term of this grouping does not have."""
+    grouping, slug = path
+    allowed = TERM_KEYS.get(str(grouping), ("title", "description"))
+    for key in doc.data[grouping][slug]:
+        if key not in allowed:
+            at = doc.key_spot(*path, key)
+            message = f"unknown key '{key}' in {grouping} '{slug}'"
+            problems.append(warning(doc.path, at.line, at.column, message, did_you_mean(key, allowed)))
+
+
+def _describe(doc: Document, path: KeyPath, md: MarkdownIt, problems: list[Problem]) -> str:
+    """A term's description as HTML; its Markdown's problems point into site.yaml."""
+    if not text_at(doc, path, problems):
+        return ""
+    at = doc.text_spot(*path)
+    rendered = render_markdown(md, doc.texts[path], doc.path, at.line, first_column=at.column)
+    problems.extend(rendered.problems)
+    return rendered.html

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from .config import SLUG, SiteConfig, Term
 from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
-from .frontmatter import Document, Spot, StoryFile, decode, list_at, split, text_at
+from .frontmatter import Document, Spot, StoryFile, decode, kind_name, list_at, split, text_at
 from .markup import render_markdown
 
 STORIES = "stories"
@@ -39,9 +39,12 @@ REQUIRED = ("title", "date", "needs", "processes")
 MODES = ("synchronous", "asynchronous")
 STATUSES = ("published", "draft")
 CO_CREATION_KEYS = ("opportunity", "mode", "note")
-TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "þ": "th", "ð": "d"})
-JUNK = re.compile(r"(^\.|^#|~$|\.swp$|\.swx$|\.tmp$|___jb_\w+___$|^4913$)")
+TRANSLITERATE = str.maketrans(
+    {"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l", "þ": "th", "ð": "d"}
+)
+JUNK = re.compile(r"(^\.|^#|~$|\.swp$|\.swx$|\.tmp$|___jb_\w+___$|^4913$|^Thumbs\.db$|^desktop\.ini$)", re.I)
 SUMMARY_LENGTH = 280
+FILE_START = Spot(1, 1)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Story:
     co_creation: tuple[CoCreation, ...] = ()
     related: tuple[str, ...] = ()
     related_spots: tuple[Spot, ...] = ()
+    slug_spot: Spot = FILE_START
     customer: str = ""
     source: str = ""
     achieve: str = ""
@@ -107,7 +111,7 @@ def find_story_files(content: Path) -> Iterator[tuple[Path, Path | None]]:
             yield here / "index.md", here
             continue
         for name in sorted(files):
-            if name.endswith(".md") and not JUNK.search(name):
+            if name.lower().endswith(".md") and not JUNK.search(name):
                 yield here / name, None
 
 
@@ -163,13 +167,11 @@ def build_story(
     """A Story from a split file; every problem goes into `problems`."""
     doc = parts.meta
     if not isinstance(doc.data, dict):
-        kind = "nothing" if doc.data is None else f"a {type(doc.data).__name__}"
-        problems.append(doc.error((), f"front matter must be a mapping of keys, not {kind}"))
+        message = f"front matter must be a mapping of keys, not {kind_name(doc.data)}"
+        problems.append(doc.error((), message, "write one 'key: value' a line, a space after the colon"))
         return None
     check_keys(doc, problems)
-    missing = [key for key in REQUIRED if not doc.data.get(key)]
-    if missing:
-        problems.append(error(doc.path, 1, 1, "missing required " + ", ".join(missing)))
+    check_required(doc, problems)
     vocabulary = config.vocabulary
     title = text_at(doc, ("title",), problems) or ""
     date = date_at(doc, "date", problems)
@@ -199,6 +201,7 @@ def build_story(
         co_creation=co_creation_at(doc, vocabulary.co_creation, problems),
         related=tuple(related),
         related_spots=tuple(doc.spot("related", i) for i in range(len(related))),
+        slug_spot=doc.spot("slug") if "slug" in doc.data else FILE_START,
         customer=text_at(doc, ("customer",), problems) or "",
         source=source,
         achieve=text_at(doc, ("achieve",), problems) or "",
@@ -223,8 +226,27 @@ def check_keys(doc: Document, problems: list[Problem]) -> None:
             )
 
 
+def check_required(doc: Document, problems: list[Problem]) -> None:
+    """One error naming every required key that is missing or empty."""
+    missing = [key for key in REQUIRED if doc.data.get(key) in (None, [], {}) or _blank(doc.data[key])]
+    if missing:
+        names = ", ".join(missing)
+        hint = "add " + ": ..., ".join(missing) + ": ... to the front matter"
+        problems.append(error(doc.path, 1, 1, f"missing required {names}", hint))
+
+
+def _blank(value: object) -> bool:
+    """True for text with nothing but spaces in it."""
+    return isinstance(value, str) and not value.strip()
+
+
 def date_at(doc: Document, key: str, problems: list[Problem]) -> dt.date | None:
     """A date written as YYYY-MM-DD (a time after it is ignored)."""
+    value = doc.data.get(key)
+    if isinstance(value, bool | int | float):
+        shown = doc.texts.get((key,), str(value))
+        problems.append(doc.error((key,), f"'{shown}' is not a date", "write a real date as YYYY-MM-DD"))
+        return None
     text = text_at(doc, (key,), problems)
     if not text:
         return None
@@ -320,7 +342,7 @@ def story_slug(doc: Document, path: Path, problems: list[Problem]) -> str:
             )
             return ""
         return given
-    slug = slugify(path.stem if path.suffix == ".md" else path.name)
+    slug = slugify(path.stem if path.suffix.lower() == ".md" else path.name)
     if not slug:
         problems.append(
             error(doc.path, 1, 1, "no slug can be made from the file name", "add 'slug:' to the front matter")
@@ -372,8 +394,8 @@ def check_slugs(stories: list[Story]) -> list[Problem]:
             problems.append(
                 error(
                     story.source_path,
-                    1,
-                    1,
+                    story.slug_spot.line,
+                    story.slug_spot.column,
                     f"slug '{story.slug}' is already used",
                     f"also the slug of {other.source_path}; set 'slug:' to tell them apart",
                 )
@@ -382,12 +404,15 @@ def check_slugs(stories: list[Story]) -> list[Problem]:
 
 
 def check_related(stories: list[Story]) -> list[Problem]:
-    """Errors for `related` slugs that name no story."""
+    """Errors for `related` slugs that name no story; a warning for a story naming itself."""
     slugs = {story.slug for story in stories}
     problems = []
     for story in stories:
         for slug, at in zip(story.related, story.related_spots, strict=True):
-            if slug not in slugs:
+            if slug == story.slug:
+                message = "a story is not related to itself"
+                problems.append(warning(story.source_path, at.line, at.column, message, "remove it"))
+            elif slug not in slugs:
                 problems.append(
                     error(
                         story.source_path,

@@ -15,7 +15,7 @@ try:  # the C loader is many times faster; the pure-Python one behaves the same
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader  # type: ignore[assignment]
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 
 MAX_DEPTH = 64
 MAX_VALUES = 20_000
@@ -34,6 +34,17 @@ HINTS = {
     "mapping values are not allowed": "quote a value that contains ': '",
     "undefined alias": "quote a value that starts with '*'",
     "cannot start any token": "quote the value",
+    "expected node content": "a value is missing, or a bracket is not closed",
+    "block sequence entries are not allowed": "start the list on the next line, or write it as [a, b]",
+    "did not find expected key": "write one 'key: value' a line, indented like its neighbours",
+}
+NO_SPACE = re.compile(r"\s*(- )?[A-Za-z_][\w-]*:[^\s/]")
+QUOTE_HINT = 'a quote inside a quoted value ends it; quote with the other kind: "Kim\'s lunch"'
+# Errors better shown where the unclosed thing starts: (message, hint) by YAML's context.
+UNCLOSED = {
+    "while scanning a quoted scalar": ("a quoted value is never closed", "end it with the same quote mark"),
+    "while parsing a flow sequence": ("a list in [ ] is not closed", "put ',' between items, ']' last"),
+    "while parsing a flow mapping": ("a mapping in { } is not closed", "put ',' between pairs, '}' last"),
 }
 
 
@@ -51,10 +62,11 @@ class Document:
 
     path: str
     data: Any
-    spots: dict[Path, Spot] = field(default_factory=dict)
-    key_spots: dict[Path, Spot] = field(default_factory=dict)
-    texts: dict[Path, str] = field(default_factory=dict)
+    spots: dict[KeyPath, Spot] = field(default_factory=dict)
+    key_spots: dict[KeyPath, Spot] = field(default_factory=dict)
+    texts: dict[KeyPath, str] = field(default_factory=dict)
     start: Spot = Spot(1, 1)
+    text_spots: dict[KeyPath, Spot] = field(default_factory=dict)
 
     def spot(self, *path: str | int) -> Spot:
         """Where the value at `path` is, else where its key or nearest parent is."""
@@ -65,11 +77,15 @@ class Document:
             path = path[:-1]
         return self.start
 
+    def text_spot(self, *path: str | int) -> Spot:
+        """Where the first character of the text at `path` is (inside quotes, below a `|`)."""
+        return self.text_spots.get(path) or self.spot(*path)
+
     def key_spot(self, *path: str | int) -> Spot:
         """Where the key naming the value at `path` is."""
         return self.key_spots.get(path) or self.spot(*path)
 
-    def error(self, path: Path, message: str, hint: str = "") -> Problem:
+    def error(self, path: KeyPath, message: str, hint: str = "") -> Problem:
         """An error at the value at `path`."""
         at = self.spot(*path)
         return error(self.path, at.line, at.column, message, hint)
@@ -92,12 +108,14 @@ def decode(raw: bytes, path: str) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")
+        column = len(before) + 1
         raise BuildFailed([error(path, line, column, "not UTF-8 text", "save the file as UTF-8")]) from None
     if "\x00" in text:
         at = text.index("\x00")
         line = text.count("\n", 0, at) + 1
-        raise BuildFailed([error(path, line, 1, "not UTF-8 text: the file holds NUL bytes")])
+        column = at - text.rfind("\n", 0, at)
+        raise BuildFailed([error(path, line, column, "not UTF-8 text: the file holds NUL bytes")])
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -125,38 +143,63 @@ def parse(text: str, path: str, first_line: int = 1) -> Document:
         raise BuildFailed([error(path, first_line, 1, f"invalid YAML: {exc}")]) from None
     except RecursionError:
         raise BuildFailed([error(path, first_line, 1, "YAML nested too deeply")]) from None
-    builder = _Builder(path, first_line - 1)
+    builder = _Builder(path, first_line - 1, text.split("\n"))
     if node is None:
         return Document(path, None, start=Spot(first_line, 1))
     data = builder.build(node, ())
     if builder.problems:
         raise BuildFailed(builder.problems)
-    return Document(path, data, builder.spots, builder.key_spots, builder.texts, Spot(first_line, 1))
+    start = Spot(first_line, 1)
+    return Document(path, data, builder.spots, builder.key_spots, builder.texts, start, builder.text_spots)
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: str, offset: int) -> Problem:
     """A YAML syntax error at its place in the file."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    unclosed = UNCLOSED.get(exc.context or "")
+    start = exc.context_mark
+    if unclosed and start and problem.startswith(("found unexpected end", "did not find")):
+        return error(path, start.line + offset, start.column + 1, f"invalid YAML: {unclosed[0]}", unclosed[1])
     mark = exc.problem_mark or exc.context_mark
-    line = (mark.line + offset) if mark else offset
-    column = (mark.column + 1) if mark else 1
-    message = exc.problem or exc.context or "invalid YAML"
-    if "tab" not in message and mark and "\t" in text.split("\n")[mark.line][: mark.column + 1]:
-        message = f"{message} (a tab character)"
-    hint = next((h for k, h in HINTS.items() if k in message), "")
-    return error(path, line, column, f"invalid YAML: {message}", hint)
+    line, column = _place(text, mark.line, mark.column, mark.index) if mark else (0, 0)
+    if "tab" not in problem and "\t" in text.split("\n")[line][: column + 1]:
+        problem = f"{problem} (a tab character)"
+    hint = _hint(problem, text.split("\n"), line, column, offset)
+    return error(path, line + offset, column + 1, f"invalid YAML: {problem}", hint)
+
+
+def _hint(problem: str, lines: list[str], line: int, column: int, offset: int) -> str:
+    """The likeliest fix for a YAML syntax error at a 0-based place in `lines`."""
+    for number in (line - 1, line):
+        if number >= 0 and NO_SPACE.match(lines[number]):
+            return f"put a space after the colon on line {number + offset}"
+    before = lines[line][:column]
+    if "expected key" in problem and before.count('"') + before.count("'") >= 2:
+        return QUOTE_HINT
+    return next((hint for words, hint in HINTS.items() if words in problem), "")
+
+
+def _place(text: str, line: int, column: int, index: int) -> tuple[int, int]:
+    """A 0-based line and column in `text`; past the last text, the end of its last line."""
+    if text[index:].strip() and line < text.count("\n") + 1:
+        return line, column
+    lines = text.rstrip().split("\n")
+    return len(lines) - 1, len(lines[-1])
 
 
 class _Builder:
     """Turns a YAML node tree into plain values, recording places; one per parse."""
 
-    def __init__(self, path: str, line_offset: int):
+    def __init__(self, path: str, line_offset: int, lines: list[str]):
         self.path = path
         self.offset = line_offset
+        self.lines = lines
         self.count = 0
         self.problems: list[Problem] = []
-        self.spots: dict[Path, Spot] = {}
-        self.key_spots: dict[Path, Spot] = {}
-        self.texts: dict[Path, str] = {}
+        self.spots: dict[KeyPath, Spot] = {}
+        self.key_spots: dict[KeyPath, Spot] = {}
+        self.texts: dict[KeyPath, str] = {}
+        self.text_spots: dict[KeyPath, Spot] = {}
         self.constructor = yaml.constructor.SafeConstructor()
 
     def spot(self, node: yaml.Node) -> Spot:
@@ -168,7 +211,7 @@ class _Builder:
         at = self.spot(node)
         self.problems.append(error(self.path, at.line, at.column, message, hint))
 
-    def build(self, node: yaml.Node, path: Path) -> Any:
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
         """The plain value of a node."""
         self.count += 1
         if self.count > MAX_VALUES:
@@ -190,13 +233,14 @@ class _Builder:
         assert isinstance(node, yaml.MappingNode)
         return self.mapping(node, path)
 
-    def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+    def scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
         """A scalar as str, int, float, bool or None (dates stay text)."""
         kind = PLAIN_TAGS.get(node.tag)
         if kind is None:
             self.fail(node, f"unsupported YAML tag {node.tag}", "remove the tag")
             return None
         self.texts[path] = node.value
+        self.text_spots[path] = self.text_spot(node)
         if kind == "str":
             return node.value
         if kind == "null":
@@ -208,7 +252,18 @@ class _Builder:
         }
         return constructors[kind](node)
 
-    def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+    def text_spot(self, node: yaml.ScalarNode) -> Spot:
+        """Where a scalar's text begins: after its quote, or on the line below a `|` or `>`."""
+        at = self.spot(node)
+        if node.style in ("'", '"'):
+            return Spot(at.line, at.column + 1)
+        if node.style not in ("|", ">"):
+            return at
+        below = self.lines[node.start_mark.line + 1 : node.end_mark.line + 1]
+        first = next((t for t in below if t.strip()), "")
+        return Spot(at.line + 1, len(first) - len(first.lstrip(" ")) + 1)
+
+    def mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         """A mapping with text keys; a repeated key is an error naming both lines."""
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -225,7 +280,7 @@ class _Builder:
         return result
 
 
-def text_at(doc: Document, path: Path, problems: list[Problem]) -> str | None:
+def text_at(doc: Document, path: KeyPath, problems: list[Problem]) -> str | None:
     """The text at `path`; a number or yes/no where text belongs is an error."""
     value = _get(doc.data, path)
     if value is None or isinstance(value, str):
@@ -241,11 +296,11 @@ def text_at(doc: Document, path: Path, problems: list[Problem]) -> str | None:
             )
         )
     else:
-        problems.append(doc.error(path, f"'{name}' must be text, not a {_kind(value)}"))
+        problems.append(doc.error(path, f"'{name}' must be text, not {kind_name(value)}"))
     return None
 
 
-def list_at(doc: Document, path: Path, problems: list[Problem]) -> list[str]:
+def list_at(doc: Document, path: KeyPath, problems: list[Problem]) -> list[str]:
     """A list of text at `path`; a single text is read as a list of one."""
     value = _get(doc.data, path)
     if value is None:
@@ -254,16 +309,16 @@ def list_at(doc: Document, path: Path, problems: list[Problem]) -> list[str]:
         return [value.strip()]
     name = ".".join(str(p) for p in path)
     if not isinstance(value, list):
-        problems.append(doc.error(path, f"'{name}' must be a list, not a {_kind(value)}"))
+        problems.append(doc.error(path, f"'{name}' must be a list, not {kind_name(value)}"))
         return []
     items = [text_at(doc, (*path, i), problems) for i in range(len(value))]
     for i, item in enumerate(value):
-        if item is None:
+        if item is None or (isinstance(item, str) and not item.strip()):
             problems.append(doc.error((*path, i), f"empty item in '{name}'"))
     return [item for item in items if item]
 
 
-def _get(data: Any, path: Path) -> Any:
+def _get(data: Any, path: KeyPath) -> Any:
     """The value at a path of keys and indexes, or None."""
     for part in path:
         if isinstance(data, dict) and isinstance(part, str):
@@ -275,7 +330,7 @@ def _get(data: Any, path: Path) -> Any:
     return data
 
 
-def _kind(value: Any) -> str:
+def kind_name(value: Any) -> str:
     """A reader's word for a YAML value's type."""
-    names: dict[type, str] = {dict: "mapping", list: "list", str: "text"}
-    return names.get(type(value), type(value).__name__)
+    names: dict[type, str] = {dict: "a mapping", list: "a list", str: "text", type(None): "nothing"}
+    return names.get(type(value), f"a {type(value).__name__}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -39,9 +40,17 @@ def is_unsafe(url: str) -> bool:
 
 
 def render_markdown(
-    md: MarkdownIt, source: str, path: str = "", first_line: int = 1, allow_unsafe: bool = False
+    md: MarkdownIt,
+    source: str,
+    path: str = "",
+    first_line: int = 1,
+    allow_unsafe: bool = False,
+    first_column: int = 1,
 ) -> Rendered:
-    """Render Markdown; unsafe links are dropped (text kept) with a warning."""
+    """Render Markdown; unsafe links are dropped (text kept) with a warning.
+
+    `first_line` and `first_column` say where the source starts in its file, for messages.
+    """
     tokens = md.parse(source)
     lines = source.split("\n")
     problems: list[Problem] = []
@@ -52,7 +61,7 @@ def render_markdown(
             continue
         if not first and index > 0 and tokens[index - 1].type == "paragraph_open":
             first = plain_text(block.children)
-        where = _Where(lines, block.map or [0, 1], path, first_line)
+        where = _Where(lines, block.map or [0, 1], path, first_line, first_column)
         block.children = _check_inline(block.children, where, problems, local, allow_unsafe)
     html = md.renderer.render(tokens, md.options, {})
     return Rendered(html, first, tuple(problems), tuple(local))
@@ -79,15 +88,36 @@ class _Where:
     span: list[int]
     path: str
     first_line: int
+    first_column: int = 1
 
     def find(self, needle: str) -> tuple[int, int]:
-        """The 1-based line and column in the file where `needle` first appears."""
+        """The 1-based line and column in the file where `needle` first appears.
+
+        Looks in the block first, then anywhere (a reference link's address is defined
+        elsewhere), then ignoring case; else the block's first line.
+        """
         start, end = self.span
-        for number in range(start, min(end, len(self.lines))):
-            column = self.lines[number].find(needle)
+        inside = range(start, min(end, len(self.lines)))
+        everywhere = range(len(self.lines))
+        for text in dict.fromkeys((needle, unquote(needle))):
+            for numbers, fold in ((inside, False), (everywhere, False), (everywhere, True)):
+                found = self._search(text, numbers, fold)
+                if found:
+                    return found
+        return self._place(start, 1)
+
+    def _search(self, needle: str, numbers: range, fold: bool) -> tuple[int, int] | None:
+        """The first place of `needle` in some lines, ignoring case if `fold`."""
+        for number in numbers:
+            line = self.lines[number].lower() if fold else self.lines[number]
+            column = line.find(needle.lower() if fold else needle)
             if column >= 0:
-                return self.first_line + number, column + 1
-        return self.first_line + start, 1
+                return self._place(number, column + 1)
+        return None
+
+    def _place(self, number: int, column: int) -> tuple[int, int]:
+        """A 0-based line of the source and a column in it, as a place in the file."""
+        return self.first_line + number, column + self.first_column - 1
 
 
 def _check_inline(
@@ -143,7 +173,7 @@ def _report_unsafe(url: str, where: _Where, problems: list[Problem], kind: str) 
             line,
             column,
             f"{kind} with a '{scheme}:' address left out",
-            "such links can run code in a reader's browser",
+            "such addresses can run code or open files on a reader's computer",
         )
     )
 
@@ -151,7 +181,7 @@ def _report_unsafe(url: str, where: _Where, problems: list[Problem], kind: str) 
 def _note_local(url: str, local: list[str]) -> None:
     """Remember a relative link to a file beside the story."""
     if url and not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|/|#", url):
-        local.append(url)
+        local.append(unquote(url))
 
 
 def _text(content: str) -> Token:

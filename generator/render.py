@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -150,15 +151,14 @@ def render_changed(
     return Rendered(pages, inputs, basis, len(made))
 
 
-def template_stamp(config: SiteConfig) -> tuple[tuple[str, int, int], ...]:
-    """Every template file with its modification time and size, to notice any change."""
-    stamps = []
-    for folder in template_dirs(config):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                info = path.stat()
-                stamps.append((str(path), info.st_mtime_ns, info.st_size))
-    return tuple(stamps)
+def template_stamp(config: SiteConfig) -> tuple[tuple[str, str], ...]:
+    """Every template file with a digest of its bytes, to notice any change."""
+    return tuple(
+        (str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest())
+        for folder in template_dirs(config)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    )
 
 
 def template_problem(exc: Exception, page: Page) -> Problem:

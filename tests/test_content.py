@@ -1,0 +1,350 @@
+"""Story files to checked stories: slugs, drafts, folders, editor junk and every field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from conftest import story
+
+from generator.config import load_config
+from generator.content import (
+    CoCreation,
+    Story,
+    check_related,
+    check_slugs,
+    find_story_files,
+    load_stories,
+    shorten,
+    slugify,
+)
+from generator.errors import Problem
+from generator.frontmatter import Spot
+from generator.markup import make_markdown
+
+STORY = "content/stories/a.md"
+Loaded = tuple[dict[str, Story], list[Problem]]
+
+
+@pytest.fixture
+def load(site, monkeypatch) -> Callable[..., Loaded]:
+    """Write a sample site and read its stories, by slug, with the problems found."""
+
+    def loader(files: dict[str, str | bytes], drafts: bool = False) -> Loaded:
+        root = site(files)
+        monkeypatch.chdir(root)
+        config, _ = load_config(root)
+        stories, problems = load_stories(config, make_markdown(), drafts)
+        return {s.slug: s for s in stories}, problems
+
+    return loader
+
+
+def places(problems: list[Problem]) -> list[tuple[str, int, int, str]]:
+    """Each problem's file, line, column and message."""
+    return [(p.path, p.line, p.column, p.message) for p in sorted(problems)]
+
+
+# --- slugs --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Lunch in the support centre", "lunch-in-the-support-centre"),
+        ("blå", "bla"),
+        ("Ærø", "aero"),
+        ("Sjöbo", "sjobo"),
+        ("Søndre Ø", "sondre-o"),
+        ("Müller", "muller"),
+        ("Straße", "strasse"),
+        ("Œuvre", "oeuvre"),
+        ("Café crème", "cafe-creme"),
+        ("  --Two   spaces--  ", "two-spaces"),
+        ("2024_03 visit", "2024-03-visit"),
+        ("日本", ""),
+    ],
+)
+def test_slugify(name, slug):
+    assert slugify(name) == slug
+
+
+def test_slug_comes_from_the_file_name(load):
+    stories, problems = load({"content/stories/Hembesök i Malmö.md": story()})
+    assert problems == []
+    assert list(stories) == ["hembesok-i-malmo"]
+
+
+def test_slug_key_overrides_the_file_name(load):
+    stories, problems = load({STORY: story(extra="slug: lunch-2024")})
+    assert problems == []
+    assert list(stories) == ["lunch-2024"]
+
+
+def test_bad_slug_key_is_an_error_at_its_value(load):
+    stories, problems = load({STORY: story(extra="slug: Lunch 2024")})
+    assert stories == {}
+    assert places(problems) == [(STORY, 6, 7, "'Lunch 2024' is not a valid slug")]
+
+
+def test_file_name_without_letters_needs_a_slug_key(load):
+    stories, problems = load({"content/stories/日本.md": story()})
+    assert stories == {}
+    assert [p.message for p in problems] == ["no slug can be made from the file name"]
+
+
+def test_duplicate_slugs_point_at_the_slug_key_when_there_is_one(load):
+    _, problems = load({STORY: story(), "content/stories/b.md": story(extra="slug: a")})
+    assert places(problems) == [("content/stories/b.md", 6, 7, "slug 'a' is already used")]
+    assert "content/stories/a.md" in problems[0].hint
+
+
+def test_check_slugs_and_check_related_directly():
+    first = Story("a", "A", dt.date(2024, 1, 1), "a.md", ("n",), ("p",), related=("b", "zz"))
+    first = Story(**{**first.__dict__, "related_spots": (Spot(6, 12), Spot(6, 15))})
+    second = Story("a", "B", dt.date(2024, 1, 2), "b.md", ("n",), ("p",))
+    third = Story("b", "C", dt.date(2024, 1, 3), "c.md", ("n",), ("p",))
+    assert places(check_slugs([first, second, third])) == [("b.md", 1, 1, "slug 'a' is already used")]
+    related = check_related([first, third])
+    assert places(related) == [("a.md", 6, 15, "related story 'zz' does not exist")]
+
+
+# --- which files are stories --------------------------------------------------------------
+
+
+def test_editor_junk_is_ignored(load):
+    junk = [".#a.md", "a.md~", ".a.md.swp", ".a.swp", "#a.md#", ".hidden.md", "notes.txt", "4913"]
+    files = {f"content/stories/{name}": "not a story" for name in junk}
+    files[STORY] = story()
+    stories, problems = load(files)
+    assert problems == []
+    assert list(stories) == ["a"]
+
+
+def test_find_story_files_walks_sub_folders_in_order(tmp_path):
+    top = tmp_path / "stories"
+    for name in ["b.md", "a.md", "2024/c.md", "visit/index.md", "visit/notes.md", ".git/x.md"]:
+        (top / name).parent.mkdir(parents=True, exist_ok=True)
+        (top / name).write_text("x", encoding="utf-8")
+    found = [(path.relative_to(top).as_posix(), folder) for path, folder in find_story_files(tmp_path)]
+    assert found == [
+        ("a.md", None),
+        ("b.md", None),
+        ("2024/c.md", None),
+        ("visit/index.md", top / "visit"),
+    ]
+
+
+def test_upper_case_extension_is_a_story_too(load):
+    stories, problems = load({"content/stories/Visit.MD": story()})
+    assert (list(stories), problems) == (["visit"], [])
+
+
+def test_stories_in_sub_folders(load):
+    stories, problems = load({"content/stories/2024/march/a.md": story()})
+    assert problems == []
+    assert stories["a"].source_path == "content/stories/2024/march/a.md"
+
+
+def test_missing_stories_folder(site, monkeypatch):
+    root = site()
+    (root / "content" / "stories").rmdir()
+    monkeypatch.chdir(root)
+    config, _ = load_config(root)
+    stories, problems = load_stories(config, make_markdown())
+    assert stories == []
+    assert [p.message for p in problems] == ["no stories folder"]
+
+
+# --- folder stories -----------------------------------------------------------------------
+
+
+def test_folder_story_with_assets(load):
+    files: dict[str, str | bytes] = {
+        "content/stories/home-visit/index.md": story(body="In the kitchen.\n\n![The kitchen](kitchen.jpg)\n"),
+        "content/stories/home-visit/kitchen.jpg": b"\xff\xd8",
+        "content/stories/home-visit/notes/plan.pdf": b"%PDF",
+        "content/stories/home-visit/.kitchen.jpg.swp": b"junk",
+        "content/stories/home-visit/plan.pdf~": b"junk",
+        "content/stories/home-visit/.#index.md": "junk",
+        "content/stories/home-visit/Thumbs.db": b"junk",
+        "content/stories/home-visit/.DS_Store": b"junk",
+    }
+    stories, problems = load(files)
+    assert problems == []
+    visit = stories["home-visit"]
+    assert visit.folder is not None and visit.folder.name == "home-visit"
+    assert visit.assets == ("kitchen.jpg", "notes/plan.pdf")
+    assert 'src="kitchen.jpg"' in visit.html
+
+
+def test_image_not_beside_the_story_is_a_warning(load):
+    _, problems = load({STORY: story(body="Look:\n\n![The kitchen](kitchen.jpg)\n")})
+    assert places(problems) == [(STORY, 9, 16, "image 'kitchen.jpg' is not beside the story")]
+
+
+def test_asset_names_with_spaces_and_letters_beyond_ascii(load):
+    files: dict[str, str | bytes] = {
+        "content/stories/visit/index.md": story(body="![Köket](<kök på bild.jpg>)\n"),
+        "content/stories/visit/kök på bild.jpg": b"\xff\xd8",
+    }
+    stories, problems = load(files)
+    assert problems == []
+    assert stories["visit"].assets == ("kök på bild.jpg",)
+
+
+# --- drafts -------------------------------------------------------------------------------
+
+
+def test_drafts_are_left_out_unless_asked_for(load):
+    files = {STORY: story(), "content/stories/b.md": story(extra="status: draft")}
+    stories, problems = load(files)
+    assert (list(stories), problems) == (["a"], [])
+    stories, problems = load(files, drafts=True)
+    assert (sorted(stories), problems) == (["a", "b"], [])
+    assert stories["b"].draft and not stories["a"].draft
+
+
+def test_unknown_status(load):
+    _, problems = load({STORY: story(extra="status: drfat")})
+    assert places(problems) == [(STORY, 6, 9, "unknown status 'drfat'")]
+
+
+# --- fields -------------------------------------------------------------------------------
+
+
+def test_every_field_is_read(load):
+    extra = """
+        customer: Families furnishing a first home
+        source: support-call
+        achieve: The wardrobe stands the same evening
+        avoid: A second trip for missing screws
+        author: Kim
+        summary: A short summary.
+        review_by: 2025-03-14
+        co_creation:
+          - opportunity: instruction-testing
+            mode: asynchronous
+            note: First-time buyers annotate the instructions
+          - {opportunity: home-panel, mode: synchronous}
+        related: [b]
+    """
+    files = {
+        STORY: story(needs="[assemble-without-help, second-trip]", processes="delivery", extra=extra),
+        "content/stories/b.md": story(),
+    }
+    stories, problems = load(files)
+    assert problems == []
+    a = stories["a"]
+    assert a.title == "Lunch in the support centre"
+    assert a.date == dt.date(2024, 3, 14)
+    assert a.needs == ("assemble-without-help", "second-trip")
+    assert a.processes == ("delivery",)
+    assert (a.customer, a.source, a.author) == ("Families furnishing a first home", "support-call", "Kim")
+    assert (a.achieve, a.avoid) == (
+        "The wardrobe stands the same evening",
+        "A second trip for missing screws",
+    )
+    assert a.summary == "A short summary."
+    assert a.review_by == dt.date(2025, 3, 14)
+    assert a.co_creation == (
+        CoCreation("instruction-testing", "asynchronous", "First-time buyers annotate the instructions"),
+        CoCreation("home-panel", "synchronous"),
+    )
+    assert a.opportunities == ("instruction-testing", "home-panel")
+    assert a.modes == ("asynchronous", "synchronous")
+    assert a.related == ("b",)
+    assert a.source_path == STORY
+
+
+def test_summary_defaults_to_the_first_paragraph(load):
+    body = "# A heading\n\nThe *first* paragraph,\nover two lines.\n\nThe second.\n"
+    stories, _ = load({STORY: story(body=body)})
+    assert stories["a"].summary == "The first paragraph, over two lines."
+
+
+def test_shorten_cuts_at_a_word():
+    assert shorten("short") == "short"
+    assert shorten("one two three four", limit=12) == "one two…"
+
+
+def test_date_with_a_time_keeps_the_day(load):
+    stories, problems = load({STORY: story(date="2024-03-14 10:30")})
+    assert problems == []
+    assert stories["a"].date == dt.date(2024, 3, 14)
+
+
+def test_terms_are_deduplicated_and_undeclared_ones_warned(load):
+    stories, problems = load({STORY: story(needs="[second-trip, second-trip, stay-helthy]")})
+    assert stories["a"].needs == ("second-trip", "stay-helthy")
+    assert places(problems) == [(STORY, 4, 35, "'stay-helthy' is not declared in needs")]
+    assert problems[0].hint == "did you mean 'stay-healthy'?"
+
+
+def test_undeclared_source_and_opportunity(load):
+    extra = "source: suport-call\nco_creation:\n  - {opportunity: home-panl, mode: synchronous}"
+    _, problems = load({STORY: story(extra=extra)})
+    assert places(problems) == [
+        (STORY, 6, 9, "'suport-call' is not declared in sources"),
+        (STORY, 8, 19, "'home-panl' is not declared in co_creation"),
+    ]
+
+
+def test_unknown_keys_warn_with_did_you_mean(load):
+    extra = (
+        "proceses: [support]\nco_creation:\n  - opportunity: home-panel\n    mode: synchronous\n    notes: x"
+    )
+    _, problems = load({STORY: story(extra=extra)})
+    assert places(problems) == [
+        (STORY, 6, 1, "unknown key 'proceses'"),
+        (STORY, 10, 5, "unknown key 'notes'"),
+    ]
+    assert [p.hint for p in sorted(problems)] == ["did you mean 'processes'?", "did you mean 'note'?"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "column", "message"),
+    [
+        ("co_creation: home-panel", 6, 14, "'co_creation' must be a list of entries"),
+        ("co_creation:\n  - home-panel", 7, 5, "a co-creation entry needs 'opportunity' and 'mode'"),
+        ("co_creation:\n  - mode: synchronous", 7, 5, "co-creation entry without 'opportunity'"),
+        ("co_creation:\n  - opportunity: home-panel", 7, 5, "co-creation entry without 'mode'"),
+        ("co_creation:\n  - {opportunity: home-panel, mode: live}", 7, 37, "unknown mode 'live'"),
+    ],
+)
+def test_bad_co_creation_entries(load, extra, line, column, message):
+    stories, problems = load({STORY: story(extra=extra)})
+    assert stories == {}
+    assert places(problems) == [(STORY, line, column, message)]
+
+
+def test_required_fields_missing_or_empty(load):
+    _, problems = load({STORY: story(title='""', needs="[]", processes="")})
+    assert places(problems) == [(STORY, 1, 1, "missing required title, needs, processes")]
+
+
+def test_problems_of_all_files_are_collected(load):
+    files = {
+        STORY: story(date="2024-02-30"),
+        "content/stories/b.md": "---\ntitle: [\n---\n",
+        "content/stories/c.md": story(extra="related: [nowhere]"),
+    }
+    stories, problems = load(files)
+    assert list(stories) == ["c"]
+    assert [(p.path, p.line) for p in sorted(problems)] == [
+        (STORY, 3),
+        ("content/stories/b.md", 2),
+        ("content/stories/c.md", 6),
+    ]
+
+
+def test_symbolic_link_leading_outside_the_content_is_refused(load, tmp_path):
+    outside = tmp_path / "secret.md"
+    outside.write_text(story(), encoding="utf-8")
+    root = tmp_path / "site"
+    (root / "content" / "stories").mkdir(parents=True)
+    (root / "content" / "stories" / "a.md").symlink_to(outside)
+    stories, problems = load({})
+    assert stories == {}
+    assert [p.message for p in problems] == ["symbolic link leads outside the content folder"]

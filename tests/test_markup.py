@@ -1,0 +1,172 @@
+"""Markdown to HTML: raw HTML off, unsafe addresses refused, images checked, first paragraph."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.markup import Rendered, is_unsafe, make_markdown, render_markdown
+
+PATH = "content/stories/a.md"
+
+
+def render(source: str, first_line: int = 7, **options: bool) -> Rendered:
+    """A body rendered as if it started on `first_line` of a story file."""
+    allow_html = options.pop("allow_html", False)
+    return render_markdown(make_markdown(allow_html), source, PATH, first_line, **options)
+
+
+def places(rendered: Rendered) -> list[tuple[int, int, str]]:
+    """Each problem's line, column and message."""
+    return [(p.line, p.column, p.message) for p in rendered.problems]
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+
+def test_commonmark_tables_and_strikethrough():
+    html = render("Some **bold**.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~\n").html
+    assert "<strong>bold</strong>" in html
+    assert "<td>1</td>" in html
+    assert "<s>gone</s>" in html
+
+
+def test_raw_html_is_escaped():
+    html = render("<div onclick=x>block</div>\n\nText <script>alert(1)</script> and <b>b</b>.\n").html
+    assert "<div" not in html and "<script" not in html and "<b>" not in html
+    assert "&lt;div onclick=x&gt;block&lt;/div&gt;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_raw_html_passes_only_when_the_site_allows_it():
+    assert "<b>b</b>" in render("Text <b>b</b>.\n", allow_html=True).html
+
+
+# --- unsafe addresses ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        "\x01javascript:alert(1)",
+        "jav\x00ascript:alert(1)",
+        "vbscript:msgbox(1)",
+        "VBScript:msgbox(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "file:///etc/passwd",
+    ],
+)
+def test_unsafe_addresses(url):
+    assert is_unsafe(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.org", "mailto:kim@example.org", "../other/", "#top", "photo.jpg", "notes/javascript:x"],
+)
+def test_safe_addresses(url):
+    assert not is_unsafe(url)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "[the manual](javascript:alert(1))",
+        "[the manual](JavaScript:alert(1))",
+        "[the manual](<javascript:alert(1)>)",
+        "[the manual](&#106;avascript:alert(1))",
+        "[the manual](vbscript:x)",
+        "[the manual](data:text/html,x)",
+        "<javascript:alert(1)>",
+    ],
+)
+def test_unsafe_links_are_dropped_and_their_text_kept(link):
+    rendered = render(f"See {link} first.\n")
+    assert "<a" not in rendered.html
+    assert "href" not in rendered.html
+    assert len(rendered.problems) == 1
+    problem = rendered.problems[0]
+    assert problem.severity == "warning"
+    assert "address left out" in problem.message
+    assert problem.line == 7
+
+
+def test_unsafe_link_names_line_and_column():
+    rendered = render("Intro.\n\nSee [the manual](javascript:alert(1)) and\n[more](VBScript:x).\n")
+    assert places(rendered) == [
+        (9, 18, "link with a 'javascript:' address left out"),
+        (10, 8, "link with a 'vbscript:' address left out"),
+    ]
+    assert "<p>See the manual and\nmore.</p>" in rendered.html
+
+
+def test_unsafe_reference_link_points_at_its_definition():
+    rendered = render("See [the manual][m].\n\n[m]: javascript:alert(1)\n")
+    assert places(rendered) == [(9, 6, "link with a 'javascript:' address left out")]
+
+
+def test_unsafe_image_keeps_its_alt_text():
+    rendered = render("![A kitchen](javascript:alert(1))\n")
+    assert "<img" not in rendered.html
+    assert "A kitchen" in rendered.html
+    assert places(rendered) == [(7, 14, "image with a 'javascript:' address left out")]
+
+
+def test_unsafe_links_can_be_allowed():
+    rendered = render("[x](javascript:void(0))\n", allow_unsafe=True)
+    assert 'href="javascript:void(0)"' in rendered.html
+    assert rendered.problems == ()
+
+
+def test_safe_links_stay():
+    html = render("[a](https://example.org) [b](../b/) [c](mailto:kim@example.org)\n").html
+    assert '<a href="https://example.org">a</a>' in html
+    assert '<a href="../b/">b</a>' in html
+    assert '<a href="mailto:kim@example.org">c</a>' in html
+
+
+def test_places_shift_by_the_first_column():
+    rendered = render_markdown(make_markdown(), "See [x](javascript:x).", "site.yaml", 4, first_column=18)
+    assert places(rendered) == [(4, 26, "link with a 'javascript:' address left out")]
+
+
+# --- images -------------------------------------------------------------------------------
+
+
+def test_image_without_alt_text_is_a_warning():
+    rendered = render("Intro.\n\nLook: ![](kitchen.jpg)\n")
+    assert places(rendered) == [(9, 11, "image 'kitchen.jpg' has no alt text")]
+    assert rendered.problems[0].severity == "warning"
+    assert '<img src="kitchen.jpg" alt="" />' in rendered.html
+
+
+def test_image_with_alt_text_is_fine():
+    assert render("![The kitchen](kitchen.jpg)\n").problems == ()
+
+
+def test_local_images_are_collected_decoded():
+    source = "![a](a.jpg) ![b](<kök på bild.png>) ![c](https://x.org/c.png) ![d](/d.png) ![e](sub/e.jpg#x)\n"
+    assert render(source).images == ("a.jpg", "kök på bild.png", "sub/e.jpg#x")
+
+
+# --- the first paragraph ------------------------------------------------------------------
+
+
+def test_first_paragraph_is_plain_text_after_headings():
+    rendered = render("# Title\n\nThe *first* `paragraph`,\nover two lines.\n\nThe second.\n")
+    assert rendered.first_paragraph == "The first paragraph, over two lines."
+
+
+def test_first_paragraph_keeps_link_text_and_image_alt():
+    rendered = render("See [the manual](https://x.org) and ![the box](box.jpg).\n")
+    assert rendered.first_paragraph == "See the manual and the box."
+
+
+def test_first_paragraph_of_a_body_without_paragraphs_is_empty():
+    assert render("# Only a heading\n").first_paragraph == ""
+    assert render("").first_paragraph == ""
