@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 
 from .config import SiteConfig, load_config
-from .content import load_stories
+from .content import StoryCache, load_stories
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict
 from .library import Library, build_library
 from .links import broken_links
@@ -52,12 +52,12 @@ class Result:
     problems: list[Problem]
 
 
-def gather(options: Options, writing: bool = True) -> Site:
+def gather(options: Options, writing: bool = True, cache: StoryCache | None = None) -> Site:
     """Read and check everything; raises BuildFailed with every problem if anything is wrong."""
     config, problems = load_config(options.root, options.output)
     if writing:
         problems += check_output(config.output, config)
-    stories, found = load_stories(config, make_markdown(config.allow_html), options.drafts)
+    stories, found = load_stories(config, make_markdown(config.allow_html), options.drafts, cache)
     problems += found
     library = build_library(stories, config.vocabulary)
     plan = plan_site(library, config, static_files(config))

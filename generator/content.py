@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -44,6 +45,7 @@ TRANSLITERATE = str.maketrans(
 )
 JUNK = re.compile(r"(^\.|^#|~$|\.swp$|\.swx$|\.tmp$|___jb_\w+___$|^4913$|^Thumbs\.db$|^desktop\.ini$)", re.I)
 SUMMARY_LENGTH = 280
+RACY_NS = 1_000_000_000
 FILE_START = Spot(1, 1)
 
 
@@ -115,8 +117,25 @@ def find_story_files(content: Path) -> Iterator[tuple[Path, Path | None]]:
                 yield here / name, None
 
 
+@dataclass(frozen=True)
+class _Cached:
+    """A story file as read before, with the file's stamp at that time."""
+
+    stamp: tuple[int, ...]
+    story: Story | None
+    problems: tuple[Problem, ...]
+
+
+@dataclass
+class StoryCache:
+    """Stories read before, kept by a process that builds again and again (`insole serve`)."""
+
+    basis: SiteConfig | None = None
+    entries: dict[Path, _Cached] = field(default_factory=dict)
+
+
 def load_stories(
-    config: SiteConfig, md: MarkdownIt, drafts: bool = False
+    config: SiteConfig, md: MarkdownIt, drafts: bool = False, cache: StoryCache | None = None
 ) -> tuple[list[Story], list[Problem]]:
     """Read, check and render every story; problems of all files are collected."""
     problems: list[Problem] = []
@@ -125,17 +144,51 @@ def load_stories(
     if not (content / STORIES).is_dir():
         shown = display_path(content / STORIES)
         return [], [error(shown, 1, 1, "no stories folder", "put stories in content/stories/")]
+    cache = cache if cache is not None else StoryCache()
+    if cache.basis != config:
+        cache.basis, cache.entries = config, {}
+    seen = {}
     for path, folder in find_story_files(content):
-        try:
-            story = read_story(path, folder, config, md, problems)
-        except BuildFailed as failed:
-            problems.extend(failed.problems)
-            continue
-        if story:
-            stories.append(story)
+        entry = cache.entries.get(path)
+        stamp = file_stamp(path, folder)
+        if entry is None or entry.stamp != stamp or not stamp:
+            entry = _Cached(stamp, *read_story_once(path, folder, config, md))
+        seen[path] = entry
+        problems.extend(entry.problems)
+        if entry.story:
+            stories.append(entry.story)
+    cache.entries = seen
     problems.extend(check_slugs(stories))
     problems.extend(check_related(stories))
     return [s for s in stories if drafts or not s.draft], problems
+
+
+def file_stamp(path: Path, folder: Path | None) -> tuple[int, ...]:
+    """What tells that a story file changed; empty when it may have changed unnoticed.
+
+    A file changed in the same clock tick as it was read could keep its time and size,
+    so files touched in the last second are always read again.
+    """
+    try:
+        info = path.stat()
+        around = folder.stat().st_mtime_ns if folder else 0
+    except OSError:
+        return ()
+    if time.time_ns() - max(info.st_mtime_ns, around) < RACY_NS:
+        return ()
+    return (info.st_mtime_ns, info.st_size, info.st_ino, around)
+
+
+def read_story_once(
+    path: Path, folder: Path | None, config: SiteConfig, md: MarkdownIt
+) -> tuple[Story | None, tuple[Problem, ...]]:
+    """One story file and the problems found in it."""
+    problems: list[Problem] = []
+    try:
+        story = read_story(path, folder, config, md, problems)
+    except BuildFailed as failed:
+        return None, tuple(failed.problems)
+    return story, tuple(problems)
 
 
 def read_story(

@@ -20,7 +20,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import Options, gather
-from .content import JUNK
+from .content import JUNK, StoryCache
 from .errors import BuildFailed, Problem
 from .render import Rendered, render_changed
 
@@ -64,6 +64,7 @@ class LiveSite:
 
     options: Options
     rendered: Rendered | None = None
+    stories: StoryCache = field(default_factory=StoryCache)
     files: dict[str, Path] = field(default_factory=dict)
     epoch: int = 0
     problems: list[str] = field(default_factory=list)
@@ -75,7 +76,7 @@ class LiveSite:
         """Make again what changed, in memory; on failure keep serving the last good site."""
         started = time.perf_counter()
         try:
-            site = gather(self.options, writing=False)
+            site = gather(self.options, writing=False, cache=self.stories)
             rendered = render_changed(site.env, site.plan, site.config, site.library, self.rendered)
         except BuildFailed as failed:
             with self.news:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from conftest import SITE_YAML, make_site, story
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator import content
 from generator.build import Options, build
 from generator.output import MARKER
 from generator.serve import LiveSite
@@ -123,3 +126,21 @@ def test_editing_one_story_makes_only_the_pages_that_show_it(site):
     assert live.rendered is not None
     assert live.rendered.made == 1 + library_wide
     assert b"A new second paragraph." in live.rendered.pages["stories/s3/index.html"]
+
+
+def test_stories_read_before_are_not_read_again(site, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story_file(i) for i in range(4)})
+    old = time.time() - 60
+    for path in (root / "content/stories").glob("*.md"):
+        os.utime(path, (old, old))
+    live = LiveSite(Options(root=root))
+    live.rebuild()
+    read = []
+    real = content.read_story
+    monkeypatch.setattr(
+        content, "read_story", lambda path, *rest: read.append(path.name) or real(path, *rest)
+    )
+    (root / "content/stories/s2.md").write_text(story_file(2, "Changed."), encoding="utf-8")
+    live.rebuild()
+    assert read == ["s2.md"]
+    assert b"Changed." in live.rendered.pages["stories/s2/index.html"]
