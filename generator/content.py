@@ -35,6 +35,7 @@ KEYS = (
     "author",
     "summary",
     "review_by",
+    "language",
 )
 REQUIRED = ("title", "date", "needs", "processes")
 MODES = ("synchronous", "asynchronous")
@@ -46,6 +47,7 @@ TRANSLITERATE = str.maketrans(
 JUNK = re.compile(r"(^\.|^#|~$|\.swp$|\.swx$|\.tmp$|___jb_\w+___$|^4913$|^Thumbs\.db$|^desktop\.ini$)", re.I)
 SUMMARY_LENGTH = 280
 RACY_NS = 1_000_000_000
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 FILE_START = Spot(1, 1)
 
 
@@ -79,6 +81,7 @@ class Story:
     author: str = ""
     summary: str = ""
     review_by: dt.date | None = None
+    language: str = ""
     draft: bool = False
     html: str = ""
     folder: Path | None = None
@@ -262,6 +265,7 @@ def build_story(
         author=text_at(doc, ("author",), problems) or "",
         summary=text_at(doc, ("summary",), problems) or shorten(body.first_paragraph),
         review_by=date_at(doc, "review_by", problems),
+        language=language_at(doc, problems),
         draft=status == "draft",
         html=body.html,
         folder=folder,
@@ -291,6 +295,17 @@ def check_required(doc: Document, problems: list[Problem]) -> None:
 def _blank(value: object) -> bool:
     """True for text with nothing but spaces in it."""
     return isinstance(value, str) and not value.strip()
+
+
+def language_at(doc: Document, problems: list[Problem]) -> str:
+    """The language the story is written in, as a language code like sv or da."""
+    code = text_at(doc, ("language",), problems) or ""
+    if code and not LANGUAGE_CODE.fullmatch(code):
+        problems.append(
+            doc.error(("language",), f"'{code}' is not a language code", "use a code such as en, sv or da")
+        )
+        return ""
+    return code
 
 
 def date_at(doc: Document, key: str, problems: list[Problem]) -> dt.date | None:

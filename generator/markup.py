@@ -27,7 +27,7 @@ class Rendered:
 
 def make_markdown(allow_html: bool = False) -> MarkdownIt:
     """The Markdown engine a site uses: CommonMark, tables, strikethrough."""
-    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False, "xhtmlOut": False})
     md.enable(["table", "strikethrough"])
     # Every link reaches the token walk below, which decides and says why.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -57,6 +57,9 @@ def render_markdown(
     local: list[str] = []
     first = ""
     for index, block in enumerate(tokens):
+        if block.type in ("heading_open", "heading_close"):
+            # The page's title is the only h1, so a story's own headings start at h2.
+            block.tag = f"h{min(int(block.tag[1]) + 1, 6)}"
         if block.type != "inline" or not block.children:
             continue
         if not first and index > 0 and tokens[index - 1].type == "paragraph_open":

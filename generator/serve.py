@@ -14,7 +14,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -194,7 +194,7 @@ def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandl
 
         def send_page(self, status: HTTPStatus, body: bytes, kind: str) -> None:
             if kind == "text/html":
-                body = inject(body, site.problems)
+                body = inject(body, site.problems, site.epoch)
                 kind = "text/html; charset=utf-8"
             self.send_response(status)
             self.send_header("Content-Type", kind)
@@ -208,9 +208,15 @@ def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandl
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
+            # The page says which build it shows, so a rebuild that finished between serving
+            # the page and opening this stream still reloads it.
+            since = parse_qs(urlsplit(self.path).query).get("epoch", [""])[0]
             with site.news:
-                epoch, problems = site.epoch, list(site.problems)
+                epoch = int(since) if since.isdigit() else site.epoch
+                problems = list(site.problems)
             with contextlib.suppress(OSError):
+                self.wfile.write(f"event: problems\ndata: {json.dumps(problems)}\n\n".encode())
+                self.wfile.flush()
                 while True:
                     now_epoch, now_problems = site.wait(epoch, problems, KEEPALIVE)
                     if now_epoch != epoch:
@@ -229,10 +235,10 @@ def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandl
     return Handler
 
 
-def inject(page: bytes, problems: list[str]) -> bytes:
+def inject(page: bytes, problems: list[str], epoch: int = 0) -> bytes:
     """An HTML page with the live-reload script (and any build errors) added."""
     shown = json.dumps(problems).replace("<", "\\u003c")
-    script = (RELOAD_SCRIPT % (shown, html.escape(EVENTS))).encode()
+    script = (RELOAD_SCRIPT % (shown, html.escape(f"{EVENTS}?epoch={epoch}"))).encode()
     marker = page.rfind(b"</body>")
     return page[:marker] + script + page[marker:] if marker >= 0 else page + script
 

@@ -83,6 +83,11 @@ def make_site(root: Path, files: dict[str, str | bytes], site_yaml: str = SITE_Y
     return root
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--update-golden` rewrites the expected output of the example library."""
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden from a fresh build")
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Callable[..., Path]:
     """A factory for sample sites in a temporary folder."""

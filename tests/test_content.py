@@ -348,3 +348,21 @@ def test_symbolic_link_leading_outside_the_content_is_refused(load, tmp_path):
     stories, problems = load({})
     assert stories == {}
     assert [p.message for p in problems] == ["symbolic link leads outside the content folder"]
+
+
+def test_story_language_is_read_and_checked(site, run):
+    from conftest import story
+
+    root = site(
+        {
+            "content/stories/sv.md": story("Ingrid vill bo kvar", extra="language: sv"),
+            "content/stories/bad.md": story("Bad", extra="language: Swedish!"),
+        }
+    )
+    result = run(root, "build")
+    assert result.code == 1
+    assert "content/stories/bad.md:6:11: error: 'Swedish!' is not a language code" in result.err
+    (root / "content/stories/bad.md").unlink()
+    assert run(root, "build").code == 0
+    page = (root / "_site/stories/sv/index.html").read_text(encoding="utf-8")
+    assert '<h1 lang="sv">Ingrid vill bo kvar</h1>' in page

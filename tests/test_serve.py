@@ -100,13 +100,35 @@ def test_edit_rebuilds_and_failed_rebuild_keeps_last_good_site(site):
         assert "lunch.md:3:7" in page, "the error is shown in the browser"
 
 
+def events(stream) -> list[str]:
+    """The event names read from a server-sent event stream until a reload."""
+    names = []
+    while not names or names[-1] != "reload":
+        line = stream.readline().decode()
+        if line.startswith("event: "):
+            names.append(line.removeprefix("event: ").strip())
+    return names
+
+
 def test_events_stream_announces_reload(site):
     root = site({"content/stories/lunch.md": story()})
     with running(root) as live:
         stream = urllib.request.urlopen(live.url + "/__insole/events", timeout=10)
         time.sleep(0.2)
         (root / "content/stories/lunch.md").write_text(story("Changed"), encoding="utf-8")
-        assert stream.readline() == b"event: reload\n"
+        assert events(stream) == ["problems", "reload"]
+        stream.close()
+
+
+def test_page_served_before_a_rebuild_still_reloads(site):
+    root = site({"content/stories/lunch.md": story()})
+    with running(root) as live:
+        page = live.get("/stories/lunch/")[1]
+        assert "/__insole/events?epoch=1" in page
+        (root / "content/stories/lunch.md").write_text(story("Changed"), encoding="utf-8")
+        live.wait_for(lambda: len(live.builds) == 2)
+        stream = urllib.request.urlopen(live.url + "/__insole/events?epoch=1", timeout=10)
+        assert events(stream) == ["problems", "reload"]
         stream.close()
 
 

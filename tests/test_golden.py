@@ -1,0 +1,60 @@
+"""The example library's pages, byte for byte, against the expected output in tests/golden.
+
+After an intended change, rewrite the expected files with `python3 -m pytest tests/test_golden.py
+--update-golden` and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from generator.build import Options, build
+
+GOLDEN = Path(__file__).parent / "golden" / "example"
+PAGES = [
+    "index.html",
+    "stories/index.html",
+    "stories/lunch-in-customer-service/index.html",
+    "stories/ingrid-vill-bo-kvar/index.html",
+    "needs/index.html",
+    "needs/second-trip/index.html",
+    "processes/index.html",
+    "processes/delivery/index.html",
+    "co-creation/index.html",
+    "co-creation/instruction-testing/index.html",
+    "sources/support-call/index.html",
+    "matrix/index.html",
+    "feed.xml",
+    "sitemap.xml",
+    "404.html",
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example library built into a temporary folder."""
+    output = tmp_path_factory.mktemp("golden") / "_site"
+    build(Options(root=REPO, output=output))
+    return output
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_matches_golden(built, page, request):
+    actual = (built / page).read_bytes()
+    expected = GOLDEN / page
+    if request.config.getoption("--update-golden"):
+        expected.parent.mkdir(parents=True, exist_ok=True)
+        expected.write_bytes(actual)
+    assert expected.is_file(), f"no golden file for {page}; run with --update-golden"
+    assert actual == expected.read_bytes(), f"{page} differs from tests/golden; see the module docstring"
+
+
+def test_build_is_deterministic(built, tmp_path):
+    again = tmp_path / "_site"
+    build(Options(root=REPO, output=again))
+    first = {p.relative_to(built): p.read_bytes() for p in built.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first == second
