@@ -19,10 +19,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 with atheris.instrument_imports():
+    from harness import Harness
+
     import generator.content
     import generator.frontmatter
     import generator.markup  # noqa: F401
-    from harness import Harness
 
 HARNESS = Harness()
 
