@@ -17,6 +17,7 @@ from .markup import make_markdown
 from .output import check_output, write_site
 from .pages import Plan, check_plan, plan_site
 from .render import Progress, make_environment, render_pages, static_files
+from .search import indexer
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Options:
     output: Path | None = None
     drafts: bool = False
     strict: bool = False
+    search: bool = True  # make the search index (`--no-search` turns it off)
+    force: bool = False  # replace an output folder insole did not write
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def gather(options: Options, writing: bool = True, cache: StoryCache | None = No
     """Read and check everything; raises BuildFailed with every problem if anything is wrong."""
     config, problems = load_config(options.root, options.output)
     if writing:
-        problems += check_output(config.output, config)
+        problems += check_output(config.output, config, options.force)
     stories, found = load_stories(config, make_markdown(config.allow_html), options.drafts, cache)
     problems += found
     library = build_library(stories, config.vocabulary)
@@ -75,7 +78,8 @@ def build(options: Options, progress: Progress | None = None) -> Result:
     site = gather(options)
     pages = render_pages(site.env, site.plan, site.config, progress)
     try:
-        written = write_site(site.config.output, pages, site.plan.copies)
+        finish = indexer(site.config) if options.search else None
+        written = write_site(site.config.output, pages, site.plan.copies, finish)
     except OSError as exc:
         shown = display_path(site.config.output)
         raise BuildFailed([error(shown, 1, 1, f"could not write the site: {exc}")]) from None

@@ -115,7 +115,8 @@ def find_story_files(content: Path) -> Iterator[tuple[Path, Path | None]]:
             dirs[:] = []
             yield here / "index.md", here
             continue
-        for name in sorted(files):
+        odd = [d for d in dirs if d.lower().endswith(".md") and not (here / d / "index.md").is_file()]
+        for name in sorted(files + odd):
             if name.lower().endswith(".md") and not JUNK.search(name):
                 yield here / name, None
 
@@ -199,8 +200,16 @@ def read_story(
 ) -> Story | None:
     """One story file, or None when it has errors (they go into `problems`)."""
     shown = display_path(path)
-    if path.is_symlink() and not path.resolve().is_relative_to(config.content_dir.resolve()):
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a loop, or a link to nothing
+        raise BuildFailed([error(shown, 1, 1, "symbolic link that leads nowhere or in a loop")]) from None
+    if not real.is_relative_to(config.content_dir.resolve()):
         raise BuildFailed([error(shown, 1, 1, "symbolic link leads outside the content folder")])
+    if real.is_dir():
+        raise BuildFailed(
+            [error(shown, 1, 1, "a folder named like a story file", "rename it, or put index.md in it")]
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from .config import SiteConfig
@@ -16,54 +16,49 @@ MARKER = ".insole-output"
 MARKER_TEXT = b"This folder is written by insole and replaced by each build.\n"
 
 
-def check_output(output: Path, config: SiteConfig) -> list[Problem]:
+def check_output(output: Path, config: SiteConfig, force: bool = False) -> list[Problem]:
     """Errors for an output folder insole must not write to or replace."""
     shown = display_path(output)
     out = output.resolve()
-    guarded = {
-        "content folder": config.content_dir,
-        "templates folder": config.templates_dir,
-        "site folder": config.root,
-    }
-    for name, folder in guarded.items():
-        folder = folder.resolve()
-        if out == folder or folder.is_relative_to(out):
-            return [
-                error(
-                    shown,
-                    1,
-                    1,
-                    f"the output folder would replace the {name}",
-                    "choose another 'output' in site.yaml or --output",
-                )
-            ]
-        if name != "site folder" and out.is_relative_to(folder):
-            return [
-                error(
-                    shown,
-                    1,
-                    1,
-                    f"the output folder is inside the {name}",
-                    "choose another 'output' in site.yaml or --output",
-                )
-            ]
+    reason = refusal(out, config)
+    if reason:
+        return [error(shown, 1, 1, reason, "choose another 'output' in site.yaml or --output")]
     if out.exists() and not out.is_dir():
         return [error(shown, 1, 1, "the output path is a file, not a folder")]
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        return [
-            error(
-                shown,
-                1,
-                1,
-                "the output folder holds files insole did not write",
-                f"insole replaces only folders it made (they hold {MARKER}); empty it or choose another",
-            )
-        ]
+    if not force and out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        hint = (
+            f"insole replaces only folders it made (they hold {MARKER}); empty it, choose another, or --force"
+        )
+        return [error(shown, 1, 1, "the output folder holds files insole did not write", hint)]
     return []
 
 
-def write_site(output: Path, pages: Iterable[tuple[str, bytes]], copies: Iterable[Copy]) -> int:
-    """Write every page and copy into a new folder, then swap it for the old output."""
+def refusal(out: Path, config: SiteConfig) -> str:
+    """Why a resolved output folder may never be replaced, even with --force; or ''."""
+    guarded = {"content folder": config.content_dir, "templates folder": config.templates_dir}
+    for name, folder in {**guarded, "site folder": config.root}.items():
+        folder = folder.resolve()
+        if out == folder or folder.is_relative_to(out):
+            return f"the output folder would replace the {name}"
+        if name in guarded and out.is_relative_to(folder):
+            return f"the output folder is inside the {name}"
+    if out == Path.home().resolve() or out == Path(out.anchor):
+        return "the output folder would replace your home folder or the whole disk"
+    if (out / ".git").exists():
+        return "the output folder is a git work tree"
+    return ""
+
+
+def write_site(
+    output: Path,
+    pages: Iterable[tuple[str, bytes]],
+    copies: Iterable[Copy],
+    finish: Callable[[Path], None] | None = None,
+) -> int:
+    """Write every page and copy into a new folder, then swap it for the old output.
+
+    `finish`, if given, runs on the new folder once everything is in it, before the swap.
+    """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
@@ -75,6 +70,8 @@ def write_site(output: Path, pages: Iterable[tuple[str, bytes]], copies: Iterabl
         for copy in copies:
             shutil.copyfile(copy.source, _target(staging, copy.path))
             count += 1
+        if finish:
+            finish(staging)
         (staging / MARKER).write_bytes(MARKER_TEXT)
         _swap(staging, output)
     except BaseException:

@@ -88,3 +88,30 @@ def test_write_refuses_paths_outside_the_output(tmp_path):
         output_module.write_site(tmp_path / "out", [("../evil.html", b"x")], [])
     assert not (tmp_path / "evil.html").exists()
     assert not (tmp_path / "out").exists()
+
+
+def test_force_replaces_a_folder_insole_did_not_write(site, run):
+    root = site({"content/stories/lunch.md": story()})
+    (root / "_site").mkdir()
+    (root / "_site" / "old.html").write_text("old")
+    assert run(root, "build").code == 1
+    result = run(root, "build", "--force")
+    assert result.code == 0, result.err
+    assert not (root / "_site" / "old.html").exists()
+    assert (root / "_site" / MARKER).is_file()
+
+
+def test_home_disk_root_and_git_work_trees_are_refused_even_with_force(site, run, monkeypatch, tmp_path):
+    root = site({"content/stories/lunch.md": story()})
+    home = tmp_path / "home"
+    (home / "work" / ".git").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    for output, reason in [
+        (str(home), "would replace your home folder or the whole disk"),
+        ("/", "would replace the content folder"),
+        (str(home / "work"), "is a git work tree"),
+    ]:
+        result = run(root, "build", "--force", "--output", output)
+        assert result.code == 1
+        assert f"error: the output folder {reason}" in result.err
+    assert (home / "work" / ".git").is_dir()
