@@ -20,6 +20,7 @@ CHAIN = [
     "render",
     "links",
     "output",
+    "search",
     "build",
     "scaffold",
     "serve",
