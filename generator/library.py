@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -14,9 +15,10 @@ from .content import MODES, Story
 # A shared need says more about two stories than a shared process or source.
 WEIGHTS = {"needs": 3.0, "co_creation": 2.0, "processes": 1.5, "sources": 0.5}
 RELATED_COUNT = 5
-# Related stories are scored among this many candidates, taken from the rarest terms first,
-# so the cost grows with the library's size, not with its square.
-CANDIDATES = 200
+# Related stories are found among the newest stories of each shared term, this many a term,
+# so the cost grows with the library's size, not with its square. A rare term's stories are
+# all seen; a common term weighs little, so its older stories matter little.
+PER_TERM = 40
 PAIRS = (("needs", "processes"), ("needs", "co_creation"), ("processes", "co_creation"))
 
 Key = tuple[str, str]
@@ -166,19 +168,18 @@ def computed_related(
     order: dict[str, int],
 ) -> list[Related]:
     """The stories sharing the heaviest terms with one story, heaviest first."""
-    candidates: dict[str, None] = {}
-    for key in sorted(keys[slug], key=lambda k: (-weight[k], k)):
-        for other in by_term[key[0]][key[1]]:
-            if other not in skip:
-                candidates[other] = None
-        if len(candidates) >= CANDIDATES:
-            break
-    scored = []
-    for other in candidates:
-        shared = keys[slug] & keys[other]
-        scored.append((-sum(weight[k] for k in shared), order[other], other, shared))
-    scored.sort()
-    return [Related(other, False, tuple(sorted(shared))) for _, _, other, shared in scored[:RELATED_COUNT]]
+    mine = keys[slug]
+    scores: dict[str, float] = defaultdict(float)
+    for grouping, term in mine:
+        w = weight[(grouping, term)]
+        for other in by_term[grouping][term][:PER_TERM]:
+            scores[other] += w
+    best = heapq.nsmallest(
+        RELATED_COUNT + len(skip),
+        ((-score, order[other], other) for other, score in scores.items()),
+    )
+    chosen = [other for _, _, other in best if other not in skip][:RELATED_COUNT]
+    return [Related(other, False, tuple(sorted(mine & keys[other]))) for other in chosen]
 
 
 def co_occurrence(
