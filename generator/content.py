@@ -47,6 +47,7 @@ TRANSLITERATE = str.maketrans(
 JUNK = re.compile(r"(^\.|^#|~$|\.swp$|\.swx$|\.tmp$|___jb_\w+___$|^4913$|^Thumbs\.db$|^desktop\.ini$)", re.I)
 SUMMARY_LENGTH = 280
 RACY_NS = 1_000_000_000
+MAX_STORY_BYTES = 5_000_000  # ten times the longest real story seen, far below what slows a build
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 FILE_START = Spot(1, 1)
 
@@ -210,6 +211,9 @@ def read_story(
         raise BuildFailed(
             [error(shown, 1, 1, "a folder named like a story file", "rename it, or put index.md in it")]
         )
+    if real.stat().st_size > MAX_STORY_BYTES:
+        message = f"the story is larger than {MAX_STORY_BYTES // 1_000_000} MB"
+        raise BuildFailed([error(shown, 1, 1, message, "move long material into files beside it")])
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -455,3 +455,33 @@ def test_failed_build_leaves_the_previous_output_unchanged(site, run):
     assert "nothing was written" in result.err
     assert tree(root / "_site") == before
     assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+
+
+def test_story_over_the_size_limit_is_an_error(site, run):
+    root = site(
+        {"content/stories/huge.md": story(body="x" * 5_000_001), "content/stories/ok.md": story("Fine")}
+    )
+    result = run(root, "build")
+    assert result.code == 1
+    assert "content/stories/huge.md:1:1: error: the story is larger than 5 MB" in result.err
+
+
+def test_a_one_megabyte_line_and_ten_thousand_links_build(site, run):
+    links = "\n".join(f"[link {i}](https://example.com/{i})" for i in range(10_000))
+    root = site({"content/stories/long.md": story(body="word " * 200_000 + "\n\n" + links)})
+    result = run(root, "build", "--no-search")
+    assert result.code == 0, result.err
+    page = (root / "_site/stories/long/index.html").read_text(encoding="utf-8")
+    assert page.count('href="https://example.com/') == 10_000
+
+
+def test_symlink_loop_and_folder_named_like_a_story_are_errors(site, run):
+    root = site({"content/stories/ok.md": story("Fine")})
+    stories = root / "content/stories"
+    (stories / "a.md").symlink_to("b.md")
+    (stories / "b.md").symlink_to("a.md")
+    (stories / "folder.md").mkdir()
+    result = run(root, "build")
+    assert result.code == 1
+    assert "content/stories/a.md:1:1: error: symbolic link that leads nowhere or in a loop" in result.err
+    assert "content/stories/folder.md:1:1: error: a folder named like a story file" in result.err
