@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ class Options:
     strict: bool = False
     search: bool = True  # make the search index (`--no-search` turns it off)
     force: bool = False  # replace an output folder insole did not write
+    today: dt.date | None = None  # stories dated after it are not published; None: the real today
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ def gather(options: Options, writing: bool = True, cache: StoryCache | None = No
     config, problems = load_config(options.root, options.output)
     if writing:
         problems += check_output(config.output, config, options.force)
-    stories, found = load_stories(config, make_markdown(config.allow_html), options.drafts, cache)
+    today = options.today or dt.date.today()
+    stories, found = load_stories(config, make_markdown(config.allow_html), options.drafts, cache, today)
     problems += found
     library = build_library(stories, config.vocabulary)
     plan = plan_site(library, config, static_files(config))

@@ -75,6 +75,8 @@ class Story:
     related: tuple[str, ...] = ()
     related_spots: tuple[Spot, ...] = ()
     slug_spot: Spot = FILE_START
+    date_spot: Spot = FILE_START
+    status_spot: Spot = FILE_START
     customer: str = ""
     source: str = ""
     achieve: str = ""
@@ -140,7 +142,11 @@ class StoryCache:
 
 
 def load_stories(
-    config: SiteConfig, md: MarkdownIt, drafts: bool = False, cache: StoryCache | None = None
+    config: SiteConfig,
+    md: MarkdownIt,
+    drafts: bool = False,
+    cache: StoryCache | None = None,
+    today: dt.date | None = None,
 ) -> tuple[list[Story], list[Problem]]:
     """Read, check and render every story; problems of all files are collected."""
     problems: list[Problem] = []
@@ -165,7 +171,25 @@ def load_stories(
     cache.entries = seen
     problems.extend(check_slugs(stories))
     problems.extend(check_related(stories))
-    return [s for s in stories if drafts or not s.draft], problems
+    if drafts:
+        return stories, problems
+    unpublished = {s.slug: problem for s in stories if (problem := not_published(s, today))}
+    problems.extend(unpublished.values())
+    return [s for s in stories if s.slug not in unpublished], problems
+
+
+def not_published(story: Story, today: dt.date | None) -> Problem | None:
+    """A warning when a story is left out of the site: a draft, or dated after today."""
+    if story.draft:
+        at, message = story.status_spot, "a draft, so it is not published"
+    elif today and story.date > today:
+        at, message = (
+            story.date_spot,
+            f"dated {story.date.isoformat()}, after today, so it is not published yet",
+        )
+    else:
+        return None
+    return warning(story.source_path, at.line, at.column, message, "build with --drafts to include it")
 
 
 def file_stamp(path: Path, folder: Path | None) -> tuple[int, ...]:
@@ -271,6 +295,8 @@ def build_story(
         related=tuple(related),
         related_spots=tuple(doc.spot("related", i) for i in range(len(related))),
         slug_spot=doc.spot("slug") if "slug" in doc.data else FILE_START,
+        date_spot=doc.spot("date"),
+        status_spot=doc.spot("status") if "status" in doc.data else FILE_START,
         customer=text_at(doc, ("customer",), problems) or "",
         source=source,
         achieve=text_at(doc, ("achieve",), problems) or "",

@@ -485,3 +485,22 @@ def test_symlink_loop_and_folder_named_like_a_story_are_errors(site, run):
     assert result.code == 1
     assert "content/stories/a.md:1:1: error: symbolic link that leads nowhere or in a loop" in result.err
     assert "content/stories/folder.md:1:1: error: a folder named like a story file" in result.err
+
+
+def test_drafts_and_future_stories_are_warned_about_and_left_out(site, run):
+    root = site(
+        {
+            "content/stories/now.md": story("Now"),
+            "content/stories/draft.md": story("Draft", extra="status: draft"),
+            "content/stories/later.md": story("Later", date="2999-01-01"),
+        }
+    )
+    result = run(root, "build")
+    assert result.code == 0, result.err
+    assert "content/stories/draft.md:6:9: warning: a draft, so it is not published (build with --drafts" in result.err
+    assert "content/stories/later.md:3:7: warning: dated 2999-01-01, after today, so it is not published yet" in result.err
+    assert sorted(p.name for p in (root / "_site/stories").iterdir() if p.is_dir()) == ["now"]
+    assert run(root, "build", "--strict").code == 1
+    included = run(root, "build", "--drafts", "--strict")
+    assert included.code == 0, included.err
+    assert (root / "_site/stories/later/index.html").is_file()
