@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .errors import BuildFailed, Problem, error
+from .errors import BuildFailed, Problem, error, warning
 
 try:  # the C loader is many times faster; the pure-Python one behaves the same
     from yaml import CSafeLoader as SafeLoader
@@ -305,9 +305,19 @@ def list_at(doc: Document, path: KeyPath, problems: list[Problem]) -> list[str]:
     value = _get(doc.data, path)
     if value is None:
         return []
-    if isinstance(value, str):
-        return [value.strip()]
     name = ".".join(str(p) for p in path)
+    if isinstance(value, str):
+        at = doc.spot(*path)
+        problems.append(
+            warning(
+                doc.path,
+                at.line,
+                at.column,
+                f"'{name}' is a list; '{value.strip()}' is read as one item",
+                f"write {name}: [{value.strip()}]",
+            )
+        )
+        return [value.strip()]
     if not isinstance(value, list):
         problems.append(doc.error(path, f"'{name}' must be a list, not {kind_name(value)}"))
         return []

@@ -12,6 +12,7 @@ from markdown_it.token import Token
 from .errors import Problem, warning
 
 UNSAFE_SCHEME = re.compile(r"(javascript|vbscript|data|file):", re.IGNORECASE)
+RAW_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 
 
@@ -133,6 +134,7 @@ def _check_inline(
     """Inline tokens with unsafe links removed; records problems and local links."""
     kept: list[Token] = []
     dropping = 0
+    raw_seen = False
     for token in children:
         if token.type == "link_open":
             href = str(token.attrs.get("href", ""))
@@ -162,8 +164,28 @@ def _check_inline(
                     )
                 )
             _note_local(src, local)
+        elif token.type == "text" and not allow_unsafe and not raw_seen:
+            raw_seen = _report_raw_html(token.content, where, problems)
         kept.append(token)
     return kept
+
+
+def _report_raw_html(text: str, where: _Where, problems: list[Problem]) -> bool:
+    """Warn (once a block) that HTML written in the text is shown as text; True if it was."""
+    found = RAW_TAG.search(text)
+    if not found:
+        return False
+    line, column = where.find(found.group())
+    problems.append(
+        warning(
+            where.path,
+            line,
+            column,
+            f"raw HTML {found.group()} is shown as text, not as HTML",
+            "write it in Markdown, or set allow_html: true in site.yaml",
+        )
+    )
+    return True
 
 
 def _report_unsafe(url: str, where: _Where, problems: list[Problem], kind: str) -> None:

@@ -497,10 +497,39 @@ def test_drafts_and_future_stories_are_warned_about_and_left_out(site, run):
     )
     result = run(root, "build")
     assert result.code == 0, result.err
-    assert "content/stories/draft.md:6:9: warning: a draft, so it is not published (build with --drafts" in result.err
-    assert "content/stories/later.md:3:7: warning: dated 2999-01-01, after today, so it is not published yet" in result.err
+    assert (
+        "content/stories/draft.md:6:9: warning: a draft, so it is not published (build with --drafts"
+        in result.err
+    )
+    assert (
+        "content/stories/later.md:3:7: warning: dated 2999-01-01, after today, so it is not published yet"
+        in result.err
+    )
     assert sorted(p.name for p in (root / "_site/stories").iterdir() if p.is_dir()) == ["now"]
     assert run(root, "build", "--strict").code == 1
     included = run(root, "build", "--drafts", "--strict")
     assert included.code == 0, included.err
     assert (root / "_site/stories/later/index.html").is_file()
+
+
+def test_raw_html_is_shown_as_text_with_a_warning(site, run):
+    root = site({"content/stories/html.md": story(body="Hello <b>bold</b>\n\n<div onclick=x>block</div>\n")})
+    result = run(root, "build", "--no-search")
+    assert result.code == 0
+    assert "content/stories/html.md:7:7: warning: raw HTML <b> is shown as text, not as HTML" in result.err
+    assert "content/stories/html.md:9:1: warning: raw HTML <div onclick=x> is shown as text" in result.err
+    page = (root / "_site/stories/html/index.html").read_text(encoding="utf-8")
+    assert "&lt;div onclick=x&gt;block&lt;/div&gt;" in page and "<div onclick" not in page
+
+
+def test_a_single_term_where_a_list_belongs_is_read_with_a_warning(site, run):
+    root = site({"content/stories/one.md": story(needs="second-trip")})
+    result = run(root, "build", "--no-search")
+    assert result.code == 0
+    assert (
+        "content/stories/one.md:4:8: warning: 'needs' is a list; 'second-trip' is read as one item"
+        in result.err
+    )
+    assert (root / "_site/needs/second-trip/index.html").read_text(encoding="utf-8").count(
+        "stories/one/"
+    ) >= 1

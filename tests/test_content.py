@@ -233,7 +233,7 @@ def test_every_field_is_read(load):
         related: [b]
     """
     files = {
-        STORY: story(needs="[assemble-without-help, second-trip]", processes="delivery", extra=extra),
+        STORY: story(needs="[assemble-without-help, second-trip]", processes="[delivery]", extra=extra),
         "content/stories/b.md": story(),
     }
     stories, problems = load(files)

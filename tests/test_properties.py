@@ -22,7 +22,7 @@ FIELDS = ("title", "customer", "achieve", "avoid", "author", "summary")
 
 
 class Inspector(HTMLParser):
-    """Collects script elements, event-handler attributes and link targets of a page."""
+    """Collects script elements not of the theme, event-handler attributes and link targets."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -31,7 +31,9 @@ class Inspector(HTMLParser):
         self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.scripts += tag == "script"
+        source = dict(attrs).get("src") or ""
+        # The theme's own scripts are files under static/; anything else came from content.
+        self.scripts += tag == "script" and not source.rsplit("../", 1)[-1].startswith("static/")
         for name, value in attrs:
             if name.startswith("on"):
                 self.handlers.append(name)
