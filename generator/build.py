@@ -17,7 +17,8 @@ from .links import broken_links
 from .markup import make_markdown
 from .output import check_output, write_site
 from .pages import Plan, check_plan, plan_site
-from .render import Progress, make_environment, render_pages, static_files
+from .render import CompiledTemplates, Progress, make_environment, render_pages, static_files
+from .review import Due, due_for_review
 from .search import indexer
 
 
@@ -55,9 +56,15 @@ class Result:
     output: Path | None
     seconds: float
     problems: list[Problem]
+    due: tuple[Due, ...] = ()  # stories due for review
 
 
-def gather(options: Options, writing: bool = True, cache: StoryCache | None = None) -> Site:
+def gather(
+    options: Options,
+    writing: bool = True,
+    cache: StoryCache | None = None,
+    compiled: CompiledTemplates | None = None,
+) -> Site:
     """Read and check everything; raises BuildFailed with every problem if anything is wrong."""
     config, problems = load_config(options.root, options.output)
     if writing:
@@ -65,14 +72,15 @@ def gather(options: Options, writing: bool = True, cache: StoryCache | None = No
     today = options.today or dt.date.today()
     stories, found = load_stories(config, make_markdown(config.allow_html), options.drafts, cache, today)
     problems += found
-    library = build_library(stories, config.vocabulary)
+    due = due_for_review(stories, today, config.review_after_months)
+    library = build_library(stories, config.vocabulary, due)
     plan = plan_site(library, config, static_files(config))
     problems += check_plan(plan)
     if options.strict:
         problems = strict(problems)
     if has_errors(problems):
         raise BuildFailed(problems)
-    return Site(config, library, plan, make_environment(config, library), sorted(problems))
+    return Site(config, library, plan, make_environment(config, library, compiled), sorted(problems))
 
 
 def build(options: Options, progress: Progress | None = None) -> Result:
@@ -106,4 +114,6 @@ def check(options: Options, progress: Progress | None = None) -> Result:
         problems.append(error(link.page, 1, 1, f"link to '{link.target}' leads nowhere"))
     if has_errors(problems):
         raise BuildFailed(problems)
-    return Result(len(site.library.stories), len(pages), 0, None, time.perf_counter() - started, problems)
+    seconds = time.perf_counter() - started
+    due = tuple(site.library.due.values())
+    return Result(len(site.library.stories), len(pages), 0, None, seconds, problems, due)

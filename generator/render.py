@@ -40,7 +40,23 @@ def template_dirs(config: SiteConfig) -> list[Path]:
     return [theme]
 
 
-def make_environment(config: SiteConfig, library: Library) -> jinja2.Environment:
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between builds of one process, keyed by their source."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_environment(
+    config: SiteConfig, library: Library, compiled: CompiledTemplates | None = None
+) -> jinja2.Environment:
     """A Jinja environment with autoescaping, strict undefined values and the site's helpers."""
     dirs = template_dirs(config)
     loader = jinja2.ChoiceLoader(
@@ -57,6 +73,7 @@ def make_environment(config: SiteConfig, library: Library) -> jinja2.Environment
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=compiled,
     )
     env.globals.update(
         site=config,

@@ -22,7 +22,7 @@ from watchdog.observers import Observer
 from .build import Options, gather
 from .content import JUNK, StoryCache
 from .errors import BuildFailed, Problem
-from .render import Rendered, render_changed
+from .render import CompiledTemplates, Rendered, render_changed
 
 EVENTS = "/__insole/events"
 QUIET = 0.08  # seconds without file events before a burst counts as finished
@@ -65,6 +65,7 @@ class LiveSite:
     options: Options
     rendered: Rendered | None = None
     stories: StoryCache = field(default_factory=StoryCache)
+    compiled: CompiledTemplates = field(default_factory=CompiledTemplates)
     files: dict[str, Path] = field(default_factory=dict)
     epoch: int = 0
     problems: list[str] = field(default_factory=list)
@@ -76,7 +77,7 @@ class LiveSite:
         """Make again what changed, in memory; on failure keep serving the last good site."""
         started = time.perf_counter()
         try:
-            site = gather(self.options, writing=False, cache=self.stories)
+            site = gather(self.options, writing=False, cache=self.stories, compiled=self.compiled)
             rendered = render_changed(site.env, site.plan, site.config, site.library, self.rendered)
         except BuildFailed as failed:
             with self.news:
