@@ -89,7 +89,8 @@ def build(options: Options, progress: Progress | None = None) -> Result:
     site = gather(options)
     pages = render_pages(site.env, site.plan, site.config, progress)
     try:
-        finish = indexer(site.config) if options.search else None
+        # Pagefind refuses to make an index of nothing; a library without stories has none.
+        finish = indexer(site.config) if options.search and site.library.stories else None
         written = write_site(site.config.output, pages, site.plan.copies, finish)
     except OSError as exc:
         shown = display_path(site.config.output)

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import Options, Result, build, check
+from .build import Options, Result, build, check, gather
 from .config import load_config
-from .errors import BuildFailed, Problem, display_path
+from .errors import BuildFailed, Problem, display_path, has_errors
+from .insights import insights
 from .render import Progress
+from .report import report_data, report_lines
+from .review import REVIEW_BY, Due
 from .scaffold import init_library, new_story_path, story_text, unknown_terms
+from .schema import story_schema
 from .serve import serve
 
 OK, CONTENT_ERRORS, USAGE = 0, 1, 2
@@ -49,12 +54,42 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--output", type=Path, metavar="DIR", help="write here instead of the 'output' of site.yaml"
     )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an output folder that holds files insole did not write",
+    )
+    run.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help="skip the search index (the search page then says search is not available)",
+    )
     commands.add_parser(
         "check",
         parents=[site],
         help="check stories, vocabulary and links; write nothing",
         description="Check everything a build checks, and every link inside "
         "the site, without writing anything.",
+    )
+    gaps = commands.add_parser(
+        "report",
+        parents=[site],
+        help="show what the stories do not tell yet: thin evidence and gaps",
+        description="List needs backed by one story or one kind of source, needs and processes "
+        "no story shows, co-creation tried in one mode only, stories without co-creation and "
+        "declared terms nobody uses, each with the address of its page.",
+    )
+    gaps.add_argument("--json", action="store_true", help="write the report as JSON")
+    schema = commands.add_parser(
+        "schema",
+        help="write a JSON Schema of story front matter, for editors",
+        description="Write a JSON Schema (draft 2020-12) of story front matter with the site's "
+        "vocabulary as the allowed terms, so that editors complete and check them.",
+    )
+    schema.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the library's folder")
+    schema.add_argument(
+        "--output", type=Path, metavar="FILE", help="write it to this file instead of printing it"
     )
     live = commands.add_parser(
         "serve",
@@ -102,11 +137,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE
     if args.command == "new":
         return run_new(args)
+    if args.command == "schema":
+        return run_schema(args.site, args.output)
     options = Options(
-        root=args.site, output=getattr(args, "output", None), drafts=args.drafts, strict=args.strict
+        root=args.site,
+        output=getattr(args, "output", None),
+        drafts=args.drafts,
+        strict=args.strict,
+        search=getattr(args, "search", True),
+        force=getattr(args, "force", False),
     )
     if args.command == "serve":
         return run_serve(options, args.host, args.port)
+    if args.command == "report":
+        return run_report(options, args.json)
     return run_build(args.command, options)
 
 
@@ -123,7 +167,65 @@ def run_build(command: str, options: Options) -> int:
         return CONTENT_ERRORS
     clear_progress()
     report(result.problems)
+    for line in due_lines(result.due):
+        print(line)
     print(summary(command, result))
+    return OK
+
+
+def due_lines(due: Sequence[Due]) -> list[str]:
+    """The stories due for review, each at its review_by (or its date), after a heading."""
+    lines = [f"{plural(len(due), 'story')} due for review:"] if due else []
+    for story in due:
+        since = story.since.isoformat()
+        why = (
+            f"review_by {since} has passed"
+            if story.reason == REVIEW_BY
+            else f"no review_by, and older than review_after_months since {since}"
+        )
+        lines.append(f"  {story.path}:{story.spot.line}:{story.spot.column}: '{story.title}': {why}")
+    return lines
+
+
+def run_report(options: Options, as_json: bool) -> int:
+    """`insole report`: the evidence and gaps, as text or as JSON."""
+    try:
+        site = gather(options, writing=False)
+    except BuildFailed as failed:
+        report(failed.problems)
+        errors = sum(p.is_error for p in failed.problems)
+        print(f"insole: {plural(errors, 'error')}; no report", file=sys.stderr)
+        return CONTENT_ERRORS
+    report(site.problems)
+    found = insights(site.library)
+    if as_json:
+        print(json.dumps(report_data(site.library, site.config, found), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(report_lines(site.library, site.config, found)))
+    return OK
+
+
+def run_schema(root: Path, output: Path | None) -> int:
+    """`insole schema`: the JSON Schema of story front matter, printed or written to a file."""
+    try:
+        config, problems = load_config(root)
+    except BuildFailed as failed:
+        report(failed.problems)
+        return CONTENT_ERRORS
+    report(problems)
+    if has_errors(problems):
+        return CONTENT_ERRORS
+    text = json.dumps(story_schema(config), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        print(text, end="")
+        return OK
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"insole: cannot write {display_path(output)}: {exc.strerror or exc}", file=sys.stderr)
+        return USAGE
+    print(f"wrote {display_path(output)}")
     return OK
 
 

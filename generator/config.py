@@ -9,14 +9,24 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
-from .frontmatter import Document, KeyPath, decode, parse, text_at
+from .frontmatter import Document, KeyPath, decode, list_at, parse, text_at
 from .markup import make_markdown, render_markdown
 
 CONFIG_FILE = "site.yaml"
 LANGUAGES = ("en", "sv", "da")
 GROUPINGS = ("needs", "processes", "co_creation", "sources")
 NEED_KINDS = ("achieve", "avoid")
-SETTINGS = ("title", "description", "language", "base_url", "output", "allow_html")
+SETTINGS = (
+    "title",
+    "description",
+    "language",
+    "base_url",
+    "output",
+    "allow_html",
+    "personal_data",
+    "review_after_months",
+)
+PERSONAL_DATA_KEYS = ("allow_domains",)
 TERM_KEYS = {"needs": ("title", "description", "kind")}
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -59,6 +69,8 @@ class SiteConfig:
     output: Path
     allow_html: bool
     vocabulary: Vocabulary
+    allow_domains: tuple[str, ...] = ()  # e-mail domains that are not personal data
+    review_after_months: int = 0  # flag stories older than this without review_by; 0: never
 
     @property
     def content_dir(self) -> Path:
@@ -122,8 +134,44 @@ def build_config(doc: Document, root: Path, output: Path | None = None) -> tuple
         output=output if output is not None else root / output_name,
         allow_html=allow_html is True,
         vocabulary=Vocabulary(**{g: _terms(doc, g, md, problems) for g in GROUPINGS}),
+        allow_domains=_allow_domains(doc, problems),
+        review_after_months=_review_after_months(doc, problems),
     )
     return config, problems
+
+
+def _allow_domains(doc: Document, problems: list[Problem]) -> tuple[str, ...]:
+    """The e-mail domains `personal_data: {allow_domains: [...]}` allows, in lowercase."""
+    settings = doc.data.get("personal_data")
+    if settings is None:
+        return ()
+    if not isinstance(settings, dict):
+        hint = "write personal_data: {allow_domains: [example.com]}"
+        problems.append(doc.error(("personal_data",), "'personal_data' must be a mapping", hint))
+        return ()
+    for key in settings:
+        if key not in PERSONAL_DATA_KEYS:
+            at = doc.key_spot("personal_data", key)
+            hint = did_you_mean(key, PERSONAL_DATA_KEYS)
+            problems.append(
+                warning(doc.path, at.line, at.column, f"unknown key '{key}' in personal_data", hint)
+            )
+    domains = list_at(doc, ("personal_data", "allow_domains"), problems)
+    return tuple(domain.lower().lstrip("@") for domain in domains)
+
+
+def _review_after_months(doc: Document, problems: list[Problem]) -> int:
+    """After how many months a story without review_by is due for review; 0 when never."""
+    months = doc.data.get("review_after_months")
+    if months is None:
+        return 0
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        hint = "write a whole number of months, such as 24, or leave the setting out"
+        problems.append(
+            doc.error(("review_after_months",), "'review_after_months' must be a number of months", hint)
+        )
+        return 0
+    return months
 
 
 def _check_settings(doc: Document, problems: list[Problem]) -> None:

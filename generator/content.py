@@ -17,6 +17,7 @@ from .config import SLUG, SiteConfig, Term
 from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
 from .frontmatter import Document, Spot, StoryFile, decode, kind_name, list_at, split, text_at
 from .markup import render_markdown
+from .privacy import allowed, masked, scan
 
 STORIES = "stories"
 KEYS = (
@@ -36,6 +37,7 @@ KEYS = (
     "summary",
     "review_by",
     "language",
+    "allow_personal_data",
 )
 REQUIRED = ("title", "date", "needs", "processes")
 MODES = ("synchronous", "asynchronous")
@@ -77,6 +79,7 @@ class Story:
     slug_spot: Spot = FILE_START
     date_spot: Spot = FILE_START
     status_spot: Spot = FILE_START
+    review_spot: Spot = FILE_START  # where review_by is, else where the date is
     customer: str = ""
     source: str = ""
     achieve: str = ""
@@ -242,9 +245,11 @@ def read_story(
         raw = path.read_bytes()
     except OSError as exc:
         raise BuildFailed([error(shown, 1, 1, f"cannot read file: {exc.strerror}")]) from None
-    parts = split(decode(raw, shown), shown)
+    text = decode(raw, shown)
+    parts = split(text, shown)
     found: list[Problem] = []
     story = build_story(parts, path, folder, config, md, found)
+    found.extend(personal_data(text, parts.meta, config))
     problems.extend(found)
     return None if any(p.is_error for p in found) else story
 
@@ -297,6 +302,7 @@ def build_story(
         slug_spot=doc.spot("slug") if "slug" in doc.data else FILE_START,
         date_spot=doc.spot("date"),
         status_spot=doc.spot("status") if "status" in doc.data else FILE_START,
+        review_spot=doc.spot("review_by") if "review_by" in doc.data else doc.spot("date"),
         customer=text_at(doc, ("customer",), problems) or "",
         source=source,
         achieve=text_at(doc, ("achieve",), problems) or "",
@@ -310,6 +316,21 @@ def build_story(
         folder=folder,
         assets=assets,
     )
+
+
+def personal_data(text: str, doc: Document, config: SiteConfig) -> list[Problem]:
+    """A warning for each e-mail address, phone or identity number in a story file it does not allow."""
+    problems: list[Problem] = []
+    allow = list_at(doc, ("allow_personal_data",), problems) if isinstance(doc.data, dict) else []
+    for finding in scan(text):
+        if allowed(finding, allow, config.allow_domains):
+            continue
+        hint = "remove it, or list it under allow_personal_data if it may be published"
+        if finding.kind == "email":
+            hint += ", or allow its domain under personal_data: allow_domains in site.yaml"
+        message = f"possible personal data: {finding.label} '{masked(finding)}'"
+        problems.append(warning(doc.path, finding.line, finding.column, message, hint))
+    return problems
 
 
 def check_keys(doc: Document, problems: list[Problem]) -> None:

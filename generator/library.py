@@ -6,11 +6,12 @@ import datetime as dt
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from .config import GROUPINGS, Term, Vocabulary
 from .content import MODES, Story
+from .review import Due
 
 # A shared need says more about two stories than a shared process or source.
 WEIGHTS = {"needs": 3.0, "co_creation": 2.0, "processes": 1.5, "sources": 0.5}
@@ -55,6 +56,7 @@ class Library:
     matrix: dict[str, dict[str, tuple[str, ...]]]
     evidence: dict[str, dict[str, Evidence]]
     modes: dict[str, dict[str, int]]
+    due: dict[str, Due] = field(default_factory=dict)  # stories due for review, by slug
 
     def stories_of(self, grouping: str, slug: str) -> list[Story]:
         """The stories with a term, newest first."""
@@ -81,8 +83,10 @@ def story_terms(story: Story) -> dict[str, tuple[str, ...]]:
     }
 
 
-def build_library(stories: Iterable[Story], vocabulary: Vocabulary) -> Library:
-    """The whole model from checked stories and the declared vocabulary."""
+def build_library(
+    stories: Iterable[Story], vocabulary: Vocabulary, due: Mapping[str, Due] | None = None
+) -> Library:
+    """The whole model from checked stories, the declared vocabulary and the stories due for review."""
     ordered = sorted(stories, key=lambda s: (-s.date.toordinal(), s.slug))
     by_slug = {story.slug: story for story in ordered}
     terms_of = {story.slug: story_terms(story) for story in ordered}
@@ -97,6 +101,7 @@ def build_library(stories: Iterable[Story], vocabulary: Vocabulary) -> Library:
         matrix=need_process_matrix(ordered, terms),
         evidence={g: {t: evidence(by_slug, by_term[g].get(t, ())) for t in terms[g]} for g in GROUPINGS},
         modes=opportunities_by_mode(ordered),
+        due={slug: due[slug] for slug in by_slug if slug in due} if due else {},
     )
 
 

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
-from .content import Story
+from .content import MODES, Story
 from .errors import Problem, error
+from .insights import insights
+from .journey import lanes
 from .library import Library
 
 NEWEST_ON_HOME = 8
 # Each grouping's pages live under this folder of the site.
 SECTIONS = {"needs": "needs", "processes": "processes", "co_creation": "co-creation", "sources": "sources"}
+# The facets stories are narrowed by: each one's URL parameter and Pagefind filter name, and
+# the grouping of the vocabulary its values come from ('' for values that are not terms).
+FACETS = {
+    "need": "needs",
+    "process": "processes",
+    "opportunity": "co_creation",
+    "mode": "",
+    "source": "sources",
+    "customer": "",
+}
 TERM_TEMPLATES = {
     "needs": "need.html",
     "processes": "process.html",
@@ -35,6 +48,15 @@ class Page:
     def url(self) -> str:
         """The page's address relative to the site root (folders end in '/')."""
         return self.path.removesuffix("index.html")
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A way to narrow the stories down: each value some story has, with its count of stories."""
+
+    name: str
+    grouping: str
+    values: tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True)
@@ -72,12 +94,15 @@ def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path,
     """Every page and copied file of the site."""
     pages = [
         Page("index.html", "home.html", {"newest": list(library.stories.values())[:NEWEST_ON_HOME]}),
-        Page("stories/index.html", "stories.html"),
+        Page("stories/index.html", "stories.html", {"facets": facets(library), "facets_of": story_facets}),
+        Page("search/index.html", "search.html", {"facets": facets(library)}),
         Page("matrix/index.html", "matrix.html"),
         Page("needs/index.html", "needs.html"),
         Page("processes/index.html", "processes.html"),
         Page("co-creation/index.html", "co_creation.html"),
         Page("sources/index.html", "sources.html"),
+        Page("journey/index.html", "journey.html", {"lanes": lanes(library)}),
+        Page("insights/index.html", "insights.html", {"insights": insights(library)}),
         Page("feed.xml", "feed.xml", {"entries": list(library.stories.values())[:50]}),
         Page("sitemap.xml", "sitemap.xml"),
         Page("404.html", "404.html"),
@@ -94,6 +119,36 @@ def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path,
         if story.folder:
             copies += [Copy(story.folder / name, story_url(story.slug) + name) for name in story.assets]
     return Plan(tuple(pages), tuple(copies))
+
+
+def story_facets(story: Story) -> dict[str, tuple[str, ...]]:
+    """The values a story has in each facet."""
+    return {
+        "need": story.needs,
+        "process": story.processes,
+        "opportunity": story.opportunities,
+        "mode": story.modes,
+        "source": (story.source,) if story.source else (),
+        "customer": (story.customer,) if story.customer else (),
+    }
+
+
+def facets(library: Library) -> tuple[Facet, ...]:
+    """Every facet with the values stories have, in the vocabulary's order (customers alphabetically)."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for story in library.stories.values():
+        for name, values in story_facets(story).items():
+            counts[name].update(set(values))
+    found = []
+    for name, grouping in FACETS.items():
+        if grouping:
+            order = list(library.terms[grouping])
+        elif name == "mode":
+            order = list(MODES)
+        else:
+            order = sorted(counts[name], key=lambda value: (value.casefold(), value))
+        found.append(Facet(name, grouping, tuple((v, counts[name][v]) for v in order if counts[name][v])))
+    return tuple(found)
 
 
 def check_plan(plan: Plan) -> list[Problem]:
@@ -125,7 +180,8 @@ def page_inputs(page: Page, library: Library) -> tuple[object, ...] | None:
     story = page.context.get("story")
     if story is not None:
         related = library.related[story.slug]
-        return ("story", story, related, tuple(listing(library.stories[r.slug]) for r in related))
+        shown = tuple(listing(library.stories[r.slug], library) for r in related)
+        return ("story", story, library.due.get(story.slug), related, shown)
     term = page.context.get("term")
     if term is not None:
         grouping, slug = term.grouping, term.slug
@@ -135,7 +191,7 @@ def page_inputs(page: Page, library: Library) -> tuple[object, ...] | None:
         return (
             "term",
             term,
-            tuple(listing(s) for s in library.stories_of(grouping, slug)),
+            tuple(listing(s, library) for s in library.stories_of(grouping, slug)),
             together,
             library.evidence[grouping][slug],
             tuple((mode, counts.get(slug)) for mode, counts in library.modes.items()),
@@ -144,6 +200,7 @@ def page_inputs(page: Page, library: Library) -> tuple[object, ...] | None:
     return None
 
 
-def listing(story: Story) -> tuple[object, ...]:
-    """What a list of stories shows of each story."""
-    return (story.slug, story.title, story.date, story.customer, story.source, story.summary)
+def listing(story: Story, library: Library) -> tuple[object, ...]:
+    """What a list of stories shows of each story (whether it is due for review too)."""
+    due = library.due.get(story.slug)
+    return (story.slug, story.title, story.date, story.customer, story.source, story.summary, due)

@@ -137,3 +137,20 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example library built as `insole build` publishes it, with its search index."""
+    from published import build_example
+
+    return build_example(tmp_path_factory.mktemp("published"))
+
+
+@pytest.fixture(scope="session")
+def address(published: Path) -> Iterator[str]:
+    """Where the published example is served on 127.0.0.1, ending in '/'."""
+    from published import serving
+
+    with serving(published) as url:
+        yield url

@@ -78,10 +78,10 @@ def apply(root: Path, operation: tuple[str, int, object]) -> None:
 
 
 def full_build(root: Path) -> dict[str, bytes]:
-    """Every file of a full build of the site."""
+    """Every file of a full build of the site (without the search index, which serve never makes)."""
     output = Path(tempfile.mkdtemp()) / "site"
     try:
-        build(Options(root=root, output=output))
+        build(Options(root=root, output=output, search=False))
         return {
             p.relative_to(output).as_posix(): p.read_bytes()
             for p in output.rglob("*")

@@ -1,0 +1,295 @@
+"""Personal data in text: e-mail addresses, phone numbers and Nordic identity numbers.
+
+Identity numbers count only when their check digits (or, for Danish CPR numbers, their
+dates) are valid, so order numbers and other digit strings rarely look like people.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+KINDS = {
+    "email": "e-mail address",
+    "phone": "phone number",
+    "personnummer": "Swedish personnummer",
+    "samordningsnummer": "Swedish samordningsnummer",
+    "cpr": "Danish CPR number",
+    "fodselsnummer": "Norwegian fødselsnummer",
+    "henkilotunnus": "Finnish henkilötunnus",
+}
+IDENTITY = ("personnummer", "samordningsnummer", "cpr", "fodselsnummer", "henkilotunnus")
+
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w-])")
+# Names of files such as logo@2x.png end like an address; these endings are no domains.
+FILE_ENDINGS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "pdf", "heic"}
+START = r"(?<![\w+/.-])"
+END = r"(?![\w/-]|[.,+]\d)"
+FINNISH = re.compile(START + r"(\d{6})([-+ABCDEFUVWXY])(\d{3})([0-9A-Y])" + END)
+SWEDISH_LONG = re.compile(START + r"((?:18|19|20)\d{6})[-+]?(\d{4})" + END)
+SWEDISH = re.compile(START + r"(\d{6})([-+]?)(\d{4})" + END)
+NORWEGIAN = re.compile(START + r"(\d{6}) ?(\d{5})" + END)
+DANISH = re.compile(START + r"(\d{6})-(\d{4})" + END)
+SEPARATOR = "[ \u00a0\u2009\u202f\u2011-]"
+PHONE = re.compile(
+    START + rf"(?:\+|00)?(?:\(\d{{1,4}}\){SEPARATOR}?)?\d(?:{SEPARATOR}?(?:\(\d{{1,4}}\)|\d))+" + END
+)
+LONGEST_PHONE = 25  # characters, separators included: "+46 (0)8 123 456 78" has 19
+# Eight digits without a trunk 0, as Danes and Norwegians group them: 12 34 56 78, 912 34 567.
+GROUPED = re.compile(r"[2-9]\d(?: \d\d){3}|[2-9]\d\d \d\d \d\d\d|[2-9]\d{3} \d{4}")
+YEARS = re.compile(r"(?:19|20)\d\d (?:19|20)\d\d")
+DATE_LIKE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
+IDENTITY_LIKE = re.compile(r"\d{6}[-+]\d{4}|\d{8}[-+]\d{4}|\d{6} \d{5}")
+FINNISH_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+FINNISH_CENTURY = {"+": 1800, **dict.fromkeys("-UVWXY", 1900), **dict.fromkeys("ABCDEF", 2000)}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """Something in a text that looks like personal data, at a 1-based line and column."""
+
+    line: int
+    column: int
+    kind: str
+    text: str
+
+    @property
+    def label(self) -> str:
+        """What kind of personal data it is, in words."""
+        return KINDS[self.kind]
+
+
+Match = tuple[int, int, str]  # start, end, kind
+
+
+def scan(text: str) -> list[Finding]:
+    """Every e-mail address, phone number and valid identity number in a text, in order."""
+    used = bytearray(len(text))
+    taken = claim(emails(text), used) + claim(identities(text), used) + claim(phones(text), used)
+    starts = line_starts(text)
+    findings = []
+    for start, end, kind in taken:
+        line = bisect.bisect_right(starts, start)
+        findings.append(Finding(line, start - starts[line - 1] + 1, kind, text[start:end]))
+    return sorted(findings)
+
+
+def claim(found: list[Match], used: bytearray) -> list[Match]:
+    """The matches that overlap no match claimed before, now claimed in `used` too."""
+    kept = []
+    for start, end, kind in found:
+        if not any(used[start:end]):
+            used[start:end] = b"\x01" * (end - start)
+            kept.append((start, end, kind))
+    return kept
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of a text begins."""
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def emails(text: str) -> list[Match]:
+    """The e-mail addresses in a text."""
+    return [
+        (m.start(), m.end(), "email")
+        for m in EMAIL.finditer(text)
+        if m.group().rsplit(".", 1)[1].lower() not in FILE_ENDINGS
+    ]
+
+
+def identities(text: str) -> list[Match]:
+    """The identity numbers in a text whose check digits or dates are valid."""
+    found: list[Match] = []
+    used = bytearray(len(text))
+    checks: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+        (FINNISH, finnish),
+        (SWEDISH_LONG, swedish_long),
+        (SWEDISH, swedish),
+        (NORWEGIAN, norwegian),
+        (DANISH, danish),
+    )
+    for pattern, check in checks:
+        valid = [(m.start(), m.end(), kind) for m in pattern.finditer(text) if (kind := check(m))]
+        found += claim(valid, used)
+    return found
+
+
+def phones(text: str) -> list[Match]:
+    """The phone numbers in a text, international or written the Nordic way."""
+    return [found for m in PHONE.finditer(text) for found in phones_in(m.group(), m.start())]
+
+
+def phones_in(run: str, offset: int) -> list[Match]:
+    """The phone numbers in a run of digit groups: at each group, the longest that reads as one.
+
+    A run can hold two numbers side by side, or a number and a digit after it ("5 times").
+    """
+    gaps = list(re.finditer(SEPARATOR + "+", run))
+    starts = [0] + [gap.end() for gap in gaps]
+    ends = [gap.start() for gap in gaps] + [len(run)]
+    found: list[Match] = []
+    reached = 0
+    for start in starts:
+        if start < reached or (start and run[start] not in "+0"):  # inside a run, only +, 00 or 0 begin one
+            continue
+        near = ends[bisect.bisect_right(ends, start) : bisect.bisect_right(ends, start + LONGEST_PHONE)]
+        fits = (end for end in reversed(near) if is_phone(run[start:end], start == 0))
+        end = next(fits, None)
+        if end is not None:
+            found.append((offset + start, offset + end, "phone"))
+            reached = end
+    return found
+
+
+def is_phone(text: str, first: bool = True) -> bool:
+    """True for digits written like a phone number rather than a date, an amount or an id.
+
+    Eight digits without a trunk 0 count only at the start of a run (`first`), not inside
+    a longer list of numbers.
+    """
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+"):
+        return 8 <= len(digits) <= 15
+    if text.startswith("00"):
+        return 10 <= len(digits) <= 17
+    if IDENTITY_LIKE.fullmatch(text) or DATE_LIKE.fullmatch(text):
+        return False
+    if text.startswith("0"):
+        return 8 <= len(digits) <= 10
+    grouped = re.sub("[\u00a0\u2009\u202f]", " ", text)
+    return first and bool(GROUPED.fullmatch(grouped)) and not YEARS.fullmatch(grouped)
+
+
+def luhn(digits: str) -> bool:
+    """True when a string of digits passes the Luhn check."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        n = int(char) * (2 if index % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def is_date(year: int, month: int, day: int) -> bool:
+    """True for a date that exists."""
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def any_century(yy: int, month: int, day: int) -> bool:
+    """True when a two-digit year, month and day make a date in the 1900s or the 2000s."""
+    return is_date(1900 + yy, month, day) or is_date(2000 + yy, month, day)
+
+
+def swedish_kind(month: int, day: int, valid: Callable[[int, int], bool]) -> str:
+    """personnummer or samordningsnummer (day plus 60), or '' when the date does not exist."""
+    if valid(month, day):
+        return "personnummer"
+    if day > 60 and valid(month, day - 60):
+        return "samordningsnummer"
+    return ""
+
+
+def swedish(m: re.Match[str]) -> str:
+    """The kind of a Swedish number written YYMMDD-NNNC, or '' when it is none."""
+    date, _, tail = m.groups()
+    if not luhn(date + tail):
+        return ""
+    yy, month, day = int(date[:2]), int(date[2:4]), int(date[4:])
+    return swedish_kind(month, day, lambda mm, dd: any_century(yy, mm, dd))
+
+
+def swedish_long(m: re.Match[str]) -> str:
+    """The kind of a Swedish number written YYYYMMDD-NNNC, or '' when it is none."""
+    date, tail = m.groups()
+    if not luhn(date[2:] + tail):
+        return ""
+    year, month, day = int(date[:4]), int(date[4:6]), int(date[6:])
+    return swedish_kind(month, day, lambda mm, dd: is_date(year, mm, dd))
+
+
+def danish_year(yy: int, seventh: int) -> int:
+    """The full year of a CPR number from its two-digit year and the first digit after the dash."""
+    if seventh <= 3:
+        return 1900 + yy
+    if seventh in (4, 9):
+        return (2000 if yy <= 36 else 1900) + yy
+    return (2000 if yy <= 57 else 1800) + yy
+
+
+def danish(m: re.Match[str]) -> str:
+    """'cpr' for DDMMYY-SSSS with a date that exists (CPR numbers have no check digit since 2007)."""
+    date, tail = m.groups()
+    year = danish_year(int(date[4:]), int(tail[0]))
+    return "cpr" if is_date(year, int(date[2:4]), int(date[:2])) else ""
+
+
+def norwegian_year(yy: int, individual: int) -> int | None:
+    """The full year of a fødselsnummer from its two-digit year and individual number."""
+    if individual < 500:
+        return 1900 + yy
+    if individual < 750 and yy >= 54:
+        return 1800 + yy
+    if yy <= 39:
+        return 2000 + yy
+    if individual >= 900:
+        return 1900 + yy
+    return None
+
+
+def mod11(digits: str, weights: Iterable[int]) -> int | None:
+    """The mod-11 check digit of digits with weights; None when no digit fits."""
+    rest = sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11
+    check = (11 - rest) % 11
+    return None if check == 10 else check
+
+
+def norwegian(m: re.Match[str]) -> str:
+    """'fodselsnummer' for DDMMYYIIIKK with both check digits right (D- and H-numbers too)."""
+    digits = "".join(m.groups())
+    first = mod11(digits[:9], (3, 7, 6, 1, 8, 9, 4, 5, 2))
+    second = mod11(digits[:10], (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
+    if first is None or second is None or (first, second) != (int(digits[9]), int(digits[10])):
+        return ""
+    day, month, yy = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+    day, month = day - 40 if day > 40 else day, month - 40 if month > 40 else month
+    year = norwegian_year(yy, int(digits[6:9]))
+    return "fodselsnummer" if year and is_date(year, month, day) else ""
+
+
+def finnish(m: re.Match[str]) -> str:
+    """'henkilotunnus' for DDMMYYCZZZQ with the right check character and a date that exists."""
+    date, century, individual, check = m.groups()
+    if FINNISH_CHECK[int(date + individual) % 31] != check or individual in ("000", "001"):
+        return ""
+    year = FINNISH_CENTURY[century] + int(date[4:])
+    return "henkilotunnus" if is_date(year, int(date[2:4]), int(date[:2])) else ""
+
+
+def allowed(finding: Finding, allow: Iterable[str], domains: Iterable[str]) -> bool:
+    """True when a story allows a finding, or site.yaml allows its e-mail domain."""
+    shown = normalise(finding.text)
+    if any(normalise(text) == shown for text in allow):
+        return True
+    if finding.kind != "email":
+        return False
+    domain = finding.text.rsplit("@", 1)[1].lower()
+    return any(domain == d or domain.endswith("." + d) for d in (d.lower().lstrip("@") for d in domains))
+
+
+def normalise(text: str) -> str:
+    """A match as compared with an allowed one: case and separators do not matter."""
+    return re.sub(r"[\s\u00a0\u2009\u202f\u2011()-]", "", text).casefold()
+
+
+def masked(finding: Finding) -> str:
+    """The finding as shown in a message: identity numbers with their last four characters hidden."""
+    if finding.kind in IDENTITY:
+        return finding.text[:-4] + "****"
+    return finding.text

@@ -1,0 +1,168 @@
+// The search page: words and facets over Pagefind's index, with the state in the address.
+// Pagefind's own interface ANDs the values of one facet and shows filters only after a query;
+// this one ORs them, ANDs the facets, and browses the library by facets with no words at all.
+import { boxes, clear, fill, picked, remember, restore, showCounts } from "./facets.js";
+
+const PAGE_SIZE = 20;
+const TYPING_PAUSE = 200; // milliseconds
+
+const page = document.querySelector("[data-search]");
+if (page) start(page);
+
+async function start(page) {
+  const form = page.querySelector("form");
+  const words = form.elements.q;
+  const status = page.querySelector("[data-status]");
+  const params = new URLSearchParams(location.search);
+  words.value = params.get("q") || "";
+  restore(page, params);
+  show("[data-search-noscript]", false);
+  page.hidden = false;
+  status.textContent = page.dataset.loading;
+  let pagefind;
+  try {
+    pagefind = await import(new URL(page.dataset.bundle, document.baseURI).href);
+    await pagefind.options({ excerptLength: 24 });
+    await pagefind.filters(); // loaded once, so that every search also counts the filter values
+  } catch {
+    page.hidden = true;
+    show("[data-search-unavailable]", true);
+    return;
+  }
+  const results = new Results(page);
+  let turn = 0;
+  const run = async () => {
+    const mine = ++turn;
+    const text = words.value.trim();
+    const chosen = picked(page);
+    remember(text, chosen);
+    const { found, counts } = await find(pagefind, text || null, chosen);
+    if (mine !== turn) return; // a newer search has started
+    showCounts(page, counts);
+    await results.show(found.results, text, () => mine === turn);
+  };
+  let pause;
+  words.addEventListener("input", () => {
+    clearTimeout(pause);
+    pause = setTimeout(run, TYPING_PAUSE);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(pause);
+    run();
+  });
+  page.querySelector(".facets").addEventListener("change", run);
+  page.querySelector("[data-clear]").addEventListener("click", () => {
+    words.value = "";
+    clear(page);
+    run();
+    words.focus();
+  });
+  await run();
+}
+
+/** The stories found, and for each facet value how many stories ticking it would give. */
+async function find(pagefind, term, chosen) {
+  const sort = term ? {} : { date: "desc" };
+  const found = await pagefind.search(term, { filters: asFilters(chosen), sort });
+  const counts = { ...found.filters };
+  // Pagefind counts a value as if ANDed with the current filters. Within a facet values are
+  // ORed, so a facet with ticked values is counted from a search without its own filter.
+  for (const name of Object.keys(chosen)) {
+    const others = await pagefind.search(term, { filters: asFilters(chosen, name), sort });
+    counts[name] = others.filters[name] || {};
+  }
+  return { found, counts };
+}
+
+/** Pagefind filters for the ticked values: any value of a facet, every facet but `except`. */
+function asFilters(chosen, except = "") {
+  const filters = {};
+  for (const [name, values] of Object.entries(chosen)) {
+    if (name !== except) filters[name] = { any: values };
+  }
+  return filters;
+}
+
+/** The list of results, shown a page at a time. */
+class Results {
+  constructor(page) {
+    this.page = page;
+    this.list = page.querySelector("[data-results]");
+    this.status = page.querySelector("[data-status]");
+    this.more = page.querySelector("[data-more]");
+    this.found = [];
+    this.more.addEventListener("click", () => this.next(() => true));
+  }
+
+  /** Replace the list with the first results, and say how many there are. */
+  async show(found, words, current) {
+    this.found = found;
+    this.words = words;
+    const batch = await load(found.slice(0, PAGE_SIZE));
+    if (!current()) return;
+    this.list.replaceChildren(...batch.map((data) => item(data, this.page.dataset.root, this.words)));
+    const n = found.length;
+    const key = n === 0 ? "none" : n === 1 ? "foundOne" : "foundMany";
+    this.status.textContent = fill(this.page.dataset[key], { n });
+    this.more.hidden = n <= PAGE_SIZE;
+  }
+
+  /** Add the next page of results to the list. */
+  async next(current) {
+    const start = this.list.children.length;
+    const batch = await load(this.found.slice(start, start + PAGE_SIZE));
+    if (!current()) return;
+    this.list.append(...batch.map((data) => item(data, this.page.dataset.root, this.words)));
+    this.more.hidden = this.list.children.length >= this.found.length;
+  }
+}
+
+/** The data of each result: address, metadata and excerpt. */
+function load(results) {
+  return Promise.all(results.map((result) => result.data()));
+}
+
+/** One result: the story's title as a link, its date and customer, and the excerpt. */
+function item(data, root, words) {
+  const li = element("li", "story-item");
+  const link = element("a", "story-link", data.meta.title);
+  link.href = root + data.url.replace(/^\//, "");
+  const meta = element("p", "meta");
+  const date = element("time", "", data.meta.date);
+  date.dateTime = data.meta.datetime || "";
+  meta.append(date);
+  const customer = element("span", "", data.meta.customer);
+  if (data.meta.customer) meta.append(" · ", customer);
+  const excerpt = element("p", "summary excerpt");
+  // With words, the excerpt around them, the words marked; without, the story's summary.
+  if (words || !data.meta.summary) excerpt.append(...marked(data.excerpt));
+  else excerpt.textContent = data.meta.summary;
+  if (data.meta.lang) {
+    for (const part of [link, customer, excerpt]) part.lang = data.meta.lang; // the story's own language
+  }
+  li.append(link, meta, excerpt);
+  return li;
+}
+
+/** The excerpt's text with the words that matched in <mark>, taking nothing else from its HTML. */
+function marked(excerpt) {
+  const parsed = new DOMParser().parseFromString(excerpt || "", "text/html").body;
+  return [...parsed.childNodes].map((node) =>
+    node.nodeName === "MARK" ? element("mark", "", node.textContent) : document.createTextNode(node.textContent),
+  );
+}
+
+/** Show or hide the page's element matching a selector, if the page has one. */
+function show(selector, shown) {
+  const found = document.querySelector(selector);
+  if (found) found.hidden = !shown;
+}
+
+/** A new element with a class and text. */
+function element(name, className, text = "") {
+  const made = document.createElement(name);
+  if (className) made.className = className;
+  if (text) made.textContent = text;
+  return made;
+}

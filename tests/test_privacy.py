@@ -1,0 +1,224 @@
+"""Personal data in stories: every planted valid number is found, and none of the invalid ones.
+
+Valid identity numbers are made here from their rules (made-up dates and serials), so no
+real person's number is ever written down; the check digits are computed independently of
+the code under test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import SITE_YAML, story
+
+from generator.privacy import IDENTITY, scan
+
+FINNISH_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+STORY = "content/stories/a.md"
+AFTER_SITE_YAML = SITE_YAML.count("\n") + 1  # the first line of settings added to SITE_YAML
+
+
+def luhn_digit(nine: str) -> str:
+    """The Luhn check digit of nine digits (weights 2, 1, 2, ... from the left)."""
+    total = 0
+    for index, char in enumerate(nine):
+        n = int(char) * (2 if index % 2 == 0 else 1)
+        total += n // 10 + n % 10
+    return str((10 - total % 10) % 10)
+
+
+def swedish(date: str, serial: str, sign: str = "-") -> str:
+    """A Swedish personnummer (or samordningsnummer) YYMMDD-NNNC with a right check digit."""
+    return f"{date}{sign}{serial}{luhn_digit(date + serial)}"
+
+
+def wrong_last(number: str) -> str:
+    """The number with its last digit changed, so that its check fails."""
+    return number[:-1] + str((int(number[-1]) + 1) % 10)
+
+
+def norwegian_checks(nine: str) -> str | None:
+    """The two mod-11 check digits of a fødselsnummer, or None when its serial gives none."""
+    digits = [int(c) for c in nine]
+    first = 11 - sum(d * w for d, w in zip(digits, (3, 7, 6, 1, 8, 9, 4, 5, 2), strict=True)) % 11
+    first = 0 if first == 11 else first
+    if first == 10:
+        return None
+    digits.append(first)
+    second = 11 - sum(d * w for d, w in zip(digits, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11
+    second = 0 if second == 11 else second
+    return None if second == 10 else f"{first}{second}"
+
+
+def norwegian(date: str) -> str:
+    """A fødselsnummer DDMMYYIIIKK for a date, with the first serial whose checks exist."""
+    for serial in range(100, 500):
+        checks = norwegian_checks(f"{date}{serial}")
+        if checks:
+            return f"{date}{serial}{checks}"
+    raise AssertionError("no serial fits")
+
+
+def finnish(date: str, century: str, serial: str) -> str:
+    """A Finnish henkilötunnus DDMMYYCZZZQ with the right check character."""
+    return f"{date}{century}{serial}{FINNISH_CHECK[int(date + serial) % 31]}"
+
+
+VALID = {
+    swedish("900101", "238"): "personnummer",
+    "19" + swedish("900101", "238"): "personnummer",
+    "19" + swedish("900101", "238").replace("-", ""): "personnummer",
+    swedish("450612", "771", "+"): "personnummer",
+    swedish("850374", "312"): "samordningsnummer",  # day 14 plus 60
+    "010190-1234": "cpr",
+    "290200-4321": "cpr",  # 29 February 2000: the seventh digit 4 and year 00 make it the year 2000
+    norwegian("010190"): "fodselsnummer",
+    norwegian("410190"): "fodselsnummer",  # a D-number: day plus 40
+    finnish("131052", "-", "308"): "henkilotunnus",
+    finnish("240307", "A", "456"): "henkilotunnus",
+    "kim.larsen@example.com": "email",
+    "support+returns@butik.example.dk": "email",
+    "+46 70 123 45 67": "phone",
+    "070-123 45 67": "phone",
+    "08-123 456 78": "phone",
+    "+46 (0)8 123 456 78": "phone",
+    "0046 31 12 34 56": "phone",
+    "+45 12 34 56 78": "phone",
+    "22 33 44 55": "phone",
+    "+47 912 34 567": "phone",
+    "912 34 567": "phone",
+    "+358 40 123 4567": "phone",
+    "040 123 4567": "phone",
+    "+1 (555) 010-0199": "phone",
+}
+
+INVALID = [
+    wrong_last(swedish("900101", "238")),  # the Luhn check fails
+    "19" + wrong_last(swedish("900101", "238")),
+    wrong_last(swedish("850374", "312")),
+    swedish("901301", "238"),  # month 13
+    "320190-1234",  # 32 January is no date
+    "290201-1235",  # no CPR number (29 February 1901) and no personnummer (its Luhn check fails)
+    wrong_last(norwegian("010190")),  # the second check digit fails
+    norwegian("010190")[:-2] + "00",
+    finnish("131052", "-", "308")[:-1] + ("X" if finnish("131052", "-", "308")[-1] != "X" else "Y"),
+    finnish("310252", "-", "308"),  # 31 February
+    "2024-03-14",
+    "14.03.2024",
+    "01-02-2024",
+    "20240314",
+    "1234567890",
+    "12 995 kr",
+    "1 299 000 kr",
+    "order 4711-0815",
+    "version 2.10.3",
+    "the years 2019 2020 and 2021",
+    "logo@2x.png",
+    "12 34 56 78",  # Danish numbers do not start with 1
+    "at 10:30 or 14.45",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), VALID.items())
+def test_a_valid_number_or_address_is_found_with_its_kind(text, kind):
+    found = scan(f"They said: {text}.")
+    assert [(f.kind, f.text, f.column) for f in found] == [(kind, text, 12)]
+
+
+@pytest.mark.parametrize("text", INVALID)
+def test_an_invalid_number_or_other_digits_are_not_found(text):
+    assert scan(f"They said: {text}.") == []
+
+
+def test_every_planted_valid_number_is_found_and_none_of_the_invalid_in_one_text():
+    lines = [f"valid {text}" for text in VALID] + [f"invalid {text}" for text in INVALID]
+    found = scan("\n".join(lines))
+    assert {(f.line, f.text) for f in found} == {(n, text) for n, text in enumerate(VALID, start=1)}
+    assert all(f.column == len("valid ") + 1 for f in found)
+
+
+def test_many_generated_numbers_are_all_found_and_all_broken_ones_are_not():
+    day = dt.date(1950, 1, 1)
+    for step in range(0, 365 * 60, 97):
+        date = day + dt.timedelta(days=step)
+        se = swedish(date.strftime("%y%m%d"), f"{step % 1000:03d}")
+        fi = finnish(date.strftime("%d%m%y"), "-", f"{100 + step % 800:03d}")
+        no = norwegian(date.strftime("%d%m%y"))
+        for number in (se, fi, no):
+            # A number can be valid in two countries' schemes at once; it is found either way.
+            assert [f.kind in IDENTITY for f in scan(number)] == [True], number
+        assert [f.kind for f in scan(no)] == ["fodselsnummer"], no
+        assert scan(wrong_last(no)) == [], wrong_last(no)
+
+
+def test_numbers_side_by_side_are_found_one_by_one():
+    found = scan("Ring 070-123 45 67 070-765 43 21 3 gånger, eller 2019 +46 8 123 456 78.")
+    assert [(f.column, f.text) for f in found] == [
+        (6, "070-123 45 67"),
+        (20, "070-765 43 21"),
+        (55, "+46 8 123 456 78"),
+    ]
+
+
+def test_a_phone_at_the_end_of_a_long_run_of_digits_is_found():
+    text = "1 2 3 4 5 6 7 " * 20_000 + "070-123 45 67"
+    assert [f.text for f in scan(text)] == ["070-123 45 67"]
+
+
+def test_lines_and_columns_count_from_one():
+    found = scan("first line\n  mail kim@example.org now\n")
+    assert [(f.line, f.column, f.text) for f in found] == [(2, 8, "kim@example.org")]
+
+
+# --- Through the command: warnings at their places, --strict, and what may be allowed --------
+
+
+def test_findings_in_front_matter_and_body_are_warnings_at_their_places(site, run):
+    number = swedish("900101", "238")
+    text = story(extra="customer: Kim, kim@example.com", body=f"Kim's number is {number}.\n")
+    result = run(site({STORY: text}), "build", "--no-search")
+    assert result.code == 0
+    assert f"{STORY}:6:16: warning: possible personal data: e-mail address 'kim@example.com'" in result.err
+    assert f"{STORY}:8:17: warning: possible personal data: Swedish personnummer '900101-****'" in result.err
+    assert number not in result.err, "identity numbers are not repeated in full"
+
+
+def test_strict_turns_a_finding_into_an_error(site, run):
+    root = site({STORY: story(body="Call 070-123 45 67 after six.\n")})
+    result = run(root, "build", "--strict", "--no-search")
+    assert result.code == 1
+    assert f"{STORY}:7:6: error: possible personal data: phone number '070-123 45 67'" in result.err
+    assert not (root / "_site").exists()
+
+
+def test_a_story_can_allow_a_specific_match(site, run):
+    extra = 'allow_personal_data: ["support@example.com", "+46 8 123 456 78"]'
+    body = "Write to support@example.com or call +46 8 123 456 78, not kim@example.com.\n"
+    result = run(site({STORY: story(extra=extra, body=body)}), "build", "--strict", "--no-search")
+    assert result.code == 1
+    assert "kim@example.com" in result.err
+    assert "support@example.com" not in result.err and "123 456 78" not in result.err
+
+
+def test_site_yaml_can_allow_an_e_mail_domain_and_its_subdomains(site, run):
+    site_yaml = SITE_YAML + "personal_data:\n  allow_domains: [example.com]\n"
+    body = "Mail support@example.com, help@eu.example.com or kim@example.org.\n"
+    result = run(site({STORY: story(body=body)}, site_yaml=site_yaml), "check")
+    assert result.code == 0
+    found = [line for line in result.err.splitlines() if "personal data" in line]
+    assert len(found) == 1 and "kim@example.org" in found[0]
+
+
+def test_a_misspelt_personal_data_setting_is_a_warning_with_a_suggestion(site, run):
+    site_yaml = SITE_YAML + "personal_data:\n  allow_domain: [example.com]\n"
+    result = run(site({STORY: story()}, site_yaml=site_yaml), "check")
+    where = f"site.yaml:{AFTER_SITE_YAML + 1}:3"
+    assert f"{where}: warning: unknown key 'allow_domain' in personal_data" in result.err
+    assert "did you mean 'allow_domains'?" in result.err
+
+
+def test_personal_data_that_is_no_mapping_is_an_error(site, run):
+    result = run(site({STORY: story()}, site_yaml=SITE_YAML + "personal_data: example.com\n"), "check")
+    assert result.code == 1
+    assert f"site.yaml:{AFTER_SITE_YAML}:16: error: 'personal_data' must be a mapping" in result.err

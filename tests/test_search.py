@@ -1,0 +1,203 @@
+"""The search index made by `insole build`, the pages' search markup, and the search page's words."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SITE_YAML, story
+
+from generator import search
+from generator.build import Options, build, gather
+from generator.errors import BuildFailed
+from generator.i18n import STRINGS
+from generator.pages import FACETS, facets, story_facets
+
+LUNCH = story(
+    "Lunch in the support centre",
+    needs="[assemble-without-help, second-trip]",
+    processes="[delivery, support]",
+    extra="""
+        customer: Families furnishing a first home
+        source: support-call
+        co_creation:
+          - opportunity: instruction-testing
+            mode: asynchronous
+          - opportunity: home-panel
+            mode: asynchronous
+    """,
+    body="Eight small screws were missing from the bag.\n",
+)
+
+
+def entry(output: Path) -> dict:
+    """Pagefind's description of the index it wrote."""
+    return json.loads((output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+
+
+def test_build_indexes_the_stories_in_the_interface_language(site, run):
+    root = site({"content/stories/lunch.md": LUNCH, "content/stories/other.md": story("Other")})
+    assert run(root, "build").code == 0
+    index = entry(root / "_site")
+    assert list(index["languages"]) == ["en"]
+    assert index["languages"]["en"]["page_count"] == 2, "only story pages are indexed"
+    assert (root / "_site" / "pagefind" / "pagefind.js").is_file()
+    assert (root / "_site" / ".insole-output").is_file()
+
+
+@pytest.mark.parametrize("language", ["sv", "da"])
+def test_index_follows_the_language_of_site_yaml(site, run, language):
+    yaml = SITE_YAML.replace("language: en", f"language: {language}")
+    root = site({"content/stories/lunch.md": LUNCH}, site_yaml=yaml)
+    assert run(root, "build").code == 0
+    assert list(entry(root / "_site")["languages"]) == [language]
+
+
+def test_no_search_skips_the_index(site, run):
+    root = site({"content/stories/lunch.md": LUNCH})
+    result = run(root, "build", "--no-search")
+    assert result.code == 0, result.err
+    assert (root / "_site" / "search" / "index.html").is_file()
+    assert not (root / "_site" / "pagefind").exists()
+
+
+def test_check_and_build_help_know_no_search(site, run):
+    root = site({"content/stories/lunch.md": LUNCH})
+    assert "--no-search" in run(root, "build", "--help").out
+    assert run(root, "check", "--no-search").code == 2, "check writes nothing, so it has no such option"
+
+
+def test_failed_indexing_leaves_the_previous_site(site, run, monkeypatch, tmp_path):
+    root = site({"content/stories/lunch.md": LUNCH})
+    assert run(root, "build").code == 0
+    before = (root / "_site" / "stories" / "lunch" / "index.html").read_bytes()
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'Error: the index broke' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_binary", lambda: failing)
+    (root / "content/stories/lunch.md").write_text(LUNCH.replace("Lunch in", "Dinner in"))
+    result = run(root, "build")
+    assert result.code == 1
+    assert (
+        "_site:1:1: error: could not make the search index: Pagefind failed: Error: the index broke"
+        in result.err
+    )
+    assert "--no-search" in result.err
+    assert (root / "_site" / "stories" / "lunch" / "index.html").read_bytes() == before
+    assert not list(root.glob("._site.new-*")), "the half-made site is removed"
+
+
+def test_missing_pagefind_is_reported_with_the_way_out(site, monkeypatch):
+    root = site({"content/stories/lunch.md": LUNCH})
+    monkeypatch.setattr(search, "pagefind_binary", lambda: None)
+    with pytest.raises(BuildFailed) as failed:
+        build(Options(root=root))
+    message = str(failed.value.problems[0])
+    assert "Pagefind is not installed" in message
+    assert "pip install 'pagefind[bin]'" in message and "--no-search" in message
+    assert build(Options(root=root, search=False)).stories == 1
+
+
+def test_story_page_carries_filters_and_metadata(site, run):
+    root = site({"content/stories/lunch.md": LUNCH})
+    assert run(root, "build", "--no-search").code == 0
+    html = (root / "_site" / "stories" / "lunch" / "index.html").read_text(encoding="utf-8")
+    assert html.count("data-pagefind-body") == 1
+    filters = re.findall(r'data-pagefind-filter="([^"]+)"', html)
+    assert set(filters) == {
+        "need:assemble-without-help",
+        "need:second-trip",
+        "process:delivery",
+        "process:support",
+        "opportunity:instruction-testing",
+        "opportunity:home-panel",
+        "mode:asynchronous",
+        "source:support-call",
+        "customer",
+    }
+    assert filters.count("mode:asynchronous") == 1, "Pagefind would count the story twice"
+    assert (
+        'data-pagefind-filter="customer" data-pagefind-meta="customer">Families furnishing a first home<'
+        in html
+    )
+    assert 'data-pagefind-meta="title">Lunch in the support centre</h1>' in html
+    assert 'datetime="2024-03-14" data-pagefind-meta="date, datetime[datetime]"' in html
+    assert 'data-pagefind-sort="date[datetime]"' in html
+    assert 'data-pagefind-meta="summary:Eight small screws were missing from the bag."' in html
+    assert re.search(r'<section class="related"[^>]*data-pagefind-ignore', html) or "related" not in html
+
+
+def test_a_story_in_another_language_says_so_to_search(site, run):
+    swedish = story("Lastkajen", extra="language: sv", body="Soffan stod i trapphuset.\n")
+    root = site({"content/stories/lastkajen.md": swedish})
+    assert run(root, "build", "--no-search").code == 0
+    html = (root / "_site" / "stories" / "lastkajen" / "index.html").read_text(encoding="utf-8")
+    assert 'data-pagefind-body data-pagefind-meta="lang:sv"' in html
+
+
+def test_facets_of_the_example_count_its_stories():
+    library = gather(Options(root=REPO), writing=False).library
+    found = {facet.name: dict(facet.values) for facet in facets(library)}
+    assert list(found) == list(FACETS)
+    for name, values in found.items():
+        for value, n in values.items():
+            assert n == sum(value in story_facets(s)[name] for s in library.stories.values()), (name, value)
+    assert list(found["process"]) == [
+        p for p in library.terms["processes"] if library.by_term["processes"][p]
+    ]
+    assert set(found["mode"]) == {"synchronous", "asynchronous"}
+
+
+def test_search_page_and_links_to_it(site, run):
+    root = site({"content/stories/lunch.md": LUNCH})
+    assert run(root, "build", "--no-search").code == 0
+    out = root / "_site"
+    page = (out / "search" / "index.html").read_text(encoding="utf-8")
+    assert '<form class="search-box" role="search"' in page
+    assert 'data-bundle="../pagefind/pagefind.js"' in page
+    assert 'name="need" value="second-trip"' in page and 'name="mode" value="asynchronous"' in page
+    assert '<script type="module" src="../static/search.js">' in page
+    assert '<a href="search/">Search</a>' in (out / "index.html").read_text(encoding="utf-8"), "in the menu"
+    links = {
+        "needs/second-trip": "need=second-trip",
+        "processes/delivery": "process=delivery",
+        "co-creation/instruction-testing": "opportunity=instruction-testing",
+        "sources/support-call": "source=support-call",
+        "co-creation": "mode=asynchronous",
+    }
+    for term_page, query in links.items():
+        html = (out / term_page / "index.html").read_text(encoding="utf-8")
+        assert f'href="{"../" * (term_page.count("/") + 1)}search/?{query}"' in html, term_page
+
+
+def test_every_interface_string_is_in_every_language():
+    english = set(STRINGS["en"])
+    for language, words in STRINGS.items():
+        assert set(words) == english, language
+        for key, text in words.items():
+            assert set(re.findall(r"\{(\w+)\}", text)) == set(re.findall(r"\{(\w+)\}", STRINGS["en"][key])), (
+                language,
+                key,
+            )
+
+
+def test_scripts_hold_no_interface_words():
+    shown = {text for words in STRINGS.values() for text in words.values()}
+    for script in (REPO / "templates" / "static").glob("*.js"):
+        code = re.sub(r"^\s*(//|/\*\*|\*).*$", "", script.read_text(encoding="utf-8"), flags=re.M)
+        code = re.sub(r"\s//.*$", "", code, flags=re.M)
+        literals = [a or b for a, b in re.findall(r'"([^"\\]*)"|`([^`]*)`', code)]
+        # A sentence or a capitalised phrase is for people to read, so it belongs in i18n.py.
+        prose = [text for text in literals if re.search(r"\b[A-Z][a-z]+\s+[a-z]|[a-z][.!?…]$", text)]
+        assert prose == [], f"{script.name} has interface words; pass them from the template"
+        assert not [text for text in literals if text.strip() in shown], script.name
+
+
+def test_a_library_without_stories_builds_without_an_index(site, run):
+    root = site({})
+    result = run(root, "build")
+    assert result.code == 0, result.err
+    assert not (root / "_site" / "pagefind").exists()
+    assert "No stories yet." in (root / "_site" / "search" / "index.html").read_text(encoding="utf-8")
