@@ -85,6 +85,11 @@ def term_url(grouping: str, slug: str) -> str:
     return f"{SECTIONS[grouping]}/{slug}/"
 
 
+def cell_url(need: str, process: str) -> str:
+    """Where the stories of one cell of the need × process matrix are listed."""
+    return f"matrix/{need}/{process}/"
+
+
 def story_url(slug: str) -> str:
     """Where a story's page is, relative to the site root."""
     return f"stories/{slug}/"
@@ -92,10 +97,11 @@ def story_url(slug: str) -> str:
 
 def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path, str]]) -> Plan:
     """Every page and copied file of the site."""
+    shown = facets(library)
     pages = [
         Page("index.html", "home.html", {"newest": list(library.stories.values())[:NEWEST_ON_HOME]}),
-        Page("stories/index.html", "stories.html", {"facets": facets(library), "facets_of": story_facets}),
-        Page("search/index.html", "search.html", {"facets": facets(library)}),
+        Page("stories/index.html", "stories.html", {"facets": shown, "facets_of": story_facets}),
+        Page("search/index.html", "search.html", {"facets": shown}),
         Page("matrix/index.html", "matrix.html"),
         Page("needs/index.html", "needs.html"),
         Page("processes/index.html", "processes.html"),
@@ -114,6 +120,15 @@ def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path,
             pages.append(
                 Page(term_url(grouping, slug) + "index.html", TERM_TEMPLATES[grouping], {"term": term})
             )
+    for need, row in library.matrix.items():
+        for process, slugs in row.items():
+            if slugs:
+                cell = {
+                    "need": library.terms["needs"][need],
+                    "process": library.terms["processes"][process],
+                    "stories": [library.stories[slug] for slug in slugs],
+                }
+                pages.append(Page(cell_url(need, process) + "index.html", "matrix_cell.html", cell))
     copies = [Copy(source, f"static/{name}") for source, name in static]
     for story in library.stories.values():
         if story.folder:
@@ -182,6 +197,10 @@ def page_inputs(page: Page, library: Library) -> tuple[object, ...] | None:
         related = library.related[story.slug]
         shown = tuple(listing(library.stories[r.slug], library) for r in related)
         return ("story", story, library.due.get(story.slug), related, shown)
+    need, process = page.context.get("need"), page.context.get("process")
+    if need is not None and process is not None:
+        cell = library.matrix[need.slug][process.slug]
+        return ("cell", need, process, tuple(listing(library.stories[s], library) for s in cell))
     term = page.context.get("term")
     if term is not None:
         grouping, slug = term.grouping, term.slug

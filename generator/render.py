@@ -17,7 +17,7 @@ from .config import SiteConfig
 from .errors import BuildFailed, Problem, display_path, error
 from .i18n import count, format_date, strings
 from .library import Library
-from .pages import Page, Plan, page_inputs, story_url, term_url
+from .pages import Page, Plan, cell_url, page_inputs, story_url, term_url
 
 THEME_PREFIX = "default"
 PROGRESS_EVERY = 200
@@ -80,6 +80,7 @@ def make_environment(
         library=library,
         t=strings(config.language),
         story_url=story_url,
+        cell_url=cell_url,
         term_url=term_url,
         url=url,
         absolute=lambda path: config.base_url + path,

@@ -31,6 +31,7 @@ PAGES = [
     "co-creation/instruction-testing/index.html",
     "sources/support-call/index.html",
     "matrix/index.html",
+    "matrix/second-trip/delivery/index.html",
     "journey/index.html",
     "insights/index.html",
     "feed.xml",
