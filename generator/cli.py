@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -125,7 +126,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code."""
-    args = parser().parse_args(argv)
+    try:
+        return run(parser().parse_args(argv))
+    except BrokenPipeError:  # `insole report | head` closed the pipe; that is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the parsed command."""
     if args.command == "init":
         return run_init(args.folder)
     if not (args.site / "site.yaml").is_file():
