@@ -316,7 +316,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--commit",
         metavar="REV",
-        help="measure this commit, exported with git archive (default: the files as they are)",
+        help="measure this commit, exported with git archive (default: the code as the run starts)",
     )
     parser.add_argument("--hugo", metavar="PATH", help="the hugo command (default: hugo on PATH)")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
@@ -369,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
             library = make_library(size)
             write_library(library, work / f"library-{size}")
             results += bench_insole(library, work / f"library-{size}", args.repeat, insole)
-            if hugo:
+            if hugo:  # a fresh library: the insole steps edited the first one
                 results += bench_hugo(hugo, make_library(size), work / f"hugo-{size}", args.repeat)
     finally:
         if args.keep:
