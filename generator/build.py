@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
+from .cache import open_store
 from .config import SiteConfig, load_config
 from .content import StoryCache, load_stories
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict
@@ -33,6 +35,8 @@ class Options:
     search: bool = True  # make the search index (`--no-search` turns it off)
     force: bool = False  # replace an output folder insole did not write
     today: dt.date | None = None  # stories dated after it are not published; None: the real today
+    cache: bool = True  # keep parsed stories in the user's cache folder for the next build
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # processes that parse stories
 
 
 @dataclass(frozen=True)
@@ -64,13 +68,20 @@ def gather(
     writing: bool = True,
     cache: StoryCache | None = None,
     compiled: CompiledTemplates | None = None,
+    stored: bool = True,
 ) -> Site:
-    """Read and check everything; raises BuildFailed with every problem if anything is wrong."""
+    """Read and check everything; raises BuildFailed with every problem if anything is wrong.
+
+    `stored` lets stories parsed by an earlier build be taken from the cache folder.
+    """
     config, problems = load_config(options.root, options.output)
     if writing:
         problems += check_output(config.output, config, options.force)
     today = options.today or dt.date.today()
-    stories, found = load_stories(config, make_markdown(config.allow_html), options.drafts, cache, today)
+    store = open_store(config.root, "stories", repr(replace(config, output=Path())), options.cache and stored)
+    md = make_markdown(config.allow_html)
+    stories, found = load_stories(config, md, options.drafts, cache, today, store, options.workers)
+    store.save()
     problems += found
     due = due_for_review(stories, today, config.review_after_months)
     library = build_library(stories, config.vocabulary, due)

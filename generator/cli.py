@@ -46,6 +46,13 @@ def parser() -> argparse.ArgumentParser:
     )
     site.add_argument("--strict", action="store_true", help="treat every warning as an error")
     site.add_argument("--drafts", action="store_true", help="include stories with status: draft")
+    site.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="parse every story again instead of taking unchanged ones from the cache folder "
+        "($INSOLE_CACHE_DIR, else ~/.cache/insole)",
+    )
     run = commands.add_parser(
         "build",
         parents=[site],
@@ -155,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
         strict=args.strict,
         search=getattr(args, "search", True),
         force=getattr(args, "force", False),
+        cache=args.cache,
     )
     if args.command == "serve":
         return run_serve(options, args.host, args.port)

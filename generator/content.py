@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from .cache import Store, digest
 from .config import SLUG, SiteConfig, Term
 from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
 from .frontmatter import Document, Spot, StoryFile, decode, kind_name, list_at, split, text_at
-from .markup import render_markdown
+from .markup import make_markdown, render_markdown
 from .privacy import allowed, masked, scan
 
 STORIES = "stories"
@@ -52,6 +56,9 @@ RACY_NS = 1_000_000_000
 MAX_STORY_BYTES = 5_000_000  # ten times the longest real story seen, far below what slows a build
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 FILE_START = Spot(1, 1)
+PARALLEL_FROM = 100  # files to parse before more processes pay for their start
+CHUNK = 250  # files a worker process parses at a time
+FORK = "fork" in multiprocessing.get_all_start_methods()
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,9 @@ class Story:
         return tuple(dict.fromkeys(c.mode for c in self.co_creation))
 
 
+Read = tuple[Story | None, tuple[Problem, ...]]  # a story file's story, if it has no errors, and its problems
+
+
 def slugify(text: str) -> str:
     """A URL slug: Nordic letters transliterated, lowercase ASCII words joined by hyphens."""
     text = unicodedata.normalize("NFKD", text.lower().translate(TRANSLITERATE))
@@ -150,6 +160,8 @@ def load_stories(
     drafts: bool = False,
     cache: StoryCache | None = None,
     today: dt.date | None = None,
+    store: Store | None = None,
+    workers: int = 1,
 ) -> tuple[list[Story], list[Problem]]:
     """Read, check and render every story; problems of all files are collected."""
     problems: list[Problem] = []
@@ -161,13 +173,21 @@ def load_stories(
     cache = cache if cache is not None else StoryCache()
     if cache.basis != config:
         cache.basis, cache.entries = config, {}
+    files = list(find_story_files(content))
     seen = {}
-    for path, folder in find_story_files(content):
+    todo = []
+    for path, folder in files:
         entry = cache.entries.get(path)
         stamp = file_stamp(path, folder)
         if entry is None or entry.stamp != stamp or not stamp:
-            entry = _Cached(stamp, *read_story_once(path, folder, config, md))
-        seen[path] = entry
+            todo.append((path, folder, stamp))
+        else:
+            seen[path] = entry
+    read = read_stories([(path, folder) for path, folder, _ in todo], config, md, store, workers)
+    for (path, _, stamp), (story, found) in zip(todo, read, strict=True):
+        seen[path] = _Cached(stamp, story, found)
+    for path, _ in files:
+        entry = seen[path]
         problems.extend(entry.problems)
         if entry.story:
             stories.append(entry.story)
@@ -211,28 +231,56 @@ def file_stamp(path: Path, folder: Path | None) -> tuple[int, ...]:
     return (info.st_mtime_ns, info.st_size, info.st_ino, around)
 
 
-def read_story_once(
-    path: Path, folder: Path | None, config: SiteConfig, md: MarkdownIt
-) -> tuple[Story | None, tuple[Problem, ...]]:
-    """One story file and the problems found in it."""
-    problems: list[Problem] = []
-    try:
-        story = read_story(path, folder, config, md, problems)
-    except BuildFailed as failed:
-        return None, tuple(failed.problems)
-    return story, tuple(problems)
+def read_stories(
+    files: list[tuple[Path, Path | None]],
+    config: SiteConfig,
+    md: MarkdownIt,
+    store: Store | None = None,
+    workers: int = 1,
+) -> list[Read]:
+    """Each story file and its problems, from the store where its bytes were parsed before."""
+    results: list[Read | None] = [None] * len(files)
+    pending: list[tuple[int, str, Source]] = []
+    content = config.content_dir.resolve()
+    for index, (path, folder) in enumerate(files):
+        try:
+            source = read_file(path, folder, content)
+        except BuildFailed as failed:
+            results[index] = (None, tuple(failed.problems))
+            continue
+        key = digest(source.shown, "\n".join(source.assets), source.raw)
+        kept = store.get(key) if store else None
+        if kept is not None:
+            results[index] = kept
+        else:
+            pending.append((index, key, source))
+    parsed = parse_all([source for _, _, source in pending], config, md, workers)
+    for (index, key, _), result in zip(pending, parsed, strict=True):
+        results[index] = result
+        if store:
+            store.put(key, result)
+    return [result for result in results if result is not None]
 
 
-def read_story(
-    path: Path, folder: Path | None, config: SiteConfig, md: MarkdownIt, problems: list[Problem]
-) -> Story | None:
-    """One story file, or None when it has errors (they go into `problems`)."""
+@dataclass(frozen=True)
+class Source:
+    """A story file's bytes, with what else decides what the story becomes."""
+
+    path: Path
+    folder: Path | None
+    shown: str
+    raw: bytes
+    assets: tuple[str, ...]
+
+
+def read_file(path: Path, folder: Path | None, content: Path) -> Source:
+    """A story file's bytes; raises BuildFailed when it can't or mustn't be read."""
     shown = display_path(path)
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):  # a loop, or a link to nothing
         raise BuildFailed([error(shown, 1, 1, "symbolic link that leads nowhere or in a loop")]) from None
-    if not real.is_relative_to(config.content_dir.resolve()):
+    if not real.is_relative_to(content):
         raise BuildFailed([error(shown, 1, 1, "symbolic link leads outside the content folder")])
     if real.is_dir():
         raise BuildFailed(
@@ -245,22 +293,42 @@ def read_story(
         raw = path.read_bytes()
     except OSError as exc:
         raise BuildFailed([error(shown, 1, 1, f"cannot read file: {exc.strerror}")]) from None
-    text = decode(raw, shown)
-    parts = split(text, shown)
+    return Source(path, folder, shown, raw, list_assets(folder) if folder else ())
+
+
+def parse_all(sources: list[Source], config: SiteConfig, md: MarkdownIt, workers: int) -> list[Read]:
+    """Each file parsed, in as many processes as `workers` once there are enough files to pay for them."""
+    # Forking copies the parsers ready to use; it is safe only while no other thread runs.
+    if workers < 2 or len(sources) < PARALLEL_FROM or not FORK or threading.active_count() > 1:
+        return [read_story(source, config, md) for source in sources]
+    size = max(1, min(CHUNK, len(sources) // (workers * 4)))
+    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        done = pool.map(parse_chunk, [config] * len(chunks), chunks)
+        return [result for chunk in done for result in chunk]
+
+
+def parse_chunk(config: SiteConfig, sources: list[Source]) -> list[Read]:
+    """Some files parsed in a worker process, with its own Markdown parser."""
+    md = make_markdown(config.allow_html)
+    return [read_story(source, config, md) for source in sources]
+
+
+def read_story(source: Source, config: SiteConfig, md: MarkdownIt) -> Read:
+    """A story from a file's bytes, or None when it has errors; with the file's problems."""
+    try:
+        text = decode(source.raw, source.shown)
+        parts = split(text, source.shown)
+    except BuildFailed as failed:
+        return None, tuple(failed.problems)
     found: list[Problem] = []
-    story = build_story(parts, path, folder, config, md, found)
+    story = build_story(parts, source, config, md, found)
     found.extend(personal_data(text, parts.meta, config))
-    problems.extend(found)
-    return None if any(p.is_error for p in found) else story
+    return (None if any(p.is_error for p in found) else story), tuple(found)
 
 
 def build_story(
-    parts: StoryFile,
-    path: Path,
-    folder: Path | None,
-    config: SiteConfig,
-    md: MarkdownIt,
-    problems: list[Problem],
+    parts: StoryFile, file: Source, config: SiteConfig, md: MarkdownIt, problems: list[Problem]
 ) -> Story | None:
     """A Story from a split file; every problem goes into `problems`."""
     doc = parts.meta
@@ -278,13 +346,14 @@ def build_story(
     source = text_at(doc, ("source",), problems) or ""
     if source:
         check_term(doc, ("source",), source, vocabulary.sources, problems)
-    slug = story_slug(doc, folder or path, problems)
+    folder = file.folder
+    slug = story_slug(doc, folder or file.path, problems)
     status = text_at(doc, ("status",), problems) or "published"
     if status not in STATUSES:
         problems.append(doc.error(("status",), f"unknown status '{status}'", "use published or draft"))
     body = render_markdown(md, parts.body, doc.path, parts.body_line, config.allow_html)
     problems.extend(body.problems)
-    assets = list_assets(folder) if folder else ()
+    assets = file.assets
     problems.extend(check_images(doc.path, parts, body.images, assets))
     related = list_at(doc, ("related",), problems)
     if date is None or not slug:

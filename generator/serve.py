@@ -77,7 +77,9 @@ class LiveSite:
         """Make again what changed, in memory; on failure keep serving the last good site."""
         started = time.perf_counter()
         try:
-            site = gather(self.options, writing=False, cache=self.stories, compiled=self.compiled)
+            # The cache folder serves the first build; later ones keep their stories in memory.
+            first = self.rendered is None
+            site = gather(self.options, False, self.stories, self.compiled, stored=first)
             rendered = render_changed(site.env, site.plan, site.config, site.library, self.rendered)
         except BuildFailed as failed:
             with self.news:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,6 +15,16 @@ import pytest
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the stories cache of every test run apart from the user's own."""
+    os.environ["INSOLE_CACHE_DIR"] = tempfile.mkdtemp(prefix="insole-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the test run's cache folder."""
+    shutil.rmtree(os.environ.get("INSOLE_CACHE_DIR", ""), ignore_errors=True)
 
 SITE_YAML = """\
 title: Sample stories

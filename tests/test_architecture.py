@@ -10,6 +10,7 @@ from conftest import REPO
 CHAIN = [
     "__init__",
     "errors",
+    "cache",
     "i18n",
     "frontmatter",
     "markup",

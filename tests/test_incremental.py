@@ -138,7 +138,7 @@ def test_stories_read_before_are_not_read_again(site, monkeypatch):
     read = []
     real = content.read_story
     monkeypatch.setattr(
-        content, "read_story", lambda path, *rest: read.append(path.name) or real(path, *rest)
+        content, "read_story", lambda source, *rest: read.append(source.path.name) or real(source, *rest)
     )
     (root / "content/stories/s2.md").write_text(story_file(2, "Changed."), encoding="utf-8")
     live.rebuild()
