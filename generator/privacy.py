@@ -33,16 +33,29 @@ SWEDISH_LONG = re.compile(START + r"((?:18|19|20)\d{6})[-+]?(\d{4})" + END)
 SWEDISH = re.compile(START + r"(\d{6})([-+]?)(\d{4})" + END)
 NORWEGIAN = re.compile(START + r"(\d{6}) ?(\d{5})" + END)
 DANISH = re.compile(START + r"(\d{6})-(\d{4})" + END)
-SEPARATOR = "[ \u00a0\u2009\u202f\u2011-]"
+SEPARATORS = " \u00a0\u2009\u202f\u2011-"
+SEPARATOR = f"[{SEPARATORS}]"
 PHONE = re.compile(
     START + rf"(?:\+|00)?(?:\(\d{{1,4}}\){SEPARATOR}?)?\d(?:{SEPARATOR}?(?:\(\d{{1,4}}\)|\d))+" + END
 )
+GAP = re.compile(SEPARATOR + "+")
+NON_DIGIT = re.compile(r"\D")
+THIN_SPACE = re.compile("[\u00a0\u2009\u202f]")
+FEWEST_PHONE_DIGITS = 8  # every kind of phone number that is_phone accepts has at least eight
 LONGEST_PHONE = 25  # characters, separators included: "+46 (0)8 123 456 78" has 19
 # Eight digits without a trunk 0, as Danes and Norwegians group them: 12 34 56 78, 912 34 567.
 GROUPED = re.compile(r"[2-9]\d(?: \d\d){3}|[2-9]\d\d \d\d \d\d\d|[2-9]\d{3} \d{4}")
 YEARS = re.compile(r"(?:19|20)\d\d (?:19|20)\d\d")
 DATE_LIKE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
 IDENTITY_LIKE = re.compile(r"\d{6}[-+]\d{4}|\d{8}[-+]\d{4}|\d{6} \d{5}")
+# Identity and phone numbers begin with a digit, "+" or "(", and phone numbers hold nothing but
+# digits, brackets, "+" and separators. Most text has few such runs, so the patterns above, slow
+# because they are tried at every position, are tried only where such a run begins or lies.
+# The first class is wider than [\d(+] and the lookbehind narrows it again: the engine skips
+# faster over a class of plain ranges than over \d, and no character in U+0080-U+00FF (where
+# Nordic letters are) is a digit.
+NUMBER_RUN = re.compile(rf"[0-9(+\u0100-\U0010ffff](?<=[\d(+])[\d()+{SEPARATORS}]*")
+IDENTITY_START = re.compile(START + r"\d{6}")
 FINNISH_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 FINNISH_CENTURY = {"+": 1800, **dict.fromkeys("-UVWXY", 1900), **dict.fromkeys("ABCDEF", 2000)}
 
@@ -63,12 +76,16 @@ class Finding:
 
 
 Match = tuple[int, int, str]  # start, end, kind
+Span = tuple[int, int]  # start, end
 
 
 def scan(text: str) -> list[Finding]:
     """Every e-mail address, phone number and valid identity number in a text, in order."""
     used = bytearray(len(text))
-    taken = claim(emails(text), used) + claim(identities(text), used) + claim(phones(text), used)
+    runs = number_runs(text)
+    taken = claim(emails(text), used) + claim(identities(text, runs), used) + claim(phones(text, runs), used)
+    if not taken:
+        return []
     starts = line_starts(text)
     findings = []
     for start, end, kind in taken:
@@ -92,8 +109,15 @@ def line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
+def number_runs(text: str) -> list[Span]:
+    """Where each run of digits, brackets, "+" and separators begins (at a digit, "+" or "(") and ends."""
+    return [m.span() for m in NUMBER_RUN.finditer(text)]
+
+
 def emails(text: str) -> list[Match]:
     """The e-mail addresses in a text."""
+    if "@" not in text:
+        return []
     return [
         (m.start(), m.end(), "email")
         for m in EMAIL.finditer(text)
@@ -101,8 +125,11 @@ def emails(text: str) -> list[Match]:
     ]
 
 
-def identities(text: str) -> list[Match]:
-    """The identity numbers in a text whose check digits or dates are valid."""
+def identities(text: str, runs: list[Span]) -> list[Match]:
+    """The identity numbers in a text, within its number runs, whose check digits or dates are valid."""
+    starts = [m.start() for start, end in runs for m in IDENTITY_START.finditer(text, start, end)]
+    if not starts:
+        return []
     found: list[Match] = []
     used = bytearray(len(text))
     checks: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
@@ -113,14 +140,34 @@ def identities(text: str) -> list[Match]:
         (DANISH, danish),
     )
     for pattern, check in checks:
-        valid = [(m.start(), m.end(), kind) for m in pattern.finditer(text) if (kind := check(m))]
+        valid = [(m.start(), m.end(), kind) for m in matches_at(pattern, text, starts) if (kind := check(m))]
         found += claim(valid, used)
     return found
 
 
-def phones(text: str) -> list[Match]:
-    """The phone numbers in a text, international or written the Nordic way."""
-    return [found for m in PHONE.finditer(text) for found in phones_in(m.group(), m.start())]
+def matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """The matches `pattern.finditer(text)` gives when every match must begin at one of `starts`."""
+    found = []
+    reached = 0
+    for start in starts:
+        # A match with `pos` still sees the text before it, so lookbehinds work as in finditer.
+        if start >= reached and (m := pattern.match(text, start)):
+            found.append(m)
+            reached = m.end()
+    return found
+
+
+def phones(text: str, runs: list[Span]) -> list[Match]:
+    """The phone numbers in a text's number runs, international or written the Nordic way."""
+    # The lookahead after a number reads up to two characters past the end of its run, and a
+    # match with fewer characters than a phone number has digits cannot hold one.
+    return [
+        found
+        for start, end in runs
+        for m in PHONE.finditer(text, start, end + 2)
+        if m.end() - m.start() >= FEWEST_PHONE_DIGITS
+        for found in phones_in(m.group(), m.start())
+    ]
 
 
 def phones_in(run: str, offset: int) -> list[Match]:
@@ -128,7 +175,7 @@ def phones_in(run: str, offset: int) -> list[Match]:
 
     A run can hold two numbers side by side, or a number and a digit after it ("5 times").
     """
-    gaps = list(re.finditer(SEPARATOR + "+", run))
+    gaps = list(GAP.finditer(run))
     starts = [0] + [gap.end() for gap in gaps]
     ends = [gap.start() for gap in gaps] + [len(run)]
     found: list[Match] = []
@@ -151,7 +198,9 @@ def is_phone(text: str, first: bool = True) -> bool:
     Eight digits without a trunk 0 count only at the start of a run (`first`), not inside
     a longer list of numbers.
     """
-    digits = re.sub(r"\D", "", text)
+    digits = NON_DIGIT.sub("", text)
+    if len(digits) < FEWEST_PHONE_DIGITS:
+        return False
     if text.startswith("+"):
         return 8 <= len(digits) <= 15
     if text.startswith("00"):
@@ -160,7 +209,7 @@ def is_phone(text: str, first: bool = True) -> bool:
         return False
     if text.startswith("0"):
         return 8 <= len(digits) <= 10
-    grouped = re.sub("[\u00a0\u2009\u202f]", " ", text)
+    grouped = THIN_SPACE.sub(" ", text)
     return first and bool(GROUPED.fullmatch(grouped)) and not YEARS.fullmatch(grouped)
 
 

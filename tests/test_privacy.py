@@ -171,6 +171,57 @@ def test_lines_and_columns_count_from_one():
     assert [(f.line, f.column, f.text) for f in found] == [(2, 8, "kim@example.org")]
 
 
+# --- Wherever a number stands: at the edges, across lines, beside unusual characters ---------
+
+
+def full_width(text: str) -> str:
+    """The text with its digits written as full-width digits (U+FF10 to U+FF19)."""
+    return "".join(chr(0xFF10 + int(char)) if char.isdigit() else char for char in text)
+
+
+@pytest.mark.parametrize(("text", "kind"), VALID.items())
+def test_a_valid_number_or_address_is_found_when_it_is_the_whole_text(text, kind):
+    assert [(f.kind, f.text, f.column) for f in scan(text)] == [(kind, text, 1)]
+
+
+@pytest.mark.parametrize(("text", "kind"), VALID.items())
+def test_a_valid_number_or_address_is_found_at_the_start_and_the_end_of_lines(text, kind):
+    found = scan(f"{text}\nsee above and below\n{text}")
+    assert [(f.line, f.column, f.kind, f.text) for f in found] == [(1, 1, kind, text), (3, 1, kind, text)]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("\u201c", "\u201d"), ("Ring\u2014", "\u2014nu"), ("kund:", ","), ("(", ")"), ("Nr 1 2 ", " 3")],
+)
+def test_an_identity_number_is_found_between_unusual_neighbours(before, after):
+    number = swedish("900101", "238")
+    assert [(f.column, f.text) for f in scan(before + number + after)] == [(len(before) + 1, number)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+46\u202f70\u202f123\u202f45\u202f67",
+        "070\u2011123\u00a045\u00a067",
+        "+358\u200940\u2009123\u20094567",
+    ],
+)
+def test_a_phone_number_with_unusual_separators_is_found(text):
+    assert [(f.kind, f.text) for f in scan(f"Ring\u2014{text}\u2014nu.")] == [("phone", text)]
+
+
+@pytest.mark.parametrize(("text", "kind"), [("+46 70 123 45 67", "phone"), ("010190-1234", "cpr")])
+def test_numbers_in_full_width_digits_are_found(text, kind):
+    wide = full_width(text)
+    assert [(f.kind, f.text) for f in scan(f"Tel. {wide} nu")] == [(kind, wide)]
+
+
+def test_an_address_and_a_phone_number_side_by_side_are_both_found():
+    found = scan("x@y.se:+46 8 123 456 78")
+    assert [(f.column, f.kind) for f in found] == [(1, "email"), (8, "phone")]
+
+
 # --- Through the command: warnings at their places, --strict, and what may be allowed --------
 
 
