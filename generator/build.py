@@ -10,16 +10,24 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import open_store
+from .cache import code_digest, digest, open_store
 from .config import SiteConfig, load_config
 from .content import StoryCache, load_stories
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict
 from .library import Library, build_library
 from .links import broken_links
 from .markup import make_markdown
-from .output import check_output, write_site
-from .pages import Plan, check_plan, plan_site
-from .render import CompiledTemplates, Progress, make_environment, render_pages, static_files
+from .output import Record, as_built, check_output, write_site
+from .pages import Copy, Plan, check_plan, plan_site
+from .render import (
+    CompiledTemplates,
+    Progress,
+    make_environment,
+    page_digests,
+    render_pages,
+    static_files,
+    template_stamp,
+)
 from .review import Due, due_for_review
 from .search import indexer
 
@@ -61,6 +69,7 @@ class Result:
     seconds: float
     problems: list[Problem]
     due: tuple[Due, ...] = ()  # stories due for review
+    written: int = 0  # files written; the rest of the site was already as built
 
 
 def gather(
@@ -98,22 +107,45 @@ def build(options: Options, progress: Progress | None = None) -> Result:
     """Build the site into its output folder; the previous output stays if anything fails."""
     started = time.perf_counter()
     site = gather(options)
-    pages = render_pages(site.env, site.plan, site.config, progress)
+    config = site.config
+    store = open_store(config.root, "output", str(config.output.resolve()), options.cache)
+    basis = digest(repr(config), repr(template_stamp(config)), code_digest())
+    kept = store.get("record")
+    record: Record | None = kept[1] if kept else None
+    planned = page_digests(site.plan, site.library) if kept and kept[0] == basis else {}
+    planned |= {copy.path: copy_digest(copy) for copy in site.plan.copies}
+    output, before = config.output.resolve(), record or {}
+    stale = [p for p in site.plan.pages if not as_built(output, before, planned, p.path)]
+    copies = [c for c in site.plan.copies if not as_built(output, before, planned, c.path)]
+    planned = {page.path: planned.get(page.path, "") for page in site.plan.pages} | planned
+    pages = render_pages(site.env, Plan(tuple(stale), ()), config, progress)
     try:
         # Pagefind refuses to make an index of nothing; a library without stories has none.
-        finish = indexer(site.config) if options.search and site.library.stories else None
-        written = write_site(site.config.output, pages, site.plan.copies, finish)
+        finish = indexer(config) if options.search and site.library.stories else None
+        written, record = write_site(config.output, planned, pages, copies, record, finish)
     except OSError as exc:
-        shown = display_path(site.config.output)
+        shown = display_path(config.output)
         raise BuildFailed([error(shown, 1, 1, f"could not write the site: {exc}")]) from None
+    store.put("record", (basis, record))
+    store.save()
     return Result(
         len(site.library.stories),
         len(site.plan.pages),
-        written,
-        site.config.output,
+        len(site.plan.paths),
+        config.output,
         time.perf_counter() - started,
         site.problems,
+        written=written,
     )
+
+
+def copy_digest(copy: Copy) -> str:
+    """What tells that a file copied into the site changed: its place, size and time."""
+    try:
+        info = copy.source.stat()
+    except OSError:
+        return ""
+    return digest(str(copy.source), str(info.st_size), str(info.st_mtime_ns))
 
 
 def check(options: Options, progress: Progress | None = None) -> Result:

@@ -345,5 +345,5 @@ def summary(command: str, result: Result) -> str:
     assert result.output is not None
     return (
         f"Built {stories} into {display_path(result.output)}/ "
-        f"({pages}, {plural(result.files, 'file')}) in {result.seconds:.2f} s{tail}"
+        f"({pages}, {plural(result.files, 'file')}, {result.written} written) in {result.seconds:.2f} s{tail}"
     )

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from .cache import digest
 from .config import SiteConfig
 from .errors import Problem, display_path, error
 from .pages import Copy
 
 MARKER = ".insole-output"
 MARKER_TEXT = b"This folder is written by insole and replaced by each build.\n"
+BUNDLE = "pagefind"  # the search index's folder, written by Pagefind
 
 
 def check_output(output: Path, config: SiteConfig, force: bool = False) -> list[Problem]:
@@ -49,35 +53,169 @@ def refusal(out: Path, config: SiteConfig) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class Written:
+    """A file insole wrote: digests of what it was made from ('' if unknown) and of its bytes; its stat."""
+
+    inputs: str
+    content: str
+    size: int
+    mtime_ns: int
+
+
+Record = dict[str, Written]  # every file of the output insole wrote, by site path
+
+
+def still_there(output: Path, path: str, written: Written | None) -> bool:
+    """True when the file written at `path` is on disk with the size and time it was written with."""
+    if written is None:
+        return False
+    try:
+        info = os.stat(output / path)
+    except OSError:
+        return False
+    return (info.st_size, info.st_mtime_ns) == (written.size, written.mtime_ns)
+
+
+def as_built(output: Path, record: Record, planned: Mapping[str, str], path: str) -> bool:
+    """True when `path` was written from the inputs planned now and is on disk as it was written."""
+    inputs, old = planned.get(path), record.get(path)
+    return bool(inputs) and old is not None and old.inputs == inputs and still_there(output, path, old)
+
+
 def write_site(
     output: Path,
+    planned: Mapping[str, str],
     pages: Iterable[tuple[str, bytes]],
     copies: Iterable[Copy],
+    record: Record | None = None,
     finish: Callable[[Path], None] | None = None,
-) -> int:
-    """Write every page and copy into a new folder, then swap it for the old output.
+) -> tuple[int, Record]:
+    """Write the site's changed files; return how many were written and the new record.
 
-    `finish`, if given, runs on the new folder once everything is in it, before the swap.
+    `planned` maps every path of the site to a digest of its inputs; `pages` and `copies`
+    are the files made anew, the other planned paths are as `record` says. Without a
+    record, everything goes into a new folder that is swapped in when complete. With one,
+    the changed files are written beside the output and moved in, the files they replace
+    moved aside, so a failure at any step puts the old site back. `finish` (the search
+    index) runs on the complete site when a page changed or the site has no index yet.
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    incremental = record is not None and (output / MARKER).is_file()
+    before = record if record is not None and incremental else {}
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
-        count = 0
-        for path, data in pages:
-            _target(staging, path).write_bytes(data)
-            count += 1
-        for copy in copies:
-            shutil.copyfile(copy.source, _target(staging, copy.path))
-            count += 1
-        if finish:
-            finish(staging)
-        (staging / MARKER).write_bytes(MARKER_TEXT)
-        _swap(staging, output)
-    except BaseException:
+        written, same = _stage(staging, pages, copies, planned, output, before)
+        if not incremental:
+            (staging / MARKER).write_bytes(MARKER_TEXT)
+            if finish:
+                finish(staging)
+            _swap(staging, output)
+            return len(written), {**written, **_bundle(finish)}
+        kept = {path: before[path] for path in planned if path in before}
+        gone = [path for path in before if path not in planned and path != BUNDLE]
+        pages_changed = any(path.endswith(".html") for path in [*written, *gone])
+        if finish and (pages_changed or BUNDLE not in before or not (output / BUNDLE).is_dir()):
+            _move_in(staging, output, list(written), [*gone, BUNDLE], finish)
+            return len(written), {**kept, **same, **written, **_bundle(finish)}
+        if not finish and BUNDLE in before:
+            gone.append(BUNDLE)
+        _move_in(staging, output, list(written), gone, None)
+        return len(written), {**kept, **same, **written, **_bundle(finish and before.get(BUNDLE))}
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _bundle(made: object) -> Record:
+    """The record of the search index folder, if one was made or kept."""
+    return {BUNDLE: Written("", "", 0, 0)} if made else {}
+
+
+def _stage(
+    staging: Path,
+    pages: Iterable[tuple[str, bytes]],
+    copies: Iterable[Copy],
+    planned: Mapping[str, str],
+    output: Path,
+    before: Record,
+) -> tuple[Record, Record]:
+    """Write each page and copy whose bytes differ from the output's into the staging folder.
+
+    Returns what was written there, and the pages made again with the same bytes.
+    """
+    written: Record = {}
+    same: Record = {}
+    for path, data in pages:
+        content = digest(data)
+        old = before.get(path)
+        if old and old.content == content and still_there(output, path, old):
+            same[path] = replace(old, inputs=planned[path])
+            continue
+        target = _target(staging, path)
+        target.write_bytes(data)
+        written[path] = _written(target, planned[path], content)
+    for copy in copies:
+        target = _target(staging, copy.path)
+        shutil.copyfile(copy.source, target)
+        written[copy.path] = _written(target, planned[copy.path], "")
+    return written, same
+
+
+def _written(target: Path, inputs: str, content: str) -> Written:
+    """What was written at `target`."""
+    info = target.stat()
+    return Written(inputs, content, info.st_size, info.st_mtime_ns)
+
+
+def _move_in(
+    staging: Path, output: Path, written: list[str], gone: list[str], finish: Callable[[Path], None] | None
+) -> None:
+    """Move the staged files into the output and the gone ones out; undo it all if anything fails."""
+    aside = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    done: list[tuple[str, bool]] = []  # each path moved in, and whether an old file was moved aside
+    try:
+        for path in gone:
+            if (output / path).exists():
+                _move(output / path, aside / path)
+                done.append((path, True))
+        for path in written:
+            replaced = (output / path).exists()
+            if replaced:
+                _move(output / path, aside / path)
+            done.append((path, replaced))
+            _move(staging / path, output / path)
+        if finish:
+            finish(output)
+    except BaseException:
+        if finish:  # what it made of a new index goes; the old one, moved aside, comes back
+            shutil.rmtree(output / BUNDLE, ignore_errors=True)
+        for path, replaced in reversed(done):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(output / path) if (output / path).is_file() else shutil.rmtree(output / path)
+            if replaced:
+                _move(aside / path, output / path)
+        shutil.rmtree(aside, ignore_errors=True)
         raise
-    return count
+    shutil.rmtree(aside, ignore_errors=True)
+    for path in gone:
+        _prune(output, PurePosixPath(path).parent)
+
+
+def _move(source: Path, target: Path) -> None:
+    """Move a file or folder within one disk, making the target's folder."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
+
+
+def _prune(output: Path, folder: PurePosixPath) -> None:
+    """Remove a folder of the output and its parents as long as they are empty."""
+    while folder.parts:
+        try:
+            os.rmdir(output.joinpath(*folder.parts))
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _target(staging: Path, path: str) -> Path:

@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 from jinja2 import pass_context
 
+from .cache import digest
 from .config import SiteConfig
 from .errors import BuildFailed, Problem, display_path, error
 from .i18n import count, format_date, strings
@@ -167,6 +168,15 @@ def render_changed(
     kept = previous.pages if previous else {}
     pages = {page.path: made[page.path] if page.path in made else kept[page.path] for page in plan.pages}
     return Rendered(pages, inputs, basis, len(made))
+
+
+def page_digests(plan: Plan, library: Library) -> dict[str, str]:
+    """For each page, a digest of what it shows from the model; '' for pages showing the whole library."""
+    found = {}
+    for page in plan.pages:
+        inputs = page_inputs(page, library)
+        found[page.path] = "" if inputs is None else digest(repr(inputs))
+    return found
 
 
 def template_stamp(config: SiteConfig) -> tuple[tuple[str, str], ...]:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .errors import BuildFailed, Problem, display_path, error
+from .output import BUNDLE  # the index's folder inside the site; search.html loads pagefind.js from it
 
-BUNDLE = "pagefind"  # the index's folder inside the site; search.html loads pagefind.js from it
 TIMEOUT = 600  # seconds
 SHOWN_LINES = 5
 

@@ -1,4 +1,4 @@
-"""What `insole serve` makes again after each change equals a full build, byte for byte."""
+"""What `insole serve` or a build over the last output makes after each change equals a full build."""
 
 from __future__ import annotations
 
@@ -81,14 +81,19 @@ def full_build(root: Path) -> dict[str, bytes]:
     """Every file of a full build of the site (without the search index, which serve never makes)."""
     output = Path(tempfile.mkdtemp()) / "site"
     try:
-        build(Options(root=root, output=output, search=False))
-        return {
-            p.relative_to(output).as_posix(): p.read_bytes()
-            for p in output.rglob("*")
-            if p.is_file() and p.name != MARKER
-        }
+        build(Options(root=root, output=output, search=False, cache=False))
+        return written(output)
     finally:
         shutil.rmtree(output.parent)
+
+
+def written(output: Path) -> dict[str, bytes]:
+    """Every file of a site written to `output`, but insole's marker."""
+    return {
+        p.relative_to(output).as_posix(): p.read_bytes()
+        for p in output.rglob("*")
+        if p.is_file() and p.name != MARKER
+    }
 
 
 def served(live: LiveSite) -> dict[str, bytes]:
@@ -144,3 +149,17 @@ def test_stories_read_before_are_not_read_again(site, monkeypatch):
     live.rebuild()
     assert read == ["s2.md"]
     assert b"Changed." in live.rendered.pages["stories/s2/index.html"]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations)
+def test_build_over_the_last_output_equals_full_build(tmp_path, operations):
+    root = make_site(
+        Path(tempfile.mkdtemp(dir=tmp_path)), {f"content/stories/s{i}.md": story_file(i) for i in range(6)}
+    )
+    output = root / "out"
+    build(Options(root=root, output=output, search=False))
+    for operation in operations:
+        apply(root, operation)
+        build(Options(root=root, output=output, search=False))
+        assert written(output) == full_build(root), operation

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import story
 
+from generator import build as build_module
 from generator import output as output_module
 from generator.build import Options, build
 from generator.errors import BuildFailed
@@ -85,7 +86,7 @@ def test_output_symlink_to_content_is_refused(site):
 
 def test_write_refuses_paths_outside_the_output(tmp_path):
     with pytest.raises(ValueError, match="outside the output folder"):
-        output_module.write_site(tmp_path / "out", [("../evil.html", b"x")], [])
+        output_module.write_site(tmp_path / "out", {"../evil.html": ""}, [("../evil.html", b"x")], [])
     assert not (tmp_path / "evil.html").exists()
     assert not (tmp_path / "out").exists()
 
@@ -115,3 +116,90 @@ def test_home_disk_root_and_git_work_trees_are_refused_even_with_force(site, run
         assert result.code == 1
         assert f"error: the output folder {reason}" in result.err
     assert (home / "work" / ".git").is_dir()
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under a folder with its inode and modification time."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_build_with_nothing_changed_writes_nothing(site, run):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    assert ", 0 written)" not in run(root, "build", "--no-search").out
+    before = stamps(root / "_site")
+    again = run(root, "build", "--no-search")
+    assert ", 0 written)" in again.out
+    assert stamps(root / "_site") == before
+
+
+def test_one_changed_story_rewrites_its_page_and_keeps_the_others(site):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}", body="Start.\n") for i in range(3)})
+    build(Options(root=root, search=False))
+    before = stamps(root / "_site")
+    edited = story("Story 1", body="Start.\n\nNew words.\n")
+    (root / "content/stories/s1.md").write_text(edited, encoding="utf-8")
+    result = build(Options(root=root, search=False))
+    after = stamps(root / "_site")
+    changed = sorted(path for path in after if after[path] != before.get(path))
+    assert changed == ["stories/s1/index.html"]
+    assert result.written == 1
+    assert b"New words." in (root / "_site/stories/s1/index.html").read_bytes()
+
+
+def test_output_file_changed_by_hand_is_written_again(site):
+    root = site({"content/stories/a.md": story()})
+    build(Options(root=root, search=False))
+    page = root / "_site/stories/a/index.html"
+    made = page.read_bytes()
+    page.write_bytes(b"edited by hand")
+    (root / "_site/index.html").unlink()
+    build(Options(root=root, search=False))
+    assert page.read_bytes() == made
+    assert (root / "_site/index.html").is_file()
+
+
+def test_failure_while_moving_files_in_puts_the_old_site_back(site, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(4)})
+    build(Options(root=root, search=False))
+    before = snapshot(root / "_site")
+    (root / "content/stories/s1.md").write_text(story("Story 1 renamed"), encoding="utf-8")
+    (root / "content/stories/s2.md").unlink()
+    real_move = output_module._move
+    calls = {"n": 0}
+
+    def failing_move(source: Path, target: Path) -> None:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError("disk full")
+        real_move(source, target)
+
+    monkeypatch.setattr(output_module, "_move", failing_move)
+    with pytest.raises(BuildFailed, match="could not write the site: disk full"):
+        build(Options(root=root, search=False))
+    assert calls["n"] > 5  # some files were moved in, and back
+    assert snapshot(root / "_site") == before
+    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+
+
+def test_failing_search_index_puts_the_old_site_back(site, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    build(Options(root=root, search=False))
+    before = snapshot(root / "_site")
+    (root / "content/stories/s1.md").write_text(story("Story 1", body="Changed.\n"), encoding="utf-8")
+
+    def failing_index(config):
+        def index(folder: Path) -> None:
+            (folder / "pagefind").mkdir()
+            raise BuildFailed([])
+
+        return index
+
+    monkeypatch.setattr(build_module, "indexer", failing_index)
+    with pytest.raises(BuildFailed):
+        build(Options(root=root))
+    assert snapshot(root / "_site") == before
+    assert not (root / "_site/pagefind").exists()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.config import build_config
-from generator.content import Story, build_story
-from generator.errors import BuildFailed, Problem
-from generator.frontmatter import decode, parse, split
+from generator.content import Source, Story, read_story
+from generator.errors import Problem
+from generator.frontmatter import parse
 from generator.markup import make_markdown
 
 SITE = """\
@@ -28,12 +28,8 @@ class Harness:
 
     def run(self, data: bytes) -> tuple[Story | None, list[Problem]]:
         """Read one story file's bytes; every problem must have a place in the file."""
-        problems: list[Problem] = []
-        try:
-            parts = split(decode(data, str(PATH)), str(PATH))
-            story = build_story(parts, PATH, None, self.config, self.md, problems)
-        except BuildFailed as failed:
-            problems, story = list(failed.problems), None
+        story, found = read_story(Source(PATH, None, str(PATH), data, ()), self.config, self.md)
+        problems = list(found)
         lines = data.count(b"\n") + 1 + data.count(b"\r")
         for problem in problems:
             assert problem.path == str(PATH), problem
