@@ -112,7 +112,7 @@ def build(options: Options, progress: Progress | None = None) -> Result:
     basis = digest(repr(config), repr(template_stamp(config)), code_digest())
     kept = store.get("record")
     record: Record | None = kept[1] if kept else None
-    planned = page_digests(site.plan, site.library) if kept and kept[0] == basis else {}
+    planned = page_digests(site.plan, site.library, config) if kept and kept[0] == basis else {}
     planned |= {copy.path: copy_digest(copy) for copy in site.plan.copies}
     output, before = config.output.resolve(), record or {}
     stale = [p for p in site.plan.pages if not as_built(output, before, planned, p.path)]

@@ -99,6 +99,7 @@ class Story:
     html: str = ""
     folder: Path | None = None
     assets: tuple[str, ...] = ()
+    key: str = ""  # a digest of the file the story was read from, and of its place
 
     @property
     def opportunities(self) -> tuple[str, ...]:
@@ -240,7 +241,7 @@ def read_stories(
 ) -> list[Read]:
     """Each story file and its problems, from the store where its bytes were parsed before."""
     results: list[Read | None] = [None] * len(files)
-    pending: list[tuple[int, str, Source]] = []
+    pending: list[tuple[int, Source]] = []
     content = config.content_dir.resolve()
     for index, (path, folder) in enumerate(files):
         try:
@@ -248,17 +249,16 @@ def read_stories(
         except BuildFailed as failed:
             results[index] = (None, tuple(failed.problems))
             continue
-        key = digest(source.shown, "\n".join(source.assets), source.raw)
-        kept = store.get(key) if store else None
+        kept = store.get(source.key) if store else None
         if kept is not None:
             results[index] = kept
         else:
-            pending.append((index, key, source))
-    parsed = parse_all([source for _, _, source in pending], config, md, workers)
-    for (index, key, _), result in zip(pending, parsed, strict=True):
+            pending.append((index, source))
+    parsed = parse_all([source for _, source in pending], config, md, workers)
+    for (index, source), result in zip(pending, parsed, strict=True):
         results[index] = result
         if store:
-            store.put(key, result)
+            store.put(source.key, result)
     return [result for result in results if result is not None]
 
 
@@ -271,6 +271,11 @@ class Source:
     shown: str
     raw: bytes
     assets: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """A digest of everything in the file and its place that decides what the story becomes."""
+        return digest(self.shown, "\n".join(self.assets), self.raw)
 
 
 def read_file(path: Path, folder: Path | None, content: Path) -> Source:
@@ -384,6 +389,7 @@ def build_story(
         html=body.html,
         folder=folder,
         assets=assets,
+        key=file.key,
     )
 
 

@@ -196,7 +196,7 @@ def page_inputs(page: Page, library: Library) -> tuple[object, ...] | None:
     if story is not None:
         related = library.related[story.slug]
         shown = tuple(listing(library.stories[r.slug], library) for r in related)
-        return ("story", story, library.due.get(story.slug), related, shown)
+        return ("story", story.key, library.due.get(story.slug), related, shown)
     need, process = page.context.get("need"), page.context.get("process")
     if need is not None and process is not None:
         cell = library.matrix[need.slug][process.slug]
@@ -220,6 +220,5 @@ def page_inputs(page: Page, library: Library) -> tuple[object, ...] | None:
 
 
 def listing(story: Story, library: Library) -> tuple[object, ...]:
-    """What a list of stories shows of each story (whether it is due for review too)."""
-    due = library.due.get(story.slug)
-    return (story.slug, story.title, story.date, story.customer, story.source, story.summary, due)
+    """What a list may show of a story: any of it (so its file's digest), and whether it is due."""
+    return (story.slug, story.key, library.due.get(story.slug))

@@ -155,7 +155,7 @@ def render_changed(
 ) -> Rendered:
     """Make the pages whose inputs changed since `previous`; reuse the bytes of the rest."""
     basis = (config, template_stamp(config))
-    reuse = previous is not None and previous.basis == basis
+    reuse = previous is not None and previous.basis == basis and theme_only(config)
     inputs: dict[str, tuple[object, ...]] = {}
     stale = []
     for page in plan.pages:
@@ -170,13 +170,27 @@ def render_changed(
     return Rendered(pages, inputs, basis, len(made))
 
 
-def page_digests(plan: Plan, library: Library) -> dict[str, str]:
-    """For each page, a digest of what it shows from the model; '' for pages showing the whole library."""
+def page_digests(plan: Plan, library: Library, config: SiteConfig) -> dict[str, str]:
+    """For each page, a digest of what it shows from the model; '' for a page that is always made."""
     found = {}
+    known = theme_only(config)
     for page in plan.pages:
-        inputs = page_inputs(page, library)
+        inputs = page_inputs(page, library) if known else None
         found[page.path] = "" if inputs is None else digest(repr(inputs))
     return found
+
+
+def theme_only(config: SiteConfig) -> bool:
+    """True when every template is the default theme's, whose pages are known to show only their inputs.
+
+    A site's own template may show anything from the library, so with one every page is made.
+    """
+    own = template_dirs(config)[:-1]
+    return not any(
+        path.suffix in (".html", ".xml") and path.relative_to(folder).parts[0] != "static"
+        for folder in own
+        for path in folder.rglob("*")
+    )
 
 
 def template_stamp(config: SiteConfig) -> tuple[tuple[str, str], ...]:

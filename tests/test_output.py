@@ -203,3 +203,12 @@ def test_failing_search_index_puts_the_old_site_back(site, monkeypatch):
         build(Options(root=root))
     assert snapshot(root / "_site") == before
     assert not (root / "_site/pagefind").exists()
+
+
+def test_site_templates_make_every_page_again(site):
+    count = '{% extends "default/story.html" %}{% block main %}<p>of {{ library.stories | length }}</p>{% endblock %}'
+    root = site({"content/stories/a.md": story("A"), "templates/story.html": count})
+    build(Options(root=root, search=False))
+    (root / "content/stories/b.md").write_text(story("B", needs="[second-trip]"), encoding="utf-8")
+    build(Options(root=root, search=False))
+    assert b"<p>of 2</p>" in (root / "_site/stories/a/index.html").read_bytes()
