@@ -26,6 +26,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     """Remove the test run's cache folder."""
     shutil.rmtree(os.environ.get("INSOLE_CACHE_DIR", ""), ignore_errors=True)
 
+
 SITE_YAML = """\
 title: Sample stories
 description: A small library for tests.
