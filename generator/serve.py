@@ -9,7 +9,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,10 +19,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import Options, gather
-from .content import JUNK, StoryCache
+from .build import Options, Site, gather
+from .content import JUNK, StoryCache, file_stamp, read_stories
 from .errors import BuildFailed, Problem
-from .render import CompiledTemplates, Rendered, render_changed
+from .markup import make_markdown
+from .pages import Page, Plan, page_inputs, story_url
+from .render import CompiledTemplates, Rendered, render_changed, render_pages, theme_only
 
 EVENTS = "/__insole/events"
 QUIET = 0.08  # seconds without file events before a burst counts as finished
@@ -72,21 +74,33 @@ class LiveSite:
     changed: threading.Event = field(default_factory=threading.Event)
     last_event: float = 0.0
     news: threading.Condition = field(default_factory=threading.Condition)
+    site: Site | None = None  # the last good build's model and plan
+    touched: set[Path] = field(default_factory=set)  # files changed since the last rebuild
+    story_files: dict[Path, Path] = field(default_factory=dict)  # each story file, by its real path
+    guard: threading.Lock = field(default_factory=threading.Lock)
 
     def rebuild(self) -> tuple[bool, list[Problem], float]:
         """Make again what changed, in memory; on failure keep serving the last good site."""
         started = time.perf_counter()
+        with self.guard:
+            touched, self.touched = self.touched, set()
         try:
-            # The cache folder serves the first build; later ones keep their stories in memory.
-            first = self.rendered is None
-            site = gather(self.options, False, self.stories, self.compiled, stored=first)
-            rendered = render_changed(site.env, site.plan, site.config, site.library, self.rendered)
+            quick = self.new_bodies(touched)
+            if quick:
+                site, rendered = quick
+            else:
+                # The cache folder serves the first build; later ones keep their stories in memory.
+                first = self.rendered is None
+                site = gather(self.options, False, self.stories, self.compiled, stored=first)
+                rendered = render_changed(site.env, site.plan, site.config, site.library, self.rendered)
+                self.story_files = {path.resolve(): path for path in self.stories.entries}
         except BuildFailed as failed:
             with self.news:
                 self.problems = [str(p) for p in failed.problems if p.is_error]
                 self.news.notify_all()
             return False, failed.problems, time.perf_counter() - started
         with self.news:
+            self.site = site
             self.rendered = rendered
             self.files = {copy.path: copy.source for copy in site.plan.copies}
             self.problems = []
@@ -114,10 +128,50 @@ class LiveSite:
             self.news.wait_for(lambda: self.epoch != epoch or self.problems != problems, timeout)
             return self.epoch, list(self.problems)
 
-    def touch(self) -> None:
-        """Note that a watched file changed."""
+    def touch(self, *paths: Path) -> None:
+        """Note that watched files changed."""
+        with self.guard:
+            self.touched.update(paths)
         self.last_event = time.monotonic()
         self.changed.set()
+
+    def new_bodies(self, touched: set[Path]) -> tuple[Site, Rendered] | None:
+        """The site remade by rendering only the pages of stories whose body alone changed.
+
+        None when anything else changed: a new or removed file, another field, a warning,
+        settings or templates; the whole site is gathered again then. In the default theme
+        only a story's own page shows its body.
+        """
+        site, rendered = self.site, self.rendered
+        if not touched or site is None or rendered is None or not theme_only(site.config):
+            return None
+        library, pages = dict(site.library.stories), list(site.plan.pages)
+        where = {page.path: index for index, page in enumerate(pages)}
+        changed = []
+        for real in touched:
+            path = self.story_files.get(real)
+            old = self.stories.entries.get(path) if path else None
+            if path is None or old is None or old.story is None or library.get(old.story.slug) is not old.story:
+                return None
+            md = make_markdown(site.config.allow_html)
+            (story, problems), *_ = read_stories([(path, old.story.folder)], site.config, md)
+            if story is None or problems != old.problems:
+                return None
+            if replace(story, html=old.story.html, key=old.story.key) != old.story:
+                return None
+            self.stories.entries[path] = replace(old, stamp=file_stamp(path, story.folder), story=story)
+            library[story.slug] = story
+            url = story_url(story.slug) + "index.html"
+            pages[where[url]] = Page(url, "story.html", {"story": story})
+            changed.append(pages[where[url]])
+        model = replace(site.library, stories=library)
+        site.env.globals["library"] = model
+        plan = replace(site.plan, pages=tuple(pages))
+        made = {**rendered.pages, **dict(render_pages(site.env, Plan(tuple(changed), ()), site.config))}
+        inputs = {**rendered.inputs}
+        for page in changed:
+            inputs[page.path] = page_inputs(page, model) or ()
+        return replace(site, library=model, plan=plan), Rendered(made, inputs, rendered.basis, len(changed))
 
 
 def site_path(request_path: str) -> str | None:
@@ -143,8 +197,9 @@ class _Watcher(FileSystemEventHandler):
         if event.event_type in ("opened", "closed_no_write"):
             return
         paths = [event.src_path, getattr(event, "dest_path", "")]
-        if any(p and self.relevant(Path(str(p))) for p in paths):
-            self.site.touch()
+        found = [Path(str(p)) for p in paths if p]
+        if any(self.relevant(p) for p in found):
+            self.site.touch(*(p.resolve() for p in found))
 
     def relevant(self, path: Path) -> bool:
         """True for a change that can alter the site."""

@@ -49,32 +49,38 @@ def story_file(number: int, body: str = "Body.", needs: list[str] | None = None)
     )
 
 
-def apply(root: Path, operation: tuple[str, int, object]) -> None:
-    """Change the site on disk as a writer would."""
+def apply(root: Path, operation: tuple[str, int, object]) -> list[Path]:
+    """Change the site on disk as a writer would; the files changed (as a file watcher sees them)."""
     kind, number, value = operation
     stories = sorted((root / "content/stories").glob("*.md"))
+    target = next((p for p in stories if f"Story {number}\n" in p.read_text()), None)
     match kind:
         case "body" | "needs":
-            target = next((p for p in stories if f"Story {number}\n" in p.read_text()), None)
             if target:
                 body = str(value) if kind == "body" else "Body."
                 needs = list(value) if kind == "needs" else None  # type: ignore[call-overload]
                 target.write_text(story_file(number, body, needs), encoding="utf-8")
+                return [target.resolve()]
         case "rename" | "delete":
-            target = next((p for p in stories if f"Story {number}\n" in p.read_text()), None)
             if target and kind == "delete":
                 target.unlink()
-            elif target and not (root / f"content/stories/{value}.md").exists():
-                target.rename(root / f"content/stories/{value}.md")
+                return [target.resolve()]
+            renamed = root / f"content/stories/{value}.md"
+            if target and not renamed.exists():
+                target.rename(renamed)
+                return [target.resolve(), renamed.resolve()]
         case "vocabulary":
             text = SITE_YAML.replace("Assemble furniture without help", str(value)) if number else SITE_YAML
             (root / "site.yaml").write_text(
                 text + ("" if number != 2 else "  home-visit-2: Home visit two\n")
             )
+            return [(root / "site.yaml").resolve()]
         case "template":
             (root / "templates").mkdir(exist_ok=True)
             page = '{% extends "default/404.html" %}{% block main %}' + str(value) + "{% endblock %}"
             (root / "templates/404.html").write_text(page, encoding="utf-8")
+            return [(root / "templates/404.html").resolve()]
+    return []
 
 
 def full_build(root: Path) -> dict[str, bytes]:
@@ -111,7 +117,7 @@ def test_incremental_rebuild_equals_full_build(tmp_path, operations):
     live = LiveSite(Options(root=root))
     assert live.rebuild()[0]
     for operation in operations:
-        apply(root, operation)
+        live.touch(*apply(root, operation))
         ok, problems, _ = live.rebuild()
         assert ok, problems
         assert served(live) == full_build(root), operation
@@ -164,3 +170,18 @@ def test_build_over_the_last_output_equals_full_build(tmp_path, operations):
         apply(root, operation)
         build(Options(root=root, output=output, search=False))
         assert written(output) == full_build(root), operation
+
+
+def test_a_changed_body_makes_only_its_story_page(site):
+    root = site({f"content/stories/s{i}.md": story_file(i, "Start.") for i in range(6)})
+    live = LiveSite(Options(root=root))
+    live.rebuild()
+    live.touch(*apply(root, ("body", 2, "Start.\n\nA second paragraph.")))
+    ok, _, _ = live.rebuild()
+    assert ok and live.rendered is not None
+    assert live.rendered.made == 1
+    assert served(live) == full_build(root)
+    live.touch(*apply(root, ("needs", 3, ["second-trip"])))  # more than the body: the site is gathered
+    live.rebuild()
+    assert live.rendered.made > 1
+    assert served(live) == full_build(root)
