@@ -33,6 +33,7 @@ SIZES = (1000, 10000)
 BIG = 50000
 OUTPUT = "_site"
 CODE = ("generator", "templates")
+CACHE = "INSOLE_CACHE_DIR"
 
 Prepare = Callable[[int], None]
 
@@ -117,15 +118,21 @@ def edit_site_yaml(library: Library, site: Path, number: int) -> None:
 
 def insole_steps(library: Library, site: Path, search: bool) -> list[tuple[str, Prepare, list[str]]]:
     """The insole builds to time, in order, each with what to do before it and extra arguments."""
+
+    def cold(_: int) -> None:
+        """Start from no output and no cache."""
+        remove(site / OUTPUT)
+        remove(Path(os.environ[CACHE]))
+
     steps: list[tuple[str, Prepare, list[str]]] = [
-        ("cold", lambda _: remove(site / OUTPUT), []),
+        ("cold", cold, []),
         ("warm", lambda _: None, []),
         ("edit body", lambda n: edit_body(library, site, n), []),
         ("change needs", lambda n: change_needs(library, site, n), []),
         ("edit site.yaml", lambda n: edit_site_yaml(library, site, n), []),
     ]
     if search:
-        steps.append(("cold, no search", lambda _: remove(site / OUTPUT), ["--no-search"]))
+        steps.append(("cold, no search", cold, ["--no-search"]))
     return steps
 
 
@@ -137,6 +144,7 @@ def has_search(insole: Path) -> bool:
 def bench_insole(library: Library, site: Path, repeat: int, insole: Path) -> list[Measurement]:
     """Time every insole step on a library written to `site`, running the insole in `insole`."""
     command = [sys.executable, "-m", "generator", "build", "--site", str(site)]
+    os.environ[CACHE] = str(site.parent / f"{site.name}-cache")  # read by every insole build it starts
     results = []
     for step, prepare, extra in insole_steps(library, site, has_search(insole)):
         results.append(timed("insole", len(library.stories), step, command + extra, prepare, repeat, insole))

@@ -74,6 +74,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # each build makes a new environment, so a template never changes under it
         bytecode_cache=compiled,
     )
     env.globals.update(

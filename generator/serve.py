@@ -151,7 +151,9 @@ class LiveSite:
         for real in touched:
             path = self.story_files.get(real)
             old = self.stories.entries.get(path) if path else None
-            if path is None or old is None or old.story is None or library.get(old.story.slug) is not old.story:
+            if path is None or old is None or old.story is None:
+                return None
+            if library.get(old.story.slug) is not old.story:  # a draft, or not yet published
                 return None
             md = make_markdown(site.config.allow_html)
             (story, problems), *_ = read_stories([(path, old.story.folder)], site.config, md)
