@@ -118,7 +118,7 @@ def build(options: Options, progress: Progress | None = None) -> Result:
     stale = [p for p in site.plan.pages if not as_built(output, before, planned, p.path)]
     copies = [c for c in site.plan.copies if not as_built(output, before, planned, c.path)]
     planned = {page.path: planned.get(page.path, "") for page in site.plan.pages} | planned
-    pages = render_pages(site.env, Plan(tuple(stale), ()), config, progress)
+    pages = render_pages(site.env, Plan(tuple(stale), ()), config, progress, options.workers)
     try:
         # Pagefind refuses to make an index of nothing; a library without stories has none.
         finish = indexer(config) if options.search and site.library.stories else None
@@ -152,7 +152,7 @@ def check(options: Options, progress: Progress | None = None) -> Result:
     """Everything a build checks, plus every link inside the site, without writing."""
     started = time.perf_counter()
     site = gather(options, writing=False)
-    pages = list(render_pages(site.env, site.plan, site.config, progress))
+    pages = list(render_pages(site.env, site.plan, site.config, progress, options.workers))
     problems = list(site.problems)
     for link in broken_links(pages, site.plan.paths):
         problems.append(error(link.page, 1, 1, f"link to '{link.target}' leads nowhere"))

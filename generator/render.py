@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,14 @@ from jinja2 import pass_context
 from .cache import digest
 from .config import SiteConfig
 from .errors import BuildFailed, Problem, display_path, error
+from .forked import can_fork, forked
 from .i18n import count, format_date, strings
 from .library import Library
 from .pages import Page, Plan, cell_url, page_inputs, story_url, term_url
 
 THEME_PREFIX = "default"
 PROGRESS_EVERY = 200
+PARALLEL_FROM = 400  # pages to make before more processes pay for their start
 
 Progress = Callable[[int, int], None]
 
@@ -120,25 +123,52 @@ def page_root(page: Page, config: SiteConfig) -> str:
 
 
 def render_pages(
-    env: jinja2.Environment, plan: Plan, config: SiteConfig, progress: Progress | None = None
+    env: jinja2.Environment,
+    plan: Plan,
+    config: SiteConfig,
+    progress: Progress | None = None,
+    workers: int = 1,
 ) -> Iterator[tuple[str, bytes]]:
-    """Each page's path and bytes; raises BuildFailed with every template error."""
-    problems: dict[tuple[str, int, str], Problem] = {}
-    templates: dict[str, jinja2.Template] = {}
-    for number, page in enumerate(plan.pages, start=1):
+    """Each page's path and bytes, made in `workers` processes when there are enough pages.
+
+    Raises BuildFailed with every template error once all pages are made.
+    """
+    pages = plan.pages
+    if len(pages) >= PARALLEL_FROM and can_fork(workers):
+        for name in {page.template for page in pages}:  # compiled once, before the copies are made
+            with contextlib.suppress(Exception):  # its error is reported with the page that uses it
+                env.get_template(name)
+        made = forked(pages, lambda share: make_pages(env, share, config), workers)
+    else:
+        made = make_pages(env, pages, config)
+    problems: dict[tuple[str, int, str], tuple[str, Problem]] = {}
+    for number, (path, data, failed) in enumerate(made, start=1):
         if progress and number % PROGRESS_EVERY == 0:
-            progress(number, len(plan.pages))
+            progress(number, len(pages))
+        if failed:  # one template error is reported once, naming the first page it stopped
+            problem, why = failed
+            key = (problem.path, problem.line, why)
+            problems[key] = min(problems.get(key, (path, problem)), (path, problem))
+        else:
+            yield path, data
+    if problems:
+        raise BuildFailed(problem for _, problem in problems.values())
+
+
+def make_pages(
+    env: jinja2.Environment, pages: Sequence[Page], config: SiteConfig
+) -> Iterator[tuple[str, bytes, tuple[Problem, str] | None]]:
+    """Each page's path and bytes, or the template error that stopped it (with the error's text)."""
+    templates: dict[str, jinja2.Template] = {}
+    for page in pages:
         try:
             template = templates.get(page.template) or env.get_template(page.template)
             templates[page.template] = template
             text = template.render(page.context, page=page, root=page_root(page, config))
         except Exception as exc:  # any failure inside a template is the template's error
-            problem = template_problem(exc, page)
-            problems.setdefault((problem.path, problem.line, str(exc)), problem)
+            yield page.path, b"", (template_problem(exc, page), str(exc))
             continue
-        yield page.path, text.encode("utf-8")
-    if problems:
-        raise BuildFailed(problems.values())
+        yield page.path, text.encode("utf-8"), None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ CHAIN = [
     "journey",
     "pages",
     "report",
+    "forked",
     "render",
     "links",
     "output",

@@ -1,0 +1,126 @@
+"""Work spread over forked copies of this process, each result streamed back as it is made."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import selectors
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+LENGTH = 8  # bytes of the length before each pickled result
+
+
+class WorkerFailed(RuntimeError):
+    """A forked worker stopped with an error; carries what the worker raised."""
+
+    def __init__(self, raised: BaseException | str):
+        super().__init__(str(raised))
+        self.raised = raised
+
+
+def can_fork(workers: int) -> bool:
+    """True when work may be forked: more than one worker, fork exists, and no other thread runs."""
+    return workers > 1 and hasattr(os, "fork") and threading.active_count() == 1
+
+
+def forked(
+    items: Sequence[Item], work: Callable[[Sequence[Item]], Iterable[Any]], workers: int
+) -> Iterator[Any]:
+    """What `work` yields for every item, from `workers` forked processes, in the order results arrive.
+
+    A forked process starts with everything this one has (templates, the model), so only
+    results travel. An exception raised by `work` is raised here again once every worker
+    has stopped; if it can't be pickled, WorkerFailed carries its traceback.
+    """
+    pipes = {}
+    for part in range(workers):
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: do its share, send each result, never return
+            os.close(reader)
+            _child(items[part::workers], work, writer)
+        os.close(writer)
+        pipes[reader] = pid
+    yield from _gather(pipes)
+
+
+def _child(items: Sequence[Item], work: Callable[[Sequence[Item]], Iterable[Any]], writer: int) -> None:
+    """Run the work on this worker's items, writing each result to the pipe, then exit."""
+    code = 0
+    try:
+        with os.fdopen(writer, "wb") as out:
+            try:
+                for result in work(items):
+                    _send(out, ("result", result))
+            except BaseException as exc:  # everything goes back to the parent, which raises it
+                try:
+                    _send(out, ("raised", exc))
+                except Exception:
+                    _send(out, ("raised", traceback.format_exc()))
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _send(out: Any, message: tuple[str, Any]) -> None:
+    """Write one pickled message with its length in front."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(len(data).to_bytes(LENGTH, "little"))
+    out.write(data)
+
+
+def _gather(pipes: dict[int, int]) -> Iterator[Any]:
+    """Every result the workers send, as it arrives; raises what a worker raised once all have stopped."""
+    raised: list[BaseException | str] = []
+    buffers = {reader: bytearray() for reader in pipes}
+    finished = False
+    with selectors.DefaultSelector() as selector:
+        for reader in pipes:
+            selector.register(reader, selectors.EVENT_READ)
+        try:
+            while buffers:
+                for key, _ in selector.select():
+                    reader = int(key.fd)
+                    chunk = os.read(reader, 1 << 20)
+                    if not chunk:
+                        selector.unregister(reader)
+                        os.close(reader)
+                        del buffers[reader]
+                        continue
+                    buffers[reader] += chunk
+                    for kind, value in _messages(buffers[reader]):
+                        if kind == "result":
+                            yield value
+                        else:
+                            raised.append(value)
+            finished = True
+        finally:
+            for reader in buffers:
+                selector.unregister(reader)
+                os.close(reader)
+            for pid in pipes.values():
+                if not finished:  # the results are no longer wanted
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+    if raised:
+        first = raised[0]
+        raise first if isinstance(first, BaseException) else WorkerFailed(first)
+
+
+def _messages(buffer: bytearray) -> Iterator[tuple[str, Any]]:
+    """The complete messages at the start of a buffer, removed from it as they are read."""
+    while len(buffer) >= LENGTH:
+        size = int.from_bytes(buffer[:LENGTH], "little")
+        if len(buffer) < LENGTH + size:
+            return
+        message = pickle.loads(buffer[LENGTH : LENGTH + size])
+        del buffer[: LENGTH + size]
+        yield message

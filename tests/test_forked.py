@@ -1,0 +1,86 @@
+"""Work spread over forked processes: every result comes back, and errors are raised here."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from conftest import story
+
+from generator.build import Options, build, check
+from generator.errors import BuildFailed
+from generator.forked import can_fork, forked
+from generator.render import PARALLEL_FROM
+
+
+def squares(numbers):
+    """Each number squared, with the process that squared it."""
+    for n in numbers:
+        yield n * n, os.getpid()
+
+
+def test_every_item_is_worked_on_once_across_the_workers():
+    results = list(forked(list(range(1000)), squares, 3))
+    assert sorted(value for value, _ in results) == [n * n for n in range(1000)]
+    assert len({pid for _, pid in results}) == 3
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_an_error_in_a_worker_is_raised_after_all_workers_stop():
+    def failing(numbers):
+        for n in numbers:
+            if n == 7:
+                raise ValueError("seven")
+            yield n
+
+    with pytest.raises(ValueError, match="seven"):
+        list(forked(list(range(20)), failing, 2))
+
+
+def test_results_no_longer_wanted_stop_the_workers():
+    def endless(numbers):
+        while True:
+            yield from numbers
+
+    made = forked([1, 2, 3], endless, 2)
+    assert next(made) in (1, 2, 3)
+    made.close()  # must not hang
+
+
+def test_no_forking_while_another_thread_runs():
+    assert can_fork(2) == hasattr(os, "fork")
+    assert not can_fork(1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not can_fork(2)
+    finally:
+        stop.set()
+        other.join()
+
+
+def site_with_many_pages(site, files=None):
+    """A site with more pages than are made in one process."""
+    stories = {f"content/stories/s{i:03}.md": story(f"Story {i}") for i in range(PARALLEL_FROM)}
+    return site({**stories, **(files or {})})
+
+
+def test_pages_made_in_two_processes_equal_those_made_in_one(site, tmp_path):
+    root = site_with_many_pages(site)
+    one, two = tmp_path / "one", tmp_path / "two"
+    build(Options(root=root, output=one, search=False, workers=1, cache=False))
+    build(Options(root=root, output=two, search=False, workers=2, cache=False))
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert all((one / f).read_bytes() == (two / f).read_bytes() for f in files)
+
+
+def test_template_errors_from_every_process_are_reported_once(site):
+    broken = '{% extends "default/story.html" %}{% block main %}{{ story.nothing.here }}{% endblock %}'
+    root = site_with_many_pages(site, {"templates/story.html": broken})
+    with pytest.raises(BuildFailed) as failed:
+        check(Options(root=root, workers=2))
+    assert len(failed.value.problems) == 1
+    assert "templates/story.html:1:1: error: template error:" in str(failed.value.problems[0])
