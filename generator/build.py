@@ -20,8 +20,8 @@ from .markup import make_markdown
 from .output import Record, as_built, check_output, write_site
 from .pages import Copy, Plan, check_plan, plan_site
 from .render import (
-    CompiledTemplates,
     Progress,
+    compiled_templates,
     make_environment,
     page_digests,
     render_pages,
@@ -76,7 +76,7 @@ def gather(
     options: Options,
     writing: bool = True,
     cache: StoryCache | None = None,
-    compiled: CompiledTemplates | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
     stored: bool = True,
 ) -> Site:
     """Read and check everything; raises BuildFailed with every problem if anything is wrong.
@@ -93,13 +93,17 @@ def gather(
     store.save()
     problems += found
     due = due_for_review(stories, today, config.review_after_months)
-    library = build_library(stories, config.vocabulary, due)
+    known = open_store(config.root, "related", "", options.cache)
+    library = build_library(stories, config.vocabulary, due, known)
+    known.save()
     plan = plan_site(library, config, static_files(config))
     problems += check_plan(plan)
     if options.strict:
         problems = strict(problems)
     if has_errors(problems):
         raise BuildFailed(problems)
+    if compiled is None and options.cache:
+        compiled = compiled_templates()
     return Site(config, library, plan, make_environment(config, library, compiled), sorted(problems))
 
 
@@ -112,12 +116,12 @@ def build(options: Options, progress: Progress | None = None) -> Result:
     basis = digest(repr(config), repr(template_stamp(config)), code_digest())
     kept = store.get("record")
     record: Record | None = kept[1] if kept else None
-    planned = page_digests(site.plan, site.library, config) if kept and kept[0] == basis else {}
+    planned = page_digests(site.plan, site.library, config)
     planned |= {copy.path: copy_digest(copy) for copy in site.plan.copies}
-    output, before = config.output.resolve(), record or {}
+    # Files made with other settings or templates are made again, and written if their bytes differ.
+    output, before = config.output.resolve(), (record or {}) if kept and kept[0] == basis else {}
     stale = [p for p in site.plan.pages if not as_built(output, before, planned, p.path)]
     copies = [c for c in site.plan.copies if not as_built(output, before, planned, c.path)]
-    planned = {page.path: planned.get(page.path, "") for page in site.plan.pages} | planned
     pages = render_pages(site.env, Plan(tuple(stale), ()), config, progress, options.workers)
     try:
         # Pagefind refuses to make an index of nothing; a library without stories has none.

@@ -35,6 +35,16 @@ def digest(*parts: bytes | str) -> str:
     return hasher.hexdigest()
 
 
+def private_folder(name: str) -> Path | None:
+    """A folder of the cache only this user can read, made if needed; None if it can't be."""
+    folder = cache_home() / name
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
 def code_digest() -> str:
     """A digest of insole's own code and the versions of what it parses with.
 

@@ -6,6 +6,7 @@ import datetime as dt
 import multiprocessing
 import os
 import re
+import stat
 import threading
 import time
 import unicodedata
@@ -243,9 +244,10 @@ def read_stories(
     results: list[Read | None] = [None] * len(files)
     pending: list[tuple[int, Source]] = []
     content = config.content_dir.resolve()
+    inside = (config.content_dir / STORIES).resolve().is_relative_to(content)
     for index, (path, folder) in enumerate(files):
         try:
-            source = read_file(path, folder, content)
+            source = read_file(path, folder, content, inside)
         except BuildFailed as failed:
             results[index] = (None, tuple(failed.problems))
             continue
@@ -278,20 +280,28 @@ class Source:
         return digest(self.shown, "\n".join(self.assets), self.raw)
 
 
-def read_file(path: Path, folder: Path | None, content: Path) -> Source:
-    """A story file's bytes; raises BuildFailed when it can't or mustn't be read."""
+def read_file(path: Path, folder: Path | None, content: Path, inside: bool = False) -> Source:
+    """A story file's bytes; raises BuildFailed when it can't or mustn't be read.
+
+    `inside` tells that the stories folder is inside `content` once resolved. The walk
+    over it follows no linked folder, so then only the file itself can be a link, and a
+    plain file is inside without resolving its path.
+    """
     shown = display_path(path)
     try:
-        real = path.resolve(strict=True)
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode) or not inside:
+            real = path.resolve(strict=True)
+            if not real.is_relative_to(content):
+                raise BuildFailed([error(shown, 1, 1, "symbolic link leads outside the content folder")])
+            info = real.stat()
     except (OSError, RuntimeError):  # a loop, or a link to nothing
         raise BuildFailed([error(shown, 1, 1, "symbolic link that leads nowhere or in a loop")]) from None
-    if not real.is_relative_to(content):
-        raise BuildFailed([error(shown, 1, 1, "symbolic link leads outside the content folder")])
-    if real.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         raise BuildFailed(
             [error(shown, 1, 1, "a folder named like a story file", "rename it, or put index.md in it")]
         )
-    if real.stat().st_size > MAX_STORY_BYTES:
+    if info.st_size > MAX_STORY_BYTES:
         message = f"the story is larger than {MAX_STORY_BYTES // 1_000_000} MB"
         raise BuildFailed([error(shown, 1, 1, message, "move long material into files beside it")])
     try:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .cache import Store, digest
 from .config import GROUPINGS, Term, Vocabulary
 from .content import MODES, Story
 from .review import Due
@@ -84,19 +84,31 @@ def story_terms(story: Story) -> dict[str, tuple[str, ...]]:
 
 
 def build_library(
-    stories: Iterable[Story], vocabulary: Vocabulary, due: Mapping[str, Due] | None = None
+    stories: Iterable[Story],
+    vocabulary: Vocabulary,
+    due: Mapping[str, Due] | None = None,
+    store: Store | None = None,
 ) -> Library:
-    """The whole model from checked stories, the declared vocabulary and the stories due for review."""
+    """The whole model from checked stories, the declared vocabulary and the stories due for review.
+
+    Related stories are taken from `store` when no story's terms or links changed.
+    """
     ordered = sorted(stories, key=lambda s: (-s.date.toordinal(), s.slug))
     by_slug = {story.slug: story for story in ordered}
     terms_of = {story.slug: story_terms(story) for story in ordered}
     by_term = group_by_term(ordered, terms_of)
     terms = all_terms(vocabulary, by_term)
+    key = digest(repr([(story.slug, terms_of[story.slug], story.related) for story in ordered]))
+    related = store.get(key) if store else None
+    if related is None:
+        related = relate(ordered, terms_of, by_term)
+        if store:
+            store.put(key, related)
     return Library(
         stories=by_slug,
         terms=terms,
         by_term={g: {t: by_term[g].get(t, ()) for t in terms[g]} for g in GROUPINGS},
-        related=relate(ordered, terms_of, by_term),
+        related=related,
         together=co_occurrence(ordered, terms_of),
         matrix=need_process_matrix(ordered, terms),
         evidence={g: {t: evidence(by_slug, by_term[g].get(t, ())) for t in terms[g]} for g in GROUPINGS},
@@ -174,17 +186,16 @@ def computed_related(
 ) -> list[Related]:
     """The stories sharing the heaviest terms with one story, heaviest first."""
     mine = keys[slug]
-    scores: dict[str, float] = defaultdict(float)
+    scores: dict[str, float] = {}
     for grouping, term in mine:
         w = weight[(grouping, term)]
         for other in by_term[grouping][term][:PER_TERM]:
-            scores[other] += w
-    best = heapq.nsmallest(
-        RELATED_COUNT + len(skip),
-        ((-score, order[other], other) for other, score in scores.items()),
-    )
-    chosen = [other for _, _, other in best if other not in skip][:RELATED_COUNT]
-    return [Related(other, False, tuple(sorted(mine & keys[other]))) for other in chosen]
+            scores[other] = scores.get(other, 0.0) + w
+    for other in skip:
+        scores.pop(other, None)
+    # Ties go to the newer story: stories are in library order, newest first.
+    best = sorted(scores, key=lambda other: (-scores[other], order[other]))[:RELATED_COUNT]
+    return [Related(other, False, tuple(sorted(mine & keys[other]))) for other in best]
 
 
 def co_occurrence(

@@ -16,6 +16,7 @@ from .journey import lanes
 from .library import Library
 
 NEWEST_ON_HOME = 8
+STORY_LIST = "stories/index.html"
 # Each grouping's pages live under this folder of the site.
 SECTIONS = {"needs": "needs", "processes": "processes", "co_creation": "co-creation", "sources": "sources"}
 # The facets stories are narrowed by: each one's URL parameter and Pagefind filter name, and
@@ -100,7 +101,7 @@ def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path,
     shown = facets(library)
     pages = [
         Page("index.html", "home.html", {"newest": list(library.stories.values())[:NEWEST_ON_HOME]}),
-        Page("stories/index.html", "stories.html", {"facets": shown, "facets_of": story_facets}),
+        Page(STORY_LIST, "stories.html", {"facets": shown, "facets_of": story_facets}),
         Page("search/index.html", "search.html", {"facets": shown}),
         Page("matrix/index.html", "matrix.html"),
         Page("needs/index.html", "needs.html"),
@@ -190,8 +191,11 @@ def check_plan(plan: Plan) -> list[Problem]:
 def page_inputs(page: Page, library: Library) -> tuple[object, ...] | None:
     """What a story or term page shows from the model, to tell whether it must be made again.
 
-    None means the page shows the whole library (lists, matrix, feed) and is always made.
+    None means the page shows more of the library (counts, the matrix, insights) and is
+    always made. The list of all stories shows each story and the facets they make.
     """
+    if page.path == STORY_LIST:
+        return ("stories", tuple(listing(story, library) for story in library.stories.values()))
     story = page.context.get("story")
     if story is not None:
         related = library.related[story.slug]

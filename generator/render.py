@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from jinja2 import pass_context
 
-from .cache import digest
+from .cache import digest, private_folder
 from .config import SiteConfig
 from .errors import BuildFailed, Problem, display_path, error
 from .forked import can_fork, forked
@@ -58,8 +58,14 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
+def compiled_templates() -> jinja2.BytecodeCache | None:
+    """Templates compiled by earlier builds, kept in the cache folder; None if it can't be made."""
+    folder = private_folder("templates")
+    return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
+
+
 def make_environment(
-    config: SiteConfig, library: Library, compiled: CompiledTemplates | None = None
+    config: SiteConfig, library: Library, compiled: jinja2.BytecodeCache | None = None
 ) -> jinja2.Environment:
     """A Jinja environment with autoescaping, strict undefined values and the site's helpers."""
     dirs = template_dirs(config)

@@ -212,3 +212,17 @@ def test_site_templates_make_every_page_again(site):
     (root / "content/stories/b.md").write_text(story("B", needs="[second-trip]"), encoding="utf-8")
     build(Options(root=root, search=False))
     assert b"<p>of 2</p>" in (root / "_site/stories/a/index.html").read_bytes()
+
+
+def test_second_build_after_a_first_into_an_empty_folder_makes_nothing_again(site, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    build(Options(root=root, search=False))
+    made = []
+    real = build_module.render_pages
+    monkeypatch.setattr(
+        build_module,
+        "render_pages",
+        lambda env, plan, *rest: made.extend(plan.pages) or real(env, plan, *rest),
+    )
+    build(Options(root=root, search=False))
+    assert made and all(page.path.count("/") <= 1 and page.path != "stories/index.html" for page in made)
