@@ -198,6 +198,8 @@ class _Watcher(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type == "modified":  # its files report their own changes
+            return
         paths = [event.src_path, getattr(event, "dest_path", "")]
         found = [Path(str(p)) for p in paths if p]
         if any(self.relevant(p) for p in found):
