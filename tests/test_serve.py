@@ -10,8 +10,10 @@ from pathlib import Path
 
 from conftest import story
 from live import running
+from watchdog.events import DirModifiedEvent, FileModifiedEvent
 
-from generator.serve import QUIET, allowed_hosts, bind, inject, site_path
+from generator.build import Options
+from generator.serve import QUIET, LiveSite, _Watcher, allowed_hosts, bind, inject, site_path
 
 SETTLE = QUIET * 6 + 0.5  # long enough for a burst to end and one rebuild to finish
 
@@ -176,3 +178,16 @@ def test_atomic_saves_give_one_rebuild_and_no_stray_story(site):
             assert f"Saved by editor {number}" in live.get("/stories/lunch/")[1]
         stories = live.get("/stories/")[1]
         assert "4913" not in stories and "jb_" not in stories and "goutputstream" not in stories
+
+
+def test_watcher_passes_on_the_changed_story_and_not_its_folder(site):
+    root = site({"content/stories/a.md": story()})
+    live = LiveSite(Options(root=root))
+    watcher = _Watcher(live, root)
+    stories = root / "content/stories"
+    watcher.on_any_event(DirModifiedEvent(str(stories)))
+    assert live.touched == set() and not live.changed.is_set()
+    watcher.on_any_event(FileModifiedEvent(str(stories / "a.md")))
+    watcher.on_any_event(FileModifiedEvent(str(stories / ".a.md.swp")))
+    assert live.touched == {(stories / "a.md").resolve()}
+    assert live.changed.is_set()
