@@ -87,7 +87,9 @@ def gather(
     if writing:
         problems += check_output(config.output, config, options.force)
     today = options.today or dt.date.today()
-    store = open_store(config.root, "stories", repr(replace(config, output=Path())), options.cache and stored)
+    # Problems name files as seen from the working folder, so it is part of what they depend on.
+    basis = repr((replace(config, output=Path()), os.getcwd()))
+    store = open_store(config.root, "stories", basis, options.cache and stored)
     md = make_markdown(config.allow_html)
     stories, found = load_stories(config, md, options.drafts, cache, today, store, options.workers)
     store.save()

@@ -79,7 +79,7 @@ class Store:
     def put(self, key: str, value: Any) -> None:
         """Keep a value under `key`."""
         self.used[key] = value
-        self.changed = True
+        self.changed = self.changed or self.entries.get(key) != value
 
     def save(self) -> None:
         """Write what this build used, if anything is new or was dropped (skipped if it can't be)."""

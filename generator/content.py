@@ -59,6 +59,7 @@ LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 FILE_START = Spot(1, 1)
 PARALLEL_FROM = 100  # files to parse before more processes pay for their start
 CHUNK = 250  # files a worker process parses at a time
+STAMPS = "stamps"  # the store's entry for each file's stamp and the digest of its bytes then
 FORK = "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -230,7 +231,7 @@ def file_stamp(path: Path, folder: Path | None) -> tuple[int, ...]:
         return ()
     if time.time_ns() - max(info.st_mtime_ns, around) < RACY_NS:
         return ()
-    return (info.st_mtime_ns, info.st_size, info.st_ino, around)
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, around)
 
 
 def read_stories(
@@ -240,17 +241,31 @@ def read_stories(
     store: Store | None = None,
     workers: int = 1,
 ) -> list[Read]:
-    """Each story file and its problems, from the store where its bytes were parsed before."""
+    """Each story file and its problems, from the store where its bytes were parsed before.
+
+    A file whose stamp is as the store last saw it is not even read (the racy-stamp rule
+    of file_stamp applies); a folder story is, as files deep inside it decide its assets.
+    """
     results: list[Read | None] = [None] * len(files)
     pending: list[tuple[int, Source]] = []
     content = config.content_dir.resolve()
     inside = (config.content_dir / STORIES).resolve().is_relative_to(content)
+    seen = (store.get(STAMPS) if store else None) or {}
+    stamps: dict[str, tuple[tuple[int, ...], str]] = {}
     for index, (path, folder) in enumerate(files):
+        stamp = file_stamp(path, folder) if store and not folder else ()
+        known = seen.get(str(path))
+        kept = store.get(known[1]) if store and stamp and known and known[0] == stamp else None
+        if kept is not None and known:
+            results[index], stamps[str(path)] = kept, known
+            continue
         try:
             source = read_file(path, folder, content, inside)
         except BuildFailed as failed:
             results[index] = (None, tuple(failed.problems))
             continue
+        if stamp:
+            stamps[str(path)] = (stamp, source.key)
         kept = store.get(source.key) if store else None
         if kept is not None:
             results[index] = kept
@@ -261,6 +276,8 @@ def read_stories(
         results[index] = result
         if store:
             store.put(source.key, result)
+    if store:
+        store.put(STAMPS, stamps)
     return [result for result in results if result is not None]
 
 

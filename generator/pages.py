@@ -188,41 +188,53 @@ def check_plan(plan: Plan) -> list[Problem]:
     return problems
 
 
-def page_inputs(page: Page, library: Library) -> tuple[object, ...] | None:
+def page_inputs(page: Page, library: Library) -> tuple[Any, ...] | None:
     """What a story or term page shows from the model, to tell whether it must be made again.
 
     None means the page shows more of the library (counts, the matrix, insights) and is
     always made. The list of all stories shows each story and the facets they make.
+    Only plain values (text, numbers, tuples) so that the inputs can be marshalled.
     """
     if page.path == STORY_LIST:
         return ("stories", tuple(listing(story, library) for story in library.stories.values()))
     story = page.context.get("story")
     if story is not None:
-        related = library.related[story.slug]
-        shown = tuple(listing(library.stories[r.slug], library) for r in related)
-        return ("story", story.key, library.due.get(story.slug), related, shown)
+        related = tuple((r.slug, r.declared, r.shared) for r in library.related[story.slug])
+        shown = tuple(listing(library.stories[slug], library) for slug, _, _ in related)
+        return ("story", story.key, due_mark(story.slug, library), related, shown)
     need, process = page.context.get("need"), page.context.get("process")
     if need is not None and process is not None:
         cell = library.matrix[need.slug][process.slug]
-        return ("cell", need, process, tuple(listing(library.stories[s], library) for s in cell))
+        return ("cell", need.slug, process.slug, tuple(listing(library.stories[s], library) for s in cell))
     term = page.context.get("term")
     if term is not None:
         grouping, slug = term.grouping, term.slug
         together = tuple(
-            (pair, library.together[pair].get(slug)) for pair in library.together if pair[0] == grouping
+            (pair, tuple(library.together[pair].get(slug, {}).items()))
+            for pair in library.together
+            if pair[0] == grouping
         )
+        backing = library.evidence[grouping][slug]
+        newest = backing.newest.toordinal() if backing.newest else None
         return (
             "term",
-            term,
+            grouping,
+            slug,
             tuple(listing(s, library) for s in library.stories_of(grouping, slug)),
             together,
-            library.evidence[grouping][slug],
+            (backing.stories, backing.customers, backing.sources, newest),
             tuple((mode, counts.get(slug)) for mode, counts in library.modes.items()),
             tuple(library.terms["processes"]),
         )
     return None
 
 
-def listing(story: Story, library: Library) -> tuple[object, ...]:
+def listing(story: Story, library: Library) -> tuple[Any, ...]:
     """What a list may show of a story: any of it (so its file's digest), and whether it is due."""
-    return (story.slug, story.key, library.due.get(story.slug))
+    return (story.slug, story.key, due_mark(story.slug, library))
+
+
+def due_mark(slug: str, library: Library) -> tuple[int, str] | None:
+    """Since when and why a story is due for review, or None."""
+    due = library.due.get(slug)
+    return (due.since.toordinal(), due.reason) if due else None

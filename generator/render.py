@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import marshal
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -213,7 +214,7 @@ def page_digests(plan: Plan, library: Library, config: SiteConfig) -> dict[str, 
     known = theme_only(config)
     for page in plan.pages:
         inputs = page_inputs(page, library) if known else None
-        found[page.path] = "" if inputs is None else digest(repr(inputs))
+        found[page.path] = "" if inputs is None else digest(marshal.dumps(inputs, 2))
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from conftest import SITE_YAML, story
@@ -108,3 +109,22 @@ def _loading(root: Path) -> tuple[SiteConfig, MarkdownIt]:
     """What load_stories needs for the site at `root`."""
     config, _ = load_config(root, None)
     return config, make_markdown(config.allow_html)
+
+
+def test_files_with_an_unchanged_stamp_are_not_read_again(site, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    old = time.time() - 60
+    for path in (root / "content/stories").glob("*.md"):
+        os.utime(path, (old, old))
+    gather(Options(root=root), writing=False)
+    read: list[str] = []
+    real = content.read_file
+    monkeypatch.setattr(content, "read_file", lambda path, *rest: read.append(path.name) or real(path, *rest))
+    gather(Options(root=root), writing=False)
+    assert read == []
+    changed = root / "content/stories/s1.md"
+    changed.write_text(story("Story 9"), encoding="utf-8")  # same size, and its old time put back
+    os.utime(changed, (old, old))
+    again = gather(Options(root=root), writing=False)
+    assert read == ["s1.md"]
+    assert again.library.stories["s1"].title == "Story 9"
