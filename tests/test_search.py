@@ -201,3 +201,18 @@ def test_a_library_without_stories_builds_without_an_index(site, run):
     assert result.code == 0, result.err
     assert not (root / "_site" / "pagefind").exists()
     assert "No stories yet." in (root / "_site" / "search" / "index.html").read_text(encoding="utf-8")
+
+
+def test_index_is_made_again_only_when_a_page_changed(site, run):
+    root = site({"content/stories/lunch.md": LUNCH, "content/stories/other.md": story("Other")})
+    assert run(root, "build").code == 0
+    bundle = root / "_site" / "pagefind" / "pagefind-entry.json"
+    made = bundle.stat().st_ino
+    assert ", 0 written)" in run(root, "build").out
+    assert bundle.stat().st_ino == made, "nothing changed, so the index was kept"
+    (root / "content/stories/other.md").write_text(story("Other", body="Tea was served.\n"))
+    assert run(root, "build").code == 0
+    assert bundle.stat().st_ino != made
+    assert entry(root / "_site")["languages"]["en"]["page_count"] == 2
+    assert run(root, "build", "--no-search").code == 0
+    assert not (root / "_site" / "pagefind").exists(), "an index left over from before is removed"
