@@ -1,7 +1,7 @@
 """Time insole's builds of synthetic libraries, and Hugo's build of the same stories if it is there.
 
 Usage: python benchmarks/run.py [--sizes 1000,10000] [--big] [--repeat R] [--json FILE]
-                                [--commit REV] [--hugo PATH | --no-hugo]
+                                [--commit REV] [--hugo PATH | --no-hugo] [--no-search]
 
 Every build runs `python -m generator build --site DIR` in a child process; the figures are
 its wall time, its CPU time (user + system) and its peak resident memory. Writing the
@@ -141,12 +141,19 @@ def has_search(insole: Path) -> bool:
     return "--no-search" in command_output([sys.executable, "-m", "generator", "build", "--help"], insole)
 
 
-def bench_insole(library: Library, site: Path, repeat: int, insole: Path) -> list[Measurement]:
-    """Time every insole step on a library written to `site`, running the insole in `insole`."""
+def bench_insole(
+    library: Library, site: Path, repeat: int, insole: Path, search: bool = True
+) -> list[Measurement]:
+    """Time every insole step on a library written to `site`, running the insole in `insole`.
+
+    Without `search`, every build leaves out the search index.
+    """
     command = [sys.executable, "-m", "generator", "build", "--site", str(site)]
+    if not search:
+        command.append("--no-search")
     os.environ[CACHE] = str(site.parent / f"{site.name}-cache")  # read by every insole build it starts
     results = []
-    for step, prepare, extra in insole_steps(library, site, has_search(insole)):
+    for step, prepare, extra in insole_steps(library, site, search and has_search(insole)):
         results.append(timed("insole", len(library.stories), step, command + extra, prepare, repeat, insole))
         print_row(results[-1])
     return results
@@ -328,6 +335,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--hugo", metavar="PATH", help="the hugo command (default: hugo on PATH)")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
+    parser.add_argument(
+        "--no-search", dest="search", action="store_false", help="leave the search index out of every build"
+    )
     parser.add_argument("--workdir", type=Path, help="where to write the libraries (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the libraries afterwards")
     args = parser.parse_args(argv)
@@ -376,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes:
             library = make_library(size)
             write_library(library, work / f"library-{size}")
-            results += bench_insole(library, work / f"library-{size}", args.repeat, insole)
+            results += bench_insole(library, work / f"library-{size}", args.repeat, insole, args.search)
             if hugo:  # a fresh library: the insole steps edited the first one
                 results += bench_hugo(hugo, make_library(size), work / f"hugo-{size}", args.repeat)
     finally:
