@@ -1,7 +1,5 @@
 """`python -m generator` runs the insole command."""
 
-import sys
+from .cli import entry
 
-from .cli import main
-
-sys.exit(main())
+entry()

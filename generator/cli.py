@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -140,6 +141,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return OK
 
 
+def entry() -> None:
+    """The `insole` program: run the command, then end the process at once.
+
+    Freeing every story and page one by one at exit takes a tenth of a build with
+    nothing changed; the files are written and closed by then, so nothing is lost.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    os._exit(code)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the parsed command."""
     if args.command == "init":
@@ -166,9 +182,18 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.command == "serve":
         return run_serve(options, args.host, args.port)
-    if args.command == "report":
-        return run_report(options, args.json)
-    return run_build(args.command, options)
+    # One build makes few reference cycles, and the cycle collector would walk every
+    # parsed story again and again (a third of a build with nothing changed). `serve`
+    # runs for hours, so it keeps collecting.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if args.command == "report":
+            return run_report(options, args.json)
+        return run_build(args.command, options)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def run_build(command: str, options: Options) -> int:
