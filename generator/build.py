@@ -43,8 +43,8 @@ class Options:
     search: bool = True  # make the search index (`--no-search` turns it off)
     force: bool = False  # replace an output folder insole did not write
     today: dt.date | None = None  # stories dated after it are not published; None: the real today
-    cache: bool = True  # keep parsed stories in the user's cache folder for the next build
-    workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # processes that parse stories
+    cache: bool = True  # keep what the next build can reuse in the user's cache folder
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # processes to parse and render in
 
 
 @dataclass(frozen=True)
