@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import re
 import stat
-import threading
 import time
 import unicodedata
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -20,8 +18,9 @@ from markdown_it import MarkdownIt
 from .cache import Store, digest
 from .config import SLUG, SiteConfig, Term
 from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
+from .forked import can_fork, forked
 from .frontmatter import Document, Spot, StoryFile, decode, kind_name, list_at, split, text_at
-from .markup import make_markdown, render_markdown
+from .markup import render_markdown
 from .privacy import allowed, masked, scan
 
 STORIES = "stories"
@@ -58,9 +57,7 @@ MAX_STORY_BYTES = 5_000_000  # ten times the longest real story seen, far below 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 FILE_START = Spot(1, 1)
 PARALLEL_FROM = 100  # files to parse before more processes pay for their start
-CHUNK = 250  # files a worker process parses at a time
 STAMPS = "stamps"  # the store's entry for each file's stamp and the digest of its bytes then
-FORK = "fork" in multiprocessing.get_all_start_methods()
 
 
 @dataclass(frozen=True)
@@ -291,7 +288,7 @@ class Source:
     raw: bytes
     assets: tuple[str, ...]
 
-    @property
+    @cached_property
     def key(self) -> str:
         """A digest of everything in the file and its place that decides what the story becomes."""
         return digest(self.shown, "\n".join(self.assets), self.raw)
@@ -330,20 +327,17 @@ def read_file(path: Path, folder: Path | None, content: Path, inside: bool = Fal
 
 def parse_all(sources: list[Source], config: SiteConfig, md: MarkdownIt, workers: int) -> list[Read]:
     """Each file parsed, in as many processes as `workers` once there are enough files to pay for them."""
-    # Forking copies the parsers ready to use; it is safe only while no other thread runs.
-    if workers < 2 or len(sources) < PARALLEL_FROM or not FORK or threading.active_count() > 1:
+    if len(sources) < PARALLEL_FROM or not can_fork(workers):
         return [read_story(source, config, md) for source in sources]
-    size = max(1, min(CHUNK, len(sources) // (workers * 4)))
-    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        done = pool.map(parse_chunk, [config] * len(chunks), chunks)
-        return [result for chunk in done for result in chunk]
+    results: list[Read] = [(None, ())] * len(sources)
 
+    def parse(part: Sequence[tuple[int, Source]]) -> Iterator[tuple[int, Read]]:
+        """Each file of one worker's share parsed, with its place among all the files."""
+        return ((index, read_story(source, config, md)) for index, source in part)
 
-def parse_chunk(config: SiteConfig, sources: list[Source]) -> list[Read]:
-    """Some files parsed in a worker process, with its own Markdown parser."""
-    md = make_markdown(config.allow_html)
-    return [read_story(source, config, md) for source in sources]
+    for index, result in forked(list(enumerate(sources)), parse, workers):
+        results[index] = result
+    return results
 
 
 def read_story(source: Source, config: SiteConfig, md: MarkdownIt) -> Read:
