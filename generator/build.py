@@ -14,6 +14,7 @@ from .cache import code_digest, digest, open_store
 from .config import SiteConfig, load_config
 from .content import StoryCache, load_stories
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict
+from .forked import WorkerFailed
 from .library import Library, build_library
 from .links import broken_links
 from .markup import make_markdown
@@ -91,7 +92,11 @@ def gather(
     basis = repr((replace(config, output=Path()), os.getcwd()))
     store = open_store(config.root, "stories", basis, options.cache and stored)
     md = make_markdown(config.allow_html)
-    stories, found = load_stories(config, md, options.drafts, cache, today, store, options.workers)
+    try:
+        stories, found = load_stories(config, md, options.drafts, cache, today, store, options.workers)
+    except WorkerFailed as exc:
+        shown = display_path(config.content_dir)
+        raise BuildFailed([error(shown, 1, 1, f"could not read the stories: {exc}")]) from None
     store.save()
     problems += found
     due = due_for_review(stories, today, config.review_after_months)
@@ -129,7 +134,7 @@ def build(options: Options, progress: Progress | None = None) -> Result:
         # Pagefind refuses to make an index of nothing; a library without stories has none.
         finish = indexer(config) if options.search and site.library.stories else None
         written, record = write_site(config.output, planned, pages, copies, record, finish)
-    except OSError as exc:
+    except (OSError, WorkerFailed) as exc:
         shown = display_path(config.output)
         raise BuildFailed([error(shown, 1, 1, f"could not write the site: {exc}")]) from None
     store.put("record", (basis, record))

@@ -109,7 +109,10 @@ def _gather(pipes: dict[int, int]) -> Iterator[Any]:
                 if not finished:  # the results are no longer wanted
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGTERM)
-                os.waitpid(pid, 0)
+                _, status = os.waitpid(pid, 0)
+                if finished and status and not raised:  # killed, or out of memory: results are missing
+                    code = os.waitstatus_to_exitcode(status)  # below zero: the signal that ended it
+                    raised.append(f"a worker process stopped unexpectedly (exit code {code})")
     if raised:
         first = raised[0]
         raise first if isinstance(first, BaseException) else WorkerFailed(first)

@@ -11,7 +11,7 @@ import pytest
 from conftest import story
 
 from generator.build import Options, build
-from generator.forked import can_fork, forked
+from generator.forked import WorkerFailed, can_fork, forked
 from generator.render import PARALLEL_FROM
 
 
@@ -37,6 +37,17 @@ def test_an_error_in_a_worker_is_raised_after_all_workers_stop():
 
     with pytest.raises(ValueError, match="seven"):
         list(forked(list(range(20)), failing, 2))
+
+
+def test_a_worker_that_dies_is_an_error_not_missing_results():
+    def dying(numbers):
+        for n in numbers:
+            if n == 5:
+                os._exit(9)  # as if killed for lack of memory
+            yield n
+
+    with pytest.raises(WorkerFailed, match="a worker process stopped unexpectedly"):
+        list(forked(list(range(10)), dying, 2))
 
 
 def test_results_no_longer_wanted_stop_the_workers():
