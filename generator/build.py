@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .cache import code_digest, digest, open_store
-from .config import SiteConfig, load_config
+from .config import SiteConfig, load_config, without_descriptions
 from .content import StoryCache, load_stories
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict
 from .forked import WorkerFailed
@@ -89,7 +89,7 @@ def gather(
         problems += check_output(config.output, config, options.force)
     today = options.today or dt.date.today()
     # Problems name files as seen from the working folder, so it is part of what they depend on.
-    basis = repr((replace(config, output=Path()), os.getcwd()))
+    basis = repr((replace(without_descriptions(config), output=Path()), os.getcwd()))
     store = open_store(config.root, "stories", basis, options.cache and stored)
     md = make_markdown(config.allow_html)
     try:
@@ -120,7 +120,8 @@ def build(options: Options, progress: Progress | None = None) -> Result:
     site = gather(options)
     config = site.config
     store = open_store(config.root, "output", str(config.output.resolve()), options.cache)
-    basis = digest(repr(config), repr(template_stamp(config)), code_digest())
+    # A term's description is among its own page's inputs, so editing one remakes one page.
+    basis = digest(repr(without_descriptions(config)), repr(template_stamp(config)), code_digest())
     kept = store.get("record")
     record: Record | None = kept[1] if kept else None
     planned = page_digests(site.plan, site.library, config)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -251,3 +251,10 @@ def _describe(doc: Document, path: KeyPath, md: MarkdownIt, problems: list[Probl
     rendered = render_markdown(md, doc.texts[path], doc.path, at.line, first_column=at.column)
     problems.extend(rendered.problems)
     return rendered.html
+
+
+def without_descriptions(config: SiteConfig) -> SiteConfig:
+    """The settings with every term's description left out: only pages about the term show it."""
+    terms = {grouping: config.vocabulary.grouping(grouping) for grouping in GROUPINGS}
+    plain = {g: {slug: replace(term, description="") for slug, term in terms[g].items()} for g in GROUPINGS}
+    return replace(config, vocabulary=Vocabulary(**plain))

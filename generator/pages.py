@@ -220,6 +220,7 @@ def page_inputs(page: Page, library: Library) -> tuple[Any, ...] | None:
             "term",
             grouping,
             slug,
+            term.description,
             tuple(listing(s, library) for s in library.stories_of(grouping, slug)),
             together,
             (backing.stories, backing.customers, backing.sources, newest),

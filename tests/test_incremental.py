@@ -28,7 +28,7 @@ edit_needs = st.tuples(
 )
 rename = st.tuples(st.just("rename"), st.integers(1, 5), st.text("abcxyz", min_size=1, max_size=6))
 delete = st.tuples(st.just("delete"), st.integers(1, 5), st.none())
-vocabulary = st.tuples(st.just("vocabulary"), st.integers(0, 2), st.sampled_from(["Renamed need", "Another"]))
+vocabulary = st.tuples(st.just("vocabulary"), st.integers(0, 3), st.sampled_from(["Renamed need", "Another"]))
 template = st.tuples(st.just("template"), st.integers(0, 1), st.sampled_from(["<p>A</p>", "<p>B</p>"]))
 operations = st.lists(
     st.one_of(edit_body, edit_needs, rename, delete, vocabulary, template), min_size=1, max_size=6
@@ -70,7 +70,11 @@ def apply(root: Path, operation: tuple[str, int, object]) -> list[Path]:
                 target.rename(renamed)
                 return [target.resolve(), renamed.resolve()]
         case "vocabulary":
-            text = SITE_YAML.replace("Assemble furniture without help", str(value)) if number else SITE_YAML
+            text = (
+                SITE_YAML.replace("Assemble furniture without help", str(value)) if number == 1 else SITE_YAML
+            )
+            if number == 3:
+                text = text.replace("Customers want the *wardrobe*", f"{value} wants the *wardrobe*")
             (root / "site.yaml").write_text(
                 text + ("" if number != 2 else "  home-visit-2: Home visit two\n")
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import story
+from conftest import SITE_YAML, story
 
 from generator import build as build_module
 from generator import output as output_module
@@ -226,3 +226,16 @@ def test_second_build_after_a_first_into_an_empty_folder_makes_nothing_again(sit
     )
     build(Options(root=root, search=False))
     assert made and all(page.path.count("/") <= 1 and page.path != "stories/index.html" for page in made)
+
+
+def test_a_changed_term_description_rewrites_only_pages_about_terms(site):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    build(Options(root=root, search=False))
+    before = stamps(root / "_site")
+    yaml = SITE_YAML.replace("Customers want the *wardrobe*", "People want the *wardrobe*")
+    (root / "site.yaml").write_text(yaml, encoding="utf-8")
+    build(Options(root=root, search=False))
+    after = stamps(root / "_site")
+    changed = sorted(path for path in after if after[path] != before.get(path))
+    assert changed == ["needs/assemble-without-help/index.html", "needs/index.html"]
+    assert b"People want the" in (root / "_site/needs/assemble-without-help/index.html").read_bytes()
