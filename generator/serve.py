@@ -148,6 +148,7 @@ class LiveSite:
         library, pages = dict(site.library.stories), list(site.plan.pages)
         where = {page.path: index for index, page in enumerate(pages)}
         changed = []
+        md = make_markdown(site.config.allow_html)
         for real in touched:
             path = self.story_files.get(real)
             old = self.stories.entries.get(path) if path else None
@@ -155,7 +156,6 @@ class LiveSite:
                 return None
             if library.get(old.story.slug) is not old.story:  # a draft, or not yet published
                 return None
-            md = make_markdown(site.config.allow_html)
             (story, problems), *_ = read_stories([(path, old.story.folder)], site.config, md)
             if story is None or problems != old.problems:
                 return None
