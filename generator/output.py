@@ -16,7 +16,7 @@ from .errors import Problem, display_path, error
 from .pages import Copy
 
 MARKER = ".insole-output"
-MARKER_TEXT = b"This folder is written by insole and replaced by each build.\n"
+MARKER_TEXT = b"This folder is written by insole and brought up to date by each build.\n"
 BUNDLE = "pagefind"  # the search index's folder, written by Pagefind
 
 
