@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,24 +188,33 @@ def check_plan(plan: Plan) -> list[Problem]:
     return problems
 
 
-def page_inputs(page: Page, library: Library) -> tuple[Any, ...] | None:
+def page_inputs(
+    page: Page, library: Library, listed: Mapping[str, tuple[Any, ...]] | None = None
+) -> tuple[Any, ...] | None:
     """What a story or term page shows from the model, to tell whether it must be made again.
 
     None means the page shows more of the library (counts, the matrix, insights) and is
     always made. The list of all stories shows each story and the facets they make.
     Only plain values (text, numbers, tuples) so that the inputs can be marshalled.
+    `listed` is every story's `listing` by slug, made once for many pages.
     """
+    shown = listed.__getitem__ if listed is not None else lambda slug: listing(library.stories[slug], library)
     if page.path == STORY_LIST:
-        return ("stories", tuple(listing(story, library) for story in library.stories.values()))
+        return ("stories", tuple(map(shown, library.stories)))
     story = page.context.get("story")
     if story is not None:
         related = tuple((r.slug, r.declared, r.shared) for r in library.related[story.slug])
-        shown = tuple(listing(library.stories[slug], library) for slug, _, _ in related)
-        return ("story", story.key, due_mark(story.slug, library), related, shown)
+        return (
+            "story",
+            story.key,
+            due_mark(story.slug, library),
+            related,
+            tuple(shown(r[0]) for r in related),
+        )
     need, process = page.context.get("need"), page.context.get("process")
     if need is not None and process is not None:
         cell = library.matrix[need.slug][process.slug]
-        return ("cell", need.slug, process.slug, tuple(listing(library.stories[s], library) for s in cell))
+        return ("cell", need.slug, process.slug, tuple(map(shown, cell)))
     term = page.context.get("term")
     if term is not None:
         grouping, slug = term.grouping, term.slug
@@ -221,13 +230,18 @@ def page_inputs(page: Page, library: Library) -> tuple[Any, ...] | None:
             grouping,
             slug,
             term.description,
-            tuple(listing(s, library) for s in library.stories_of(grouping, slug)),
+            tuple(map(shown, library.by_term[grouping].get(slug, ()))),
             together,
             (backing.stories, backing.customers, backing.sources, newest),
             tuple((mode, counts.get(slug)) for mode, counts in library.modes.items()),
             tuple(library.terms["processes"]),
         )
     return None
+
+
+def listings(library: Library) -> dict[str, tuple[Any, ...]]:
+    """Every story's `listing`, by slug."""
+    return {slug: listing(story, library) for slug, story in library.stories.items()}
 
 
 def listing(story: Story, library: Library) -> tuple[Any, ...]:

@@ -21,7 +21,7 @@ from .errors import BuildFailed, Problem, display_path, error
 from .forked import can_fork, forked
 from .i18n import count, format_date, strings
 from .library import Library
-from .pages import Page, Plan, cell_url, page_inputs, story_url, term_url
+from .pages import Page, Plan, cell_url, listings, page_inputs, story_url, term_url
 
 THEME_PREFIX = "default"
 PROGRESS_EVERY = 200
@@ -196,8 +196,9 @@ def render_changed(
     reuse = previous is not None and previous.basis == basis and theme_only(config)
     inputs: dict[str, tuple[object, ...]] = {}
     stale = []
+    listed = listings(library)
     for page in plan.pages:
-        found = page_inputs(page, library)
+        found = page_inputs(page, library, listed)
         if found is not None:
             inputs[page.path] = found
         if not (reuse and previous and found is not None and previous.inputs.get(page.path) == found):
@@ -212,8 +213,9 @@ def page_digests(plan: Plan, library: Library, config: SiteConfig) -> dict[str, 
     """For each page, a digest of what it shows from the model; '' for a page that is always made."""
     found = {}
     known = theme_only(config)
+    listed = listings(library) if known else {}
     for page in plan.pages:
-        inputs = page_inputs(page, library) if known else None
+        inputs = page_inputs(page, library, listed) if known else None
         found[page.path] = "" if inputs is None else digest(marshal.dumps(inputs, 2))
     return found
 
