@@ -30,7 +30,7 @@ from .render import (
     template_stamp,
 )
 from .review import Due, due_for_review
-from .search import indexer
+from .search import PART_PAGES, search_index
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class Options:
     today: dt.date | None = None  # stories dated after it are not published; None: the real today
     cache: bool = True  # keep what the next build can reuse in the user's cache folder
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # processes to parse and render in
+    part_pages: int = PART_PAGES  # story pages in one part of the search index
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,9 @@ def build(options: Options, progress: Progress | None = None) -> Result:
     pages = render_pages(site.env, Plan(tuple(stale), ()), config, progress, options.workers)
     try:
         # Pagefind refuses to make an index of nothing; a library without stories has none.
-        finish = indexer(config) if options.search and site.library.stories else None
-        written, record = write_site(config.output, planned, pages, copies, record, finish)
+        wanted = options.search and site.library.stories
+        index = search_index(config, site.library, options.part_pages) if wanted else None
+        written, record = write_site(config.output, planned, pages, copies, record, index)
     except (OSError, WorkerFailed) as exc:
         shown = display_path(config.output)
         raise BuildFailed([error(shown, 1, 1, f"could not write the site: {exc}")]) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -17,7 +18,8 @@ from .pages import Copy
 
 MARKER = ".insole-output"
 MARKER_TEXT = b"This folder is written by insole and brought up to date by each build.\n"
-BUNDLE = "pagefind"  # the search index's folder, written by Pagefind
+BUNDLE = "pagefind"  # the search index's folder: a Pagefind bundle for each part
+PARTS = f"{BUNDLE}/parts.json"  # the names of the parts, newest first, for the search page
 
 
 def check_output(output: Path, config: SiteConfig, force: bool = False) -> list[Problem]:
@@ -83,22 +85,32 @@ def as_built(output: Path, record: Record, planned: Mapping[str, str], path: str
     return bool(inputs) and old is not None and old.inputs == inputs and still_there(output, path, old)
 
 
+@dataclass(frozen=True)
+class Index:
+    """A search index kept in parts beside the pages: each part's name and pages, newest part first."""
+
+    parts: Mapping[str, tuple[str, ...]]
+    make: Callable[[Path, Path], None]  # indexes the pages in a folder into a bundle folder
+    # A digest of what the index reads from each page, where known; else the page's bytes count.
+    reads: Mapping[str, str] | None = None
+
+
 def write_site(
     output: Path,
     planned: Mapping[str, str],
     pages: Iterable[tuple[str, bytes]],
     copies: Iterable[Copy],
     record: Record | None = None,
-    finish: Callable[[Path], None] | None = None,
+    index: Index | None = None,
 ) -> tuple[int, Record]:
     """Write the site's changed files; return how many were written and the new record.
 
     `planned` maps every path of the site to a digest of its inputs; `pages` and `copies`
     are the files made anew, the other planned paths are as `record` says. Without a
     record, everything goes into a new folder that is swapped in when complete. With one,
-    the changed files are written beside the output and moved in, the files they replace
-    moved aside, so a failure at any step puts the old site back. `finish` (the search
-    index) runs on the complete site when a page changed or the site has no index yet.
+    the changed files and the changed parts of the search `index` are made beside the
+    output and moved in, the files they replace moved aside, so a failure at any step
+    puts the old site back.
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -109,27 +121,64 @@ def write_site(
         written, same = _stage(staging, pages, copies, planned, output, before)
         if not incremental:
             (staging / MARKER).write_bytes(MARKER_TEXT)
-            if finish:
-                finish(staging)
+            indexed, _ = _index(index, staging, staging, written, written, {})
             _swap(staging, output)
-            return len(written), {**written, **_bundle(finish)}
-        kept = {path: before[path] for path in planned if path in before}
-        gone = [path for path in before if path not in planned and path != BUNDLE]
-        pages_changed = any(path.endswith(".html") for path in [*written, *gone])
-        if finish and (pages_changed or BUNDLE not in before or not (output / BUNDLE).is_dir()):
-            _move_in(staging, output, list(written), [*gone, BUNDLE], finish)
-            return len(written), {**kept, **same, **written, **_bundle(finish)}
-        if not finish and BUNDLE in before:
-            gone.append(BUNDLE)
-        _move_in(staging, output, list(written), gone, None)
-        return len(written), {**kept, **same, **written, **_bundle(finish and before.get(BUNDLE))}
+            return len(written), {**written, **indexed}
+        now = {path: before[path] for path in planned if path in before} | same | written
+        indexed, made = _index(index, staging, output, now, written, before)
+        gone = [path for path in before if path not in planned and path not in indexed]
+        _move_in(staging, output, [*written, *made], gone)
+        return len(written), {**now, **indexed}
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _bundle(made: object) -> Record:
-    """The record of the search index folder, if one was made or kept."""
-    return {BUNDLE: Written("", "", 0, 0)} if made else {}
+def _index(
+    index: Index | None, staging: Path, output: Path, now: Record, written: Record, before: Record
+) -> tuple[Record, list[str]]:
+    """Make the parts of the search index whose pages changed in the staging folder.
+
+    Returns the record of every part and of the list of parts, and the paths made anew.
+    """
+    if index is None:
+        return {}, []
+    record: Record = {}
+    made: list[str] = []
+    for name, paths in index.parts.items():
+        path = f"{BUNDLE}/{name}"
+        reads = index.reads or {page: now[page].content for page in paths}
+        inputs = digest(name, *(f"{page}\0{reads[page]}" for page in paths))
+        old = before.get(path)
+        if old and old.inputs == inputs and (output / path).is_dir():
+            record[path] = old
+            continue
+        pages = Path(tempfile.mkdtemp(prefix=f".{output.name}.index-", dir=output.parent))
+        try:
+            for page in paths:
+                _link(staging / page if page in written else output / page, _target(pages, page))
+            index.make(pages, _target(staging, path))
+        finally:
+            shutil.rmtree(pages, ignore_errors=True)
+        record[path] = Written(inputs, "", 0, 0)
+        made.append(path)
+    data = json.dumps(list(index.parts)).encode()
+    old, content = before.get(PARTS), digest(data)
+    if old and old.content == content and still_there(output, PARTS, old):
+        record[PARTS] = old
+    else:
+        target = _target(staging, PARTS)
+        target.write_bytes(data)
+        record[PARTS] = _written(target, "", content)
+        made.append(PARTS)
+    return record, made
+
+
+def _link(source: Path, target: Path) -> None:
+    """Put a file at `target` without copying it where the disk allows."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _stage(
@@ -168,9 +217,7 @@ def _written(target: Path, inputs: str, content: str) -> Written:
     return Written(inputs, content, info.st_size, info.st_mtime_ns)
 
 
-def _move_in(
-    staging: Path, output: Path, written: list[str], gone: list[str], finish: Callable[[Path], None] | None
-) -> None:
+def _move_in(staging: Path, output: Path, written: list[str], gone: list[str]) -> None:
     """Move the staged files into the output and the gone ones out; undo it all if anything fails."""
     aside = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
     done: list[tuple[str, bool]] = []  # each path moved in, and whether an old file was moved aside
@@ -185,11 +232,7 @@ def _move_in(
                 _move(output / path, aside / path)
             done.append((path, replaced))
             _move(staging / path, output / path)
-        if finish:
-            finish(output)
     except BaseException:
-        if finish:  # what it made of a new index goes; the old one, moved aside, comes back
-            shutil.rmtree(output / BUNDLE, ignore_errors=True)
         for path, replaced in reversed(done):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(output / path) if (output / path).is_file() else shutil.rmtree(output / path)

@@ -1,17 +1,83 @@
-"""Full-text search: the Pagefind index, made from a site's written pages."""
+"""Full-text search: the Pagefind index of the story pages, made in parts by date."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
-from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
 
 from .config import SiteConfig
 from .errors import BuildFailed, Problem, display_path, error
-from .output import BUNDLE  # the index's folder inside the site; search.html loads pagefind.js from it
+from .library import Library
+from .output import Index
+from .pages import story_url
+from .render import theme_only
 
 TIMEOUT = 600  # seconds
 SHOWN_LINES = 5
+# Pagefind has no way to update an index, and its time and memory grow with the pages it
+# reads (about 3 GB for 10,000 stories), so the index is made in parts of about this many
+# story pages, each made again only when one of its pages changed.
+PART_PAGES = 1000
+UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
+
+
+def search_index(config: SiteConfig, library: Library, part_pages: int = PART_PAGES) -> Index:
+    """The search index of a library's story pages, in parts by date."""
+    stories = {story_url(story.slug) + "index.html": story for story in library.stories.values()}
+    shown = display_path(config.output)
+    make = lambda pages, bundle: index_pages(pages, bundle, config.language, shown)  # noqa: E731
+    # The theme's story page shows Pagefind only the story (related stories and review notes
+    # are left out of the index), so a part is made again only when one of its stories changed.
+    reads = {path: story.key for path, story in stories.items()} if theme_only(config) else None
+    return Index(parts(((path, story.date) for path, story in stories.items()), part_pages), make, reads)
+
+
+def parts(dated: Iterable[tuple[str, dt.date]], size: int = PART_PAGES) -> dict[str, tuple[str, ...]]:
+    """Pages grouped into parts of the index by their dates, each part's name, newest part first.
+
+    A part is a run of whole years, or whole months of a year with more than `size` pages,
+    so a page moves to another part only when its date or its year's count changes, and
+    a new story touches only the newest part. Within a part, pages are in path order.
+    """
+    years: dict[int, list[tuple[dt.date, str]]] = {}
+    for path, date in dated:
+        years.setdefault(date.year, []).append((date, path))
+    groups: list[tuple[str, str, list[str]]] = []  # first period, last period, pages
+    small = False  # whether the last group is a run of whole years that may grow
+    for year in sorted(years):
+        pages = years[year]
+        if len(pages) > size:
+            groups += _months(year, pages, size)
+            small = False
+        elif small and len(groups[-1][2]) + len(pages) <= size:
+            groups[-1] = (groups[-1][0], str(year), groups[-1][2] + [path for _, path in pages])
+        else:
+            groups.append((str(year), str(year), [path for _, path in pages]))
+            small = True
+    named = {_name(first, last): tuple(sorted(pages)) for first, last, pages in groups}
+    return dict(reversed(named.items()))
+
+
+def _name(first: str, last: str) -> str:
+    """A part's name: the year or month it holds, or its first and last."""
+    return first if first == last else f"{first}--{last}"
+
+
+def _months(year: int, pages: list[tuple[dt.date, str]], size: int) -> list[tuple[str, str, list[str]]]:
+    """A big year's pages in runs of whole months of at most `size` pages (or one month, if more)."""
+    months: dict[int, list[str]] = {}
+    for date, path in pages:
+        months.setdefault(date.month, []).append(path)
+    groups: list[tuple[str, str, list[str]]] = []
+    for month in sorted(months):
+        period = f"{year}-{month:02d}"
+        if groups and len(groups[-1][2]) + len(months[month]) <= size:
+            groups[-1] = (groups[-1][0], period, groups[-1][2] + months[month])
+        else:
+            groups.append((period, period, list(months[month])))
+    return groups
 
 
 def pagefind_binary() -> Path | None:
@@ -26,8 +92,8 @@ def pagefind_binary() -> Path | None:
         return None
 
 
-def index_site(folder: Path, language: str, shown: str) -> None:
-    """Write the search index of the site in `folder` into its pagefind/ folder.
+def index_pages(pages: Path, bundle: Path, language: str, shown: str) -> None:
+    """Write the search index of the pages in the folder `pages` into the folder `bundle`.
 
     The whole index is in the interface language, so words are stemmed as that language
     inflects them. Raises BuildFailed, naming `shown`, when Pagefind is missing or fails.
@@ -39,9 +105,9 @@ def index_site(folder: Path, language: str, shown: str) -> None:
     command = [
         str(binary),
         "--site",
-        str(folder),
-        "--output-subdir",
-        BUNDLE,
+        str(pages),
+        "--output-path",
+        str(bundle),
         "--force-language",
         language,
         "--quiet",
@@ -53,14 +119,12 @@ def index_site(folder: Path, language: str, shown: str) -> None:
     if ran.returncode != 0:
         said = (ran.stderr.strip() or ran.stdout.strip()).splitlines()[-SHOWN_LINES:]
         raise BuildFailed([failure(shown, "Pagefind failed: " + " / ".join(said or ["no output"]))])
+    # The search page brings its own interface; Pagefind's would be copied into every part.
+    for pattern in UNUSED:
+        for unused in bundle.glob(pattern):
+            unused.unlink()
 
 
 def failure(shown: str, message: str, hint: str = "build with --no-search to skip it") -> Problem:
     """An error about the search index, naming the output folder."""
     return error(shown, 1, 1, f"could not make the search index: {message}", hint)
-
-
-def indexer(config: SiteConfig) -> Callable[[Path], None]:
-    """The step that indexes a site written for `config`, given the folder it was written to."""
-    shown = display_path(config.output)
-    return lambda folder: index_site(folder, config.language, shown)

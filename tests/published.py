@@ -48,7 +48,10 @@ def missing(message: str) -> None:
     pytest.skip(message)
 
 
-def build_example(folder: Path, language: str = "en") -> Path:
+PART_PAGES = 6  # story pages in one part of the published example's search index
+
+
+def build_example(folder: Path, language: str = "en", part_pages: int = PART_PAGES) -> Path:
     """The example library built with its search index into `folder`, in an interface language."""
     root = REPO
     if language != "en":
@@ -59,7 +62,8 @@ def build_example(folder: Path, language: str = "en") -> Path:
         changed = text.replace("\nlanguage: en\n", f"\nlanguage: {language}\n")
         (root / "site.yaml").write_text(changed, encoding="utf-8")
     output = folder / "_site"
-    result = build(Options(root=root, output=output, strict=True))
+    # Parts of a few stories, so the search page searches several parts of the index as one.
+    result = build(Options(root=root, output=output, strict=True, part_pages=part_pages))
     assert result.problems == []
     return output
 

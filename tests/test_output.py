@@ -11,7 +11,7 @@ from generator import build as build_module
 from generator import output as output_module
 from generator.build import Options, build
 from generator.errors import BuildFailed
-from generator.output import MARKER
+from generator.output import MARKER, Index
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -191,14 +191,14 @@ def test_failing_search_index_puts_the_old_site_back(site, monkeypatch):
     before = snapshot(root / "_site")
     (root / "content/stories/s1.md").write_text(story("Story 1", body="Changed.\n"), encoding="utf-8")
 
-    def failing_index(config):
-        def index(folder: Path) -> None:
-            (folder / "pagefind").mkdir()
-            raise BuildFailed([])
+    def failing(pages: Path, bundle: Path) -> None:
+        bundle.mkdir()
+        raise BuildFailed([])
 
-        return index
+    def failing_index(config, library, part_pages):
+        return Index({"2024": tuple(f"stories/s{i}/index.html" for i in range(3))}, failing)
 
-    monkeypatch.setattr(build_module, "indexer", failing_index)
+    monkeypatch.setattr(build_module, "search_index", failing_index)
     with pytest.raises(BuildFailed):
         build(Options(root=root))
     assert snapshot(root / "_site") == before

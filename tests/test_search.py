@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -32,19 +33,64 @@ LUNCH = story(
 )
 
 
-def entry(output: Path) -> dict:
-    """Pagefind's description of the index it wrote."""
-    return json.loads((output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+def parts(output: Path) -> list[str]:
+    """The names of the index's parts, as the search page reads them."""
+    return json.loads((output / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+
+
+def entry(output: Path, part: str = "") -> dict:
+    """Pagefind's description of one part of the index it wrote (the only one, by default)."""
+    part = part or parts(output)[0]
+    return json.loads((output / "pagefind" / part / "pagefind-entry.json").read_text(encoding="utf-8"))
+
+
+def dated(year: int, body: str = "The wardrobe stood the same evening.\n") -> str:
+    """A story dated in a year."""
+    return story(f"Story of {year}", date=f"{year}-01-14", body=body)
 
 
 def test_build_indexes_the_stories_in_the_interface_language(site, run):
     root = site({"content/stories/lunch.md": LUNCH, "content/stories/other.md": story("Other")})
     assert run(root, "build").code == 0
+    assert parts(root / "_site") == ["2024"]
     index = entry(root / "_site")
     assert list(index["languages"]) == ["en"]
     assert index["languages"]["en"]["page_count"] == 2, "only story pages are indexed"
-    assert (root / "_site" / "pagefind" / "pagefind.js").is_file()
+    assert (root / "_site" / "pagefind" / "2024" / "pagefind.js").is_file()
+    assert not list((root / "_site" / "pagefind").rglob("pagefind-ui.*")), "the search page has its own"
     assert (root / "_site" / ".insole-output").is_file()
+
+
+def test_parts_are_runs_of_years_newest_first():
+    pages = [
+        (f"s{n}", dt.date(year, 6, 1)) for n, year in enumerate([2019, 2020, 2020, 2021, 2023, 2023, 2023])
+    ]
+    assert search.parts(pages, size=3) == {
+        "2023": ("s4", "s5", "s6"),
+        "2021": ("s3",),
+        "2019--2020": ("s0", "s1", "s2"),
+    }
+    assert search.parts(pages, size=100) == {"2019--2023": tuple(f"s{n}" for n in range(7))}
+    assert search.parts([], size=3) == {}
+
+
+def test_a_big_year_is_split_into_runs_of_months():
+    pages = [(f"m{month}-{n}", dt.date(2024, month, 1 + n)) for month in (1, 2, 3, 5) for n in range(2)]
+    pages += [(f"big-{n}", dt.date(2024, 7, 1 + n)) for n in range(5)]
+    assert search.parts(pages, size=4) == {
+        "2024-07": tuple(sorted(f"big-{n}" for n in range(5))),
+        "2024-03--2024-05": ("m3-0", "m3-1", "m5-0", "m5-1"),
+        "2024-01--2024-02": ("m1-0", "m1-1", "m2-0", "m2-1"),
+    }, "a month with more pages than a part holds is a part of its own"
+
+
+def test_a_new_story_changes_only_the_newest_part():
+    pages = [(f"s{n}", dt.date(2015 + n // 40, 1 + n % 12, 1)) for n in range(400)]
+    before = search.parts(pages, size=100)
+    after = search.parts([*pages, ("new", dt.date(2025, 12, 31))], size=100)
+    assert list(after.items())[1:] == list(before.items())[1:]
+    newest, was = next(iter(after.items())), next(iter(before.items()))
+    assert newest == ("2023--2025", tuple(sorted((*was[1], "new")))), "the newest part grew, and says so"
 
 
 @pytest.mark.parametrize("language", ["sv", "da"])
@@ -156,7 +202,7 @@ def test_search_page_and_links_to_it(site, run):
     out = root / "_site"
     page = (out / "search" / "index.html").read_text(encoding="utf-8")
     assert '<form class="search-box" role="search"' in page
-    assert 'data-bundle="../pagefind/pagefind.js"' in page
+    assert 'data-index="../pagefind/parts.json"' in page
     assert 'name="need" value="second-trip"' in page and 'name="mode" value="asynchronous"' in page
     assert '<script type="module" src="../static/search.js">' in page
     assert '<a href="search/">Search</a>' in (out / "index.html").read_text(encoding="utf-8"), "in the menu"
@@ -203,16 +249,33 @@ def test_a_library_without_stories_builds_without_an_index(site, run):
     assert "No stories yet." in (root / "_site" / "search" / "index.html").read_text(encoding="utf-8")
 
 
-def test_index_is_made_again_only_when_a_page_changed(site, run):
-    root = site({"content/stories/lunch.md": LUNCH, "content/stories/other.md": story("Other")})
-    assert run(root, "build").code == 0
-    bundle = root / "_site" / "pagefind" / "pagefind-entry.json"
-    made = bundle.stat().st_ino
-    assert ", 0 written)" in run(root, "build").out
-    assert bundle.stat().st_ino == made, "nothing changed, so the index was kept"
-    (root / "content/stories/other.md").write_text(story("Other", body="Tea was served.\n"))
-    assert run(root, "build").code == 0
-    assert bundle.stat().st_ino != made
-    assert entry(root / "_site")["languages"]["en"]["page_count"] == 2
-    assert run(root, "build", "--no-search").code == 0
-    assert not (root / "_site" / "pagefind").exists(), "an index left over from before is removed"
+def test_only_the_part_of_the_index_with_a_changed_page_is_made_again(site):
+    root = site({f"content/stories/s{year}.md": dated(year) for year in (2022, 2023, 2024)})
+    output = root / "_site"
+
+    def made() -> dict[str, int]:
+        """Each part of the index, and the inode of its entry file (new when the part is made again)."""
+        return {
+            name: (output / "pagefind" / name / "pagefind-entry.json").stat().st_ino for name in parts(output)
+        }
+
+    build(Options(root=root, part_pages=1))
+    first = made()
+    assert list(first) == ["2024", "2023", "2022"]
+    assert build(Options(root=root, part_pages=1)).written == 0
+    assert made() == first, "nothing changed, so the index was kept"
+    (root / "content/stories/s2023.md").write_text(dated(2023, body="Tea was served.\n"))
+    build(Options(root=root, part_pages=1))
+    again = made()
+    assert [name for name in first if again[name] != first[name]] == ["2023"]
+    (root / "content/stories/s2025.md").write_text(dated(2025))
+    build(Options(root=root, part_pages=1))
+    assert parts(output) == ["2025", "2024", "2023", "2022"]
+    assert {name: n for name, n in made().items() if name != "2025"} == again
+    (root / "content/stories/s2022.md").unlink()
+    build(Options(root=root, part_pages=1))
+    assert parts(output) == ["2025", "2024", "2023"]
+    assert not (output / "pagefind" / "2022").exists(), "a part without pages is removed"
+    assert sum(entry(output, name)["languages"]["en"]["page_count"] for name in parts(output)) == 3
+    build(Options(root=root, search=False))
+    assert not (output / "pagefind").exists(), "an index left over from before is removed"

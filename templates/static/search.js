@@ -1,10 +1,13 @@
 // The search page: words and facets over Pagefind's index, with the state in the address.
 // Pagefind's own interface ANDs the values of one facet and shows filters only after a query;
 // this one ORs them, ANDs the facets, and browses the library by facets with no words at all.
+// The index comes in parts, each a run of dates, searched together as one.
 import { boxes, clear, fill, picked, remember, restore, showCounts } from "./facets.js";
 
 const PAGE_SIZE = 20;
 const TYPING_PAUSE = 200; // milliseconds
+const EXCERPT_WORDS = 24;
+const PART = "part"; // the filter naming the part of the index a page is in
 
 const page = document.querySelector("[data-search]");
 if (page) start(page);
@@ -19,11 +22,9 @@ async function start(page) {
   show("[data-search-noscript]", false);
   page.hidden = false;
   status.textContent = page.dataset.loading;
-  let pagefind;
+  let index;
   try {
-    pagefind = await import(new URL(page.dataset.bundle, document.baseURI).href);
-    await pagefind.options({ excerptLength: 24 });
-    await pagefind.filters(); // loaded once, so that every search also counts the filter values
+    index = await openIndex(new URL(page.dataset.index, document.baseURI));
   } catch {
     page.hidden = true;
     show("[data-search-unavailable]", true);
@@ -36,10 +37,10 @@ async function start(page) {
     const text = words.value.trim();
     const chosen = picked(page);
     remember(text, chosen);
-    const { found, counts } = await find(pagefind, text || null, chosen);
+    const { found, counts } = await find(index, text || null, chosen);
     if (mine !== turn) return; // a newer search has started
     showCounts(page, counts);
-    await results.show(found.results, text, () => mine === turn);
+    await results.show(found, text, () => mine === turn);
   };
   let pause;
   words.addEventListener("input", () => {
@@ -61,18 +62,58 @@ async function start(page) {
   await run();
 }
 
+/** The parts of the index listed in `list`, newest first, merged into one Pagefind search. */
+async function openIndex(list) {
+  const response = await fetch(list);
+  if (!response.ok) throw new Error(`${list}: ${response.status}`);
+  const parts = await response.json();
+  // Paths, not addresses: Pagefind gives each result's address relative to its bundle's path.
+  const [first, ...rest] = parts.map((name) => new URL(`${name}/`, list).pathname);
+  const pagefind = await import(new URL("pagefind.js", new URL(first, list)).href);
+  // Each part's pages carry the part's name as a filter, so a search can be kept to one part.
+  await pagefind.options({ excerptLength: EXCERPT_WORDS, mergeFilter: { [PART]: parts[0] } });
+  for (const [i, bundle] of rest.entries()) {
+    await pagefind.mergeIndex(bundle, { excerptLength: EXCERPT_WORDS, mergeFilter: { [PART]: parts[i + 1] } });
+  }
+  await pagefind.filters(); // loaded once, so that every search also counts the filter values
+  return { pagefind, parts };
+}
+
 /** The stories found, and for each facet value how many stories ticking it would give. */
-async function find(pagefind, term, chosen) {
-  const sort = term ? {} : { date: "desc" };
-  const found = await pagefind.search(term, { filters: asFilters(chosen), sort });
+async function find(index, term, chosen) {
+  const search = (filters) => index.pagefind.search(term, { filters });
+  const found = await search(asFilters(chosen));
   const counts = { ...found.filters };
   // Pagefind counts a value as if ANDed with the current filters. Within a facet values are
   // ORed, so a facet with ticked values is counted from a search without its own filter.
   for (const name of Object.keys(chosen)) {
-    const others = await pagefind.search(term, { filters: asFilters(chosen, name), sort });
-    counts[name] = others.filters[name] || {};
+    counts[name] = (await search(asFilters(chosen, name))).filters[name] || {};
   }
-  return { found, counts };
+  const results = term ? found.results : newestFirst(index, asFilters(chosen), found.results.length);
+  return { found: term ? inOrder(results) : results, counts };
+}
+
+/** Results in the order Pagefind ranked them, the best match first. */
+function inOrder(results) {
+  return { count: results.length, slice: async (start, end) => results.slice(start, end) };
+}
+
+/**
+ * Results without words, newest first. Pagefind sorts the results of each part by date but
+ * merges the parts by rank, so the parts (runs of dates, newest first) are searched one by
+ * one, as far as the results shown need.
+ */
+function newestFirst(index, filters, count) {
+  const taken = [];
+  let next = 0;
+  const slice = async (start, end) => {
+    while (taken.length < end && next < index.parts.length) {
+      const part = { ...filters, [PART]: { any: [index.parts[next++]] } };
+      taken.push(...(await index.pagefind.search(null, { filters: part, sort: { date: "desc" } })).results);
+    }
+    return taken.slice(start, end);
+  };
+  return { count, slice };
 }
 
 /** Pagefind filters for the ticked values: any value of a facet, every facet but `except`. */
@@ -91,7 +132,7 @@ class Results {
     this.list = page.querySelector("[data-results]");
     this.status = page.querySelector("[data-status]");
     this.more = page.querySelector("[data-more]");
-    this.found = [];
+    this.found = inOrder([]);
     this.more.addEventListener("click", () => this.next(() => true));
   }
 
@@ -99,10 +140,10 @@ class Results {
   async show(found, words, current) {
     this.found = found;
     this.words = words;
-    const batch = await load(found.slice(0, PAGE_SIZE));
+    const batch = await load(await found.slice(0, PAGE_SIZE));
     if (!current()) return;
     this.list.replaceChildren(...batch.map((data) => item(data, this.page.dataset.root, this.words)));
-    const n = found.length;
+    const n = found.count;
     const key = n === 0 ? "none" : n === 1 ? "foundOne" : "foundMany";
     this.status.textContent = fill(this.page.dataset[key], { n });
     this.more.hidden = n <= PAGE_SIZE;
@@ -111,10 +152,10 @@ class Results {
   /** Add the next page of results to the list. */
   async next(current) {
     const start = this.list.children.length;
-    const batch = await load(this.found.slice(start, start + PAGE_SIZE));
+    const batch = await load(await this.found.slice(start, start + PAGE_SIZE));
     if (!current()) return;
     this.list.append(...batch.map((data) => item(data, this.page.dataset.root, this.words)));
-    this.more.hidden = this.list.children.length >= this.found.length;
+    this.more.hidden = this.list.children.length >= this.found.count;
   }
 }
 
