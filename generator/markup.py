@@ -1,8 +1,13 @@
-"""Markdown to HTML: markdown-it-py, raw HTML off and unsafe links refused unless allowed."""
+"""Markdown to HTML: markdown-it-py, raw HTML off and unsafe links refused unless allowed.
+
+With the "fast" extra installed, markdown-it-pyrs renders the texts whose HTML it is known
+to make byte for byte as markdown-it-py does; every other text goes the markdown-it-py way.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -11,9 +16,35 @@ from markdown_it.token import Token
 
 from .errors import Problem, warning
 
+try:
+    from markdown_it_pyrs import MarkdownIt as FastMarkdownIt
+except ImportError:  # the "fast" extra is not installed
+    FastMarkdownIt = None  # type: ignore[assignment,misc]
+
 UNSAFE_SCHEME = re.compile(r"(javascript|vbscript|data|file):", re.IGNORECASE)
 RAW_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+
+# Texts the faster engine is not given (see fast_can_render): a tag-like "<", a well-formed
+# entity, an unsafe scheme, whitespace other than space, tab and newline, NUL.
+TAG_START = re.compile(r"<\\?/?[A-Za-z]")
+ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+UNSAFE_SCHEMES = ("javascript", "vbscript", "data", "file")
+ODD_CHARACTERS = "\x00\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
+    chr(code) for code in range(0x2000, 0x200B)
+)
+DELIMITERS = "*_~"
+MIXED_DELIMITERS = ("*_", "_*", "*~", "~*", "_~", "~_")
+HOST = re.compile(r"[^/?#\s]*")
+SPACES_ONLY_CODE = re.compile(r"` +`")
+LIST_MARKER = re.compile(r"(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]|$)")
+EMPTY_ITEM = re.compile(r"[-+*]|[0-9]{1,9}[.)]")
+HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+TAG = re.compile(r"<[^>]*>")
+PARAGRAPH_OR_ITEM = re.compile(r"<p>|<li>")
+IMAGE_TAG = re.compile(r'<img src="[^"]*" alt="([^"]*)"[^>]*>')
+IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"')
+EMPTY_QUOTE = "<blockquote>\n</blockquote>"  # markdown-it-py writes it on one line
 
 
 @dataclass(frozen=True)
@@ -26,13 +57,35 @@ class Rendered:
     images: tuple[str, ...] = ()
 
 
-def make_markdown(allow_html: bool = False) -> MarkdownIt:
+class Markdown(MarkdownIt):
+    """The Markdown engine a site uses: CommonMark, tables, strikethrough; `fast` beside it."""
+
+    def __init__(self, allow_html: bool = False, fast: bool = True) -> None:
+        super().__init__("commonmark", {"html": allow_html, "typographer": False, "xhtmlOut": False})
+        self.enable(["table", "strikethrough"])
+        # The faster engine never sees raw HTML, so it is not used when a site allows it.
+        usable = fast and not allow_html and FastMarkdownIt is not None
+        self.fast = fast_engine() if usable else None
+
+    def validateLink(self, url: str) -> bool:
+        """Every link reaches the token walk below, which decides and says why."""
+        return True
+
+
+def fast_engine() -> FastMarkdownIt:
+    """markdown-it-pyrs with make_markdown's rules: CommonMark without raw HTML, tables, strikethrough."""
+    return FastMarkdownIt("zero").enable_many(
+        [
+            *("blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph"),
+            *("reference", "autolink", "backticks", "emphasis", "entity", "escape", "image", "link"),
+            *("newline", "table", "strikethrough"),
+        ]
+    )
+
+
+def make_markdown(allow_html: bool = False) -> Markdown:
     """The Markdown engine a site uses: CommonMark, tables, strikethrough."""
-    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False, "xhtmlOut": False})
-    md.enable(["table", "strikethrough"])
-    # Every link reaches the token walk below, which decides and says why.
-    md.validateLink = lambda url: True  # type: ignore[method-assign]
-    return md
+    return Markdown(allow_html)
 
 
 def is_unsafe(url: str) -> bool:
@@ -52,6 +105,22 @@ def render_markdown(
 
     `first_line` and `first_column` say where the source starts in its file, for messages.
     """
+    fast = md.fast if isinstance(md, Markdown) else None
+    rendered = render_fast(fast, source) if fast is not None else None
+    if rendered is not None:
+        return rendered
+    return render_reference(md, source, path, first_line, allow_unsafe, first_column)
+
+
+def render_reference(
+    md: MarkdownIt,
+    source: str,
+    path: str = "",
+    first_line: int = 1,
+    allow_unsafe: bool = False,
+    first_column: int = 1,
+) -> Rendered:
+    """Render Markdown with markdown-it-py, whose output is the reference."""
     tokens = md.parse(source)
     lines = source.split("\n")
     problems: list[Problem] = []
@@ -69,6 +138,211 @@ def render_markdown(
         block.children = _check_inline(block.children, where, problems, local, allow_unsafe)
     html = md.renderer.render(tokens, md.options, {})
     return Rendered(html, first, tuple(problems), tuple(local))
+
+
+def render_fast(engine: FastMarkdownIt, source: str) -> Rendered | None:
+    """The faster engine's rendering, or None when the text must go the markdown-it-py way.
+
+    Taken only for texts on which the reference path has nothing to warn about or drop,
+    so there are no problems; the first paragraph and the images are read from the HTML.
+    """
+    if not fast_can_render(source):
+        return None
+    try:
+        html = engine.render(source, xhtml=False)
+    except BaseException as failed:  # a panic in its Rust code arrives as a BaseException
+        if isinstance(failed, (KeyboardInterrupt, SystemExit)):
+            raise
+        return None
+    if EMPTY_QUOTE in html:
+        return None
+    first = _first_paragraph(html, source)
+    images = _images(html)
+    if first is None or images is None:
+        return None
+    return Rendered(HEADING_TAG.sub(_shift_heading, html), first, (), images)
+
+
+def fast_can_render(source: str) -> bool:
+    """True when nothing in the text is known to come out differently from the two engines.
+
+    Each reason to say no was found by the differential test, or is a text the reference
+    path may warn about or change (raw HTML, unsafe links, decoded entities).
+    """
+    if "<" in source and TAG_START.search(source):
+        return False
+    if "&" in source and ENTITY.search(source):
+        return False
+    # markdown-it-py trims Unicode spaces where the other keeps them.
+    if any(odd in source for odd in ODD_CHARACTERS):
+        return False
+    if "`" in source and not _plain_code_spans(source):
+        return False
+    # Left open at the end of a text without a newline, a fence ends differently.
+    if not source.endswith("\n") and ("```" in source or "~~~" in source):
+        return False
+    # Runs of three tildes or more, and runs of two kinds of delimiter side by side, pair
+    # differently around links; a link's label across lines finds its definition in one only.
+    if "~~~" in source or "]:" in source or any(pair in source for pair in MIXED_DELIMITERS):
+        return False
+    return (
+        not _has_unsafe_scheme(source)
+        and not _has_wide_host(source)
+        and _plain_images(source)
+        and _same_emphasis(source)
+        and _same_blocks(source)
+    )
+
+
+def _plain_code_spans(source: str) -> bool:
+    """False for backticks on more than one line, after a "[", or around spaces alone.
+
+    markdown-it-py keeps the indentation of a code span's next line, the other drops it;
+    markdown-it-pyrs 0.4 panics on some code spans in a link's text, such as "[a `b", and
+    trims a span of three spaces or more.
+    """
+    first, last = source.find("`"), source.rfind("`")
+    bracket = source.find("[")
+    return "\n" not in source[first:last] and not 0 <= bracket < last and not SPACES_ONLY_CODE.search(source)
+
+
+def _plain_images(source: str) -> bool:
+    """False when an image's alt text may hold a backslash, a hard break or a link.
+
+    markdown-it-pyrs 0.4 leaves the first two out of the alt attribute, and pairs emphasis
+    around a link there differently.
+    """
+    image = source.find("![")
+    if image >= 0 and (source.find("\\", image) >= 0 or source.find("  \n", image) >= 0):
+        return False
+    while image >= 0:
+        close, inner = source.find("]", image + 2), source.find("[", image + 2)
+        if inner >= 0 and (close < 0 or inner < close):
+            return False
+        image = source.find("![", image + 2)
+    return True
+
+
+def _has_unsafe_scheme(source: str) -> bool:
+    """True if an unsafe scheme appears anywhere; the engines drop such links differently."""
+    colon = source.find(":")
+    while colon >= 0:
+        if source[max(colon - 11, 0) : colon].lower().rstrip("\\").endswith(UNSAFE_SCHEMES):
+            return True
+        colon = source.find(":", colon + 1)
+    return False
+
+
+def _has_wide_host(source: str) -> bool:
+    """True if a host name may hold letters outside ASCII: markdown-it-py writes it in
+    punycode (xn--), the other percent-encodes it."""
+    if source.isascii():
+        return False
+    for marker in ("//", ":"):
+        at = source.find(marker)
+        while at >= 0:
+            if marker == "//" or source[max(at - 6, 0) : at].lower() == "mailto":
+                host = HOST.match(source, at + len(marker))
+                if host and not host.group().isascii():
+                    return True
+            at = source.find(marker, at + 1)
+    return False
+
+
+def _same_emphasis(source: str) -> bool:
+    """False if a delimiter of emphasis stands beside a character outside ASCII that is not a
+    letter or a digit: the engines class Unicode symbols differently there."""
+    if source.isascii():
+        return True
+    for mark in DELIMITERS:
+        at = source.find(mark)
+        while at >= 0:
+            for beside in source[max(at - 1, 0) : at] + source[at + 1 : at + 2]:
+                if not beside.isascii() and unicodedata.category(beside)[0] not in "LN":
+                    return False
+            at = source.find(mark, at + 1)
+    return True
+
+
+def _same_blocks(source: str) -> bool:
+    """True unless a line may start a table or an empty list item where the engines disagree.
+
+    markdown-it-py wants a "|" in a table's header line; markdown-it-pyrs makes a table
+    without one when the delimiter row has a "|" or a colon, and wants a "|" in the
+    delimiter row. Inside quotes and lists, and where a table would interrupt a paragraph,
+    they disagree too; and on whether an empty list item, or a list item right after a
+    line, ends a quote's paragraph.
+    """
+    lines = source.split("\n")
+    in_quote = False  # in a quote, or a line that may continue one's paragraph
+    for number, line in enumerate(lines):
+        rule = line.lstrip(" \t>")
+        if len(rule) < 12 and EMPTY_ITEM.fullmatch(rule.rstrip(" \t")):
+            return False
+        flush = line.lstrip(" \t")
+        if in_quote and not flush.startswith(">") and LIST_MARKER.match(flush):
+            return False
+        in_quote = flush.startswith(">") or (in_quote and bool(flush))
+        if not number or not rule or rule.strip("|:- \t"):
+            continue
+        header = lines[number - 1]
+        if "|" in rule and "|" in header:
+            if not _table_on_its_own(lines, number):
+                return False
+        elif "|" in rule or ":" in rule or "|" in header:
+            return False
+    return True
+
+
+def _table_on_its_own(lines: list[str], rule: int) -> bool:
+    """True for a table whose two first lines start flush left after a blank line (or none)."""
+    header = lines[rule - 1]
+    above = lines[rule - 2] if rule >= 2 else ""
+    flush = header[:1] not in " \t>" and lines[rule][:1] not in " \t>"
+    return not above.strip() and flush and not LIST_MARKER.match(header)
+
+
+def _first_paragraph(html: str, source: str) -> str | None:
+    """The first paragraph's plain text as the reference path finds it; None when unsure.
+
+    A tight list's paragraphs leave no <p> in the HTML, so a list item first means unsure.
+    """
+    for found in PARAGRAPH_OR_ITEM.finditer(html):
+        if found.group() == "<li>":
+            return None
+        inner = html[found.end() : html.index("</p>", found.end())]
+        if "<img" in inner and source.count("![") != html.count("<img"):
+            return None  # perhaps an image in another's alt text, which plain_text trims
+        text = _plain(inner)
+        if text:
+            return text
+    return ""
+
+
+def _plain(inner: str) -> str:
+    """A paragraph's HTML as plain_text reads its tokens: text, code, trimmed alt, a space a break."""
+    text = TAG.sub("", IMAGE_TAG.sub(lambda image: image.group(1).replace("\n", " ").strip(), inner))
+    return _unescape(text).replace("\n", " ").strip()
+
+
+def _images(html: str) -> tuple[str, ...] | None:
+    """The local images in the HTML, as the reference path notes them; None if one has no alt text."""
+    local: list[str] = []
+    for src, alt in IMAGE.findall(html):
+        if not _unescape(alt).strip():
+            return None
+        _note_local(_unescape(src), local)
+    return tuple(local)
+
+
+def _unescape(text: str) -> str:
+    """Undo markdown-it-py's escaping of text and attributes."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+
+
+def _shift_heading(found: re.Match[str]) -> str:
+    """A heading tag one level down, as the reference path shifts them."""
+    return f"<{found.group(1)}h{min(int(found.group(2)) + 1, 6)}>"
 
 
 def plain_text(children: list[Token]) -> str:
