@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,42 +57,100 @@ def code_digest() -> str:
     return digest(markdown_it.__version__, yaml.__version__, *(p.read_bytes() for p in sources))
 
 
+SHARD_DIGITS = 2  # a store is kept in up to 256 files, named by the first hex digits of their keys
+OTHER_SHARD = "_"  # the file of keys that are not hex digests
+HEX = frozenset("0123456789abcdef")
+
+
+def shard_of(key: str) -> str:
+    """The name of the file a key is kept in: its first hex digits, else OTHER_SHARD."""
+    head = key[:SHARD_DIGITS]
+    return head if len(head) == SHARD_DIGITS and HEX.issuperset(head) else OTHER_SHARD
+
+
 @dataclass
 class Store:
     """One site's cached results of one kind; kept only if `basis` is unchanged next time.
 
-    The file lives in the user's own cache folder, never in the site, so a cache can't
-    arrive with a library someone else wrote (unpickling runs code).
+    The entries are spread over files by the first digits of their keys, each read when a
+    key of it is first asked for and written again only when its entries changed, so one
+    changed story reads and writes what it needs, not the whole store. The files live in
+    the user's own cache folder, never in the site, so a cache can't arrive with a library
+    someone else wrote (unpickling runs code).
     """
 
-    path: Path | None
+    folder: Path | None
     basis: str
-    entries: dict[str, Any] = field(default_factory=dict)
-    used: dict[str, Any] = field(default_factory=dict)
-    changed: bool = False
+    loaded: dict[str, dict[str, Any]] = field(default_factory=dict)  # the files read, by shard
+    used: dict[str, dict[str, Any]] = field(default_factory=dict)  # what this build used, by shard
+    changed: set[str] = field(default_factory=set)  # the shards with a new or changed entry
+
+    def entries(self, shard: str) -> dict[str, Any]:
+        """The entries kept in one shard, read from its file the first time."""
+        found = self.loaded.get(shard)
+        if found is None:
+            found = self.loaded[shard] = self.read(shard)
+        return found
+
+    def read(self, shard: str) -> dict[str, Any]:
+        """A shard's entries from its file; none when it is missing, unreadable or of another basis."""
+        if self.folder is None:
+            return {}
+        try:
+            with (self.folder / f"{shard}.pickle").open("rb") as handle:
+                kept_basis, entries = pickle.load(handle)
+        except Exception:  # missing, unreadable or from another Python: start afresh
+            return {}
+        return entries if kept_basis == self.basis and isinstance(entries, dict) else {}
 
     def get(self, key: str) -> Any | None:
         """The value kept under `key`, or None."""
-        value = self.entries.get(key)
+        shard = shard_of(key)
+        value = self.entries(shard).get(key)
         if value is not None:
-            self.used[key] = value
+            self.used.setdefault(shard, {})[key] = value
         return value
 
     def put(self, key: str, value: Any) -> None:
         """Keep a value under `key`."""
-        self.used[key] = value
-        self.changed = self.changed or self.entries.get(key) != value
+        shard = shard_of(key)
+        if self.entries(shard).get(key) != value:
+            self.changed.add(shard)
+        self.used.setdefault(shard, {})[key] = value
 
-    def save(self) -> None:
-        """Write what this build used, if anything is new or was dropped (skipped if it can't be)."""
-        if self.path is None or not (self.changed or len(self.used) != len(self.entries)):
+    def forget(self, key: str) -> None:
+        """Keep nothing under `key` after this build, even if it was asked for."""
+        self.used.get(shard_of(key), {}).pop(key, None)
+
+    def save(self, keep: Callable[[str], bool] | None = None) -> None:
+        """Write the shards whose entries changed (skipped if they can't be).
+
+        A shard keeps what this build used, and of the rest what `keep` accepts (nothing
+        without it). A shard never read is left as it is.
+        """
+        if self.folder is None:
             return
+        for shard, before in self.loaded.items():
+            now = self.used.get(shard, {})
+            if keep is not None:
+                now = {key: value for key, value in before.items() if key in now or keep(key)} | now
+            if shard in self.changed or len(now) != len(before):
+                self.write(shard, now)
+
+    def write(self, shard: str, entries: dict[str, Any]) -> None:
+        """Replace one shard's file with these entries, or remove it when there are none."""
+        if self.folder is None:
+            return
+        path = self.folder / f"{shard}.pickle"
         try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=".new-", dir=self.path.parent)
+            if not entries:
+                path.unlink(missing_ok=True)
+                return
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=".new-", dir=self.folder)
             with os.fdopen(handle, "wb") as out:
-                pickle.dump((self.basis, self.used), out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(name, self.path)
+                pickle.dump((self.basis, entries), out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(name, path)
         except OSError:
             return
 
@@ -99,13 +159,8 @@ def open_store(root: Path, kind: str, basis: str, enabled: bool = True) -> Store
     """The store of one kind for the site at `root`, empty when its basis or insole changed."""
     if not enabled:
         return Store(None, basis)
-    path = cache_home() / digest(str(root.resolve()))[:20] / f"{kind}.pickle"
-    basis = digest(code_digest(), basis)
-    try:
-        with path.open("rb") as handle:
-            kept_basis, entries = pickle.load(handle)
-    except Exception:  # missing, unreadable or from another Python: start afresh
-        return Store(path, basis)
-    if kept_basis != basis or not isinstance(entries, dict):
-        return Store(path, basis)
-    return Store(path, basis, entries)
+    site = cache_home() / digest(str(root.resolve()))[:20]
+    # A store was once one file; a changed insole can't read it, so it only takes room.
+    with contextlib.suppress(OSError):
+        (site / f"{kind}.pickle").unlink(missing_ok=True)
+    return Store(site / kind, digest(code_digest(), basis))

@@ -57,7 +57,6 @@ MAX_STORY_BYTES = 5_000_000  # ten times the longest real story seen, far below 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 FILE_START = Spot(1, 1)
 PARALLEL_FROM = 100  # files to parse before more processes pay for their start
-STAMPS = "stamps"  # the store's entry for each file's stamp and the digest of its bytes then
 
 
 @dataclass(frozen=True)
@@ -215,6 +214,11 @@ def not_published(story: Story, today: dt.date | None) -> Problem | None:
     return warning(story.source_path, at.line, at.column, message, "build with --drafts to include it")
 
 
+def stamp_key(path: Path) -> str:
+    """The store's key for a file's stamp and the digest of its bytes then."""
+    return digest("stamp", str(path))
+
+
 def file_stamp(path: Path, folder: Path | None) -> tuple[int, ...]:
     """What tells that a story file changed; empty when it may have changed unnoticed.
 
@@ -247,22 +251,23 @@ def read_stories(
     pending: list[tuple[int, Source]] = []
     content = config.content_dir.resolve()
     inside = (config.content_dir / STORIES).resolve().is_relative_to(content)
-    seen = (store.get(STAMPS) if store else None) or {}
-    stamps: dict[str, tuple[tuple[int, ...], str]] = {}
     for index, (path, folder) in enumerate(files):
         stamp = file_stamp(path, folder) if store and not folder else ()
-        known = seen.get(str(path))
-        kept = store.get(known[1]) if store and stamp and known and known[0] == stamp else None
-        if kept is not None and known:
-            results[index], stamps[str(path)] = kept, known
+        place = stamp_key(path) if store else ""
+        known = store.get(place) if store and stamp else None
+        kept = store.get(known[1]) if store and known and known[0] == stamp else None
+        if kept is not None:
+            results[index] = kept
             continue
+        if store and known:
+            store.forget(place)
         try:
             source = read_file(path, folder, content, inside)
         except BuildFailed as failed:
             results[index] = (None, tuple(failed.problems))
             continue
-        if stamp:
-            stamps[str(path)] = (stamp, source.key)
+        if store and stamp:
+            store.put(place, (stamp, source.key))
         kept = store.get(source.key) if store else None
         if kept is not None:
             results[index] = kept
@@ -273,8 +278,6 @@ def read_stories(
         results[index] = result
         if store:
             store.put(source.key, result)
-    if store:
-        store.put(STAMPS, stamps)
     return [result for result in results if result is not None]
 
 

@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 
 from generator import content
 from generator.build import Options, gather
-from generator.cache import cache_home, digest, open_store
+from generator.cache import Store, cache_home, digest, open_store
 from generator.config import SiteConfig, load_config
 from generator.markup import make_markdown
 
@@ -71,11 +71,76 @@ def test_moved_story_is_parsed_again_for_its_new_path(site, monkeypatch):
 def test_unreadable_cache_is_ignored_and_replaced(site):
     root = site({"content/stories/a.md": story()})
     gather(Options(root=root), writing=False)
-    (kept,) = cache_home().glob(digest(str(root.resolve()))[:20] + "/stories.pickle")
-    kept.write_bytes(b"not a pickle")
+    kept = list(cache_home().glob(digest(str(root.resolve()))[:20] + "/stories/*.pickle"))
+    assert kept
+    for path in kept:
+        path.write_bytes(b"not a pickle")
     again = gather(Options(root=root), writing=False)
     assert list(again.library.stories) == ["a"]
-    assert open_store(root, "stories", "x").path == kept
+    assert open_store(root, "stories", "x").folder == kept[0].parent
+    assert all(path.read_bytes() != b"not a pickle" for path in kept)
+
+
+def test_store_is_kept_in_shards_by_the_first_digits_of_the_keys(tmp_path):
+    store = Store(tmp_path, "basis")
+    for key in ("a1" + "0" * 30, "a1" + "1" * 30, "b2" + "0" * 30, "record"):
+        store.put(key, key.upper())
+    store.save()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_.pickle", "a1.pickle", "b2.pickle"]
+    again = Store(tmp_path, "basis")
+    assert again.get("a1" + "1" * 30) == "A1" + "1" * 30
+    assert again.get("record") == "RECORD"
+    assert sorted(again.loaded) == ["_", "a1"]  # b2 was not asked for, so not read
+    assert Store(tmp_path, "other basis").get("record") is None
+
+
+def test_store_writes_only_the_shards_that_changed(tmp_path):
+    keys = [f"{n:02x}" + "0" * 30 for n in range(8)]
+    first = Store(tmp_path, "basis")
+    for key in keys:
+        first.put(key, 1)
+    first.save()
+    old = time.time() - 60
+    for path in tmp_path.iterdir():
+        os.utime(path, (old, old))
+    again = Store(tmp_path, "basis")
+    for key in keys:
+        again.put(key, 2 if key == keys[3] else again.get(key))
+    again.save()
+    newer = sorted(p.name for p in tmp_path.iterdir() if p.stat().st_mtime > old + 1)
+    assert newer == ["03.pickle"]
+    assert Store(tmp_path, "basis").get(keys[3]) == 2
+
+
+def test_store_drops_what_a_build_did_not_use_unless_kept(tmp_path):
+    first = Store(tmp_path, "basis")
+    for key in ("aa1", "aa2", "aa3"):
+        first.put(key, key)
+    first.save()
+    second = Store(tmp_path, "basis")
+    second.get("aa1")
+    second.save(keep=lambda key: key == "aa2")
+    third = Store(tmp_path, "basis")
+    assert [third.get(k) for k in ("aa1", "aa2", "aa3")] == ["aa1", "aa2", None]
+    third.forget("aa2")
+    third.save()
+    assert Store(tmp_path, "basis").get("aa2") is None
+
+
+def test_one_edited_story_rewrites_few_shards(site):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(40)})
+    old = time.time() - 60
+    for path in (root / "content/stories").glob("*.md"):
+        os.utime(path, (old, old))
+    gather(Options(root=root), writing=False)
+    shards = list(cache_home().glob(digest(str(root.resolve()))[:20] + "/stories/*.pickle"))
+    for path in shards:
+        os.utime(path, (old, old))
+    (root / "content/stories/s7.md").write_text(story("Story 7", body="Changed.\n"), encoding="utf-8")
+    again = gather(Options(root=root), writing=False)
+    assert "Changed." in again.library.stories["s7"].html
+    rewritten = [p for p in shards[0].parent.glob("*.pickle") if p.stat().st_mtime > old + 1]
+    assert 1 <= len(rewritten) <= 3 < len(shards)  # the new story, its old one and its stamp
 
 
 def test_cache_is_kept_outside_the_site(site):
