@@ -23,6 +23,7 @@ from .pages import Copy, Plan, check_plan, plan_site
 from .render import (
     Progress,
     compiled_templates,
+    listed_items,
     make_environment,
     page_digests,
     render_pages,
@@ -112,7 +113,11 @@ def gather(
         raise BuildFailed(problems)
     if compiled is None and options.cache:
         compiled = compiled_templates()
-    return Site(config, library, plan, make_environment(config, library, compiled), sorted(problems))
+    # The story lists' items are kept with everything they show but their story as the basis.
+    shown = repr((replace(without_descriptions(config), output=Path()), template_stamp(config)))
+    items = open_store(config.root, "items", shown, options.cache and stored)
+    env = make_environment(config, library, compiled, items)
+    return Site(config, library, plan, env, sorted(problems))
 
 
 def build(options: Options, progress: Progress | None = None) -> Result:
@@ -142,6 +147,9 @@ def build(options: Options, progress: Progress | None = None) -> Result:
         raise BuildFailed([error(shown, 1, 1, f"could not write the site: {exc}")]) from None
     store.put("record", (basis, record))
     store.save()
+    items = listed_items(site.env)
+    if items:
+        items.save(site.library)
     return Result(
         len(site.library.stories),
         len(site.plan.pages),

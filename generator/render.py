@@ -7,16 +7,18 @@ import datetime as dt
 import hashlib
 import marshal
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import pass_context
+from markupsafe import Markup
 
-from .cache import digest, private_folder
+from .cache import Store, digest, private_folder
 from .config import SiteConfig
+from .content import Story
 from .errors import BuildFailed, Problem, display_path, error
 from .forked import can_fork, forked
 from .i18n import count, format_date, strings
@@ -26,8 +28,10 @@ from .pages import Page, Plan, cell_url, listings, page_inputs, story_url, term_
 THEME_PREFIX = "default"
 PROGRESS_EVERY = 200
 PARALLEL_FROM = 400  # pages to make before more processes pay for their start
+LISTED = "listed_items"  # the templates' helper that makes and keeps story list items
 
 Progress = Callable[[int, int], None]
+Made = tuple[str, bytes, tuple[Problem, str] | None]  # a page's path and bytes, or what stopped it
 
 
 def default_theme_dir() -> Path:
@@ -65,10 +69,84 @@ def compiled_templates() -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
 
 
+class ListedItems:
+    """Each story's item in the story lists, kept by what it shows, so a long list is mostly joined.
+
+    An item shows only its story (whose file `Story.key` digests), whether the story is due
+    for review, the way back to the site root and how it is asked for; the rest (settings,
+    templates, insole itself) is the store's basis. Only the default theme's item is known
+    to show nothing else, so with a site's own templates every item is made every time.
+    """
+
+    def __init__(self, store: Store | None = None, known: bool = True) -> None:
+        self.store = store  # items kept between builds; None keeps them for one build
+        self.known = known
+        self.found: dict[str, str] = {}
+        self.made: dict[str, str] = {}  # items made by this process, to be kept
+
+    def __call__(
+        self,
+        context: Any,
+        stories: Sequence[Story],
+        item: Callable[..., str],
+        summary: bool,
+        facets_of: Callable[[Story], object] | None,
+        facets: object,
+    ) -> Markup:
+        """The items of a list, each on its own line, made with the `item` macro where not kept."""
+        root, due = str(context["root"]), context["library"].due
+        asked = f"{root}:{summary}:{'of' if facets_of else repr(facets)}"
+        texts = []
+        for story in stories:
+            key = f"{story.key}:{story.slug}:{story.slug in due}:{asked}" if story.key and self.known else ""
+            text = self.get(key) if key else None
+            if text is None:
+                text = str(item(story, summary, facets_of(story) if facets_of else facets))
+                if key:
+                    self.add({key: text})
+            texts.append(text)
+        return Markup("\n".join(texts))
+
+    def get(self, key: str) -> str | None:
+        """The item kept under `key`, or None."""
+        text = self.found.get(key)
+        if text is None and self.store is not None:
+            text = self.store.get(key)
+            if text is not None:
+                self.found[key] = text
+        return text
+
+    def add(self, made: dict[str, str]) -> None:
+        """Keep items made here or by a worker process."""
+        self.found.update(made)
+        self.made.update(made)
+        if self.store is not None:
+            for key, text in made.items():
+                self.store.put(key, text)
+
+    def save(self, library: Library) -> None:
+        """Write the items made or used, and keep the others of stories that are unchanged."""
+        if self.store is not None:
+            keys = {story.key for story in library.stories.values()}
+            self.store.save(keep=lambda key: key.partition(":")[0] in keys)
+
+
+def listed_items(env: jinja2.Environment) -> ListedItems | None:
+    """The environment's list items."""
+    found = env.globals.get(LISTED)
+    return found if isinstance(found, ListedItems) else None
+
+
 def make_environment(
-    config: SiteConfig, library: Library, compiled: jinja2.BytecodeCache | None = None
+    config: SiteConfig,
+    library: Library,
+    compiled: jinja2.BytecodeCache | None = None,
+    items: Store | None = None,
 ) -> jinja2.Environment:
-    """A Jinja environment with autoescaping, strict undefined values and the site's helpers."""
+    """A Jinja environment with autoescaping, strict undefined values and the site's helpers.
+
+    `items` keeps the story lists' items between builds.
+    """
     dirs = template_dirs(config)
     loader = jinja2.ChoiceLoader(
         [
@@ -98,6 +176,7 @@ def make_environment(
         absolute=lambda path: config.base_url + path,
         count=lambda n, noun: count(config.language, n, noun),
     )
+    env.globals[LISTED] = pass_context(ListedItems(items, theme_only(config)))
     env.filters["fill"] = lambda text, **values: text.format(**values)
     env.filters["date"] = lambda day: format_date(day, config.language)
     env.filters["isodate"] = dt.date.isoformat
@@ -145,11 +224,21 @@ def render_pages(
         for name in {page.template for page in pages}:  # compiled once, before the copies are made
             with contextlib.suppress(Exception):  # its error is reported with the page that uses it
                 env.get_template(name)
-        made = forked(pages, lambda share: make_pages(env, share, config), workers)
+        made: Iterable[Made | dict[str, str]] = forked(
+            pages, lambda share: worker_pages(env, share, config), workers
+        )
     else:
         made = make_pages(env, pages, config)
     problems: dict[tuple[str, int, str], tuple[str, Problem]] = {}
-    for number, (path, data, failed) in enumerate(made, start=1):
+    items = listed_items(env)
+    number = 0
+    for result in made:
+        if isinstance(result, dict):  # list items a worker made, kept for later builds
+            if items:
+                items.add(result)
+            continue
+        number += 1
+        path, data, failed = result
         if progress and number % PROGRESS_EVERY == 0:
             progress(number, len(pages))
         if failed:  # one template error is reported once, naming the first page it stopped
@@ -162,9 +251,17 @@ def render_pages(
         raise BuildFailed(problem for _, problem in problems.values())
 
 
-def make_pages(
+def worker_pages(
     env: jinja2.Environment, pages: Sequence[Page], config: SiteConfig
-) -> Iterator[tuple[str, bytes, tuple[Problem, str] | None]]:
+) -> Iterator[Made | dict[str, str]]:
+    """make_pages in a worker process, then the list items it made, which the parent keeps."""
+    yield from make_pages(env, pages, config)
+    items = listed_items(env)
+    if items and items.made:
+        yield items.made
+
+
+def make_pages(env: jinja2.Environment, pages: Sequence[Page], config: SiteConfig) -> Iterator[Made]:
     """Each page's path and bytes, or the template error that stopped it (with the error's text)."""
     templates: dict[str, jinja2.Template] = {}
     for page in pages:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+
 from conftest import story
+
+from generator import render
+from generator.build import Options, build, gather
 
 
 def test_site_template_overrides_one_file(site, run):
@@ -100,3 +106,71 @@ def test_interface_follows_the_language(site, run):
     assert '<html lang="sv">' in page
     assert "14 mars 2024" in page
     assert "Berättelser" in page
+
+
+def _item_builds(root, monkeypatch, today=None):
+    """Build the site without a search index; the keys of the list items made anew."""
+    made: list[str] = []
+    real = render.ListedItems.add
+    monkeypatch.setattr(
+        render.ListedItems, "add", lambda self, items: made.extend(items) or real(self, items)
+    )
+    build(Options(root=root, search=False, workers=1, today=today))
+    monkeypatch.setattr(render.ListedItems, "add", real)
+    return made
+
+
+def test_story_list_items_are_kept_between_builds(site, monkeypatch):
+    files = {f"content/stories/s{i}.md": story(f"Story {i}", date=f"2024-03-1{i}") for i in range(4)}
+    root = site(files)
+    assert _item_builds(root, monkeypatch)
+    (root / "content/stories/s2.md").write_text(story("Story two", date="2024-03-12"), encoding="utf-8")
+    made = _item_builds(root, monkeypatch)
+    edited = build_key(root, "s2")
+    assert made and all(key.startswith(f"{edited}:s2:") for key in made)
+    listed = (root / "_site/stories/index.html").read_bytes()
+    shutil.rmtree(root / "_site")
+    build(Options(root=root, search=False, cache=False))
+    assert (root / "_site/stories/index.html").read_bytes() == listed
+    assert b">Story two</a>" in listed
+
+
+def test_story_list_item_shows_when_a_story_becomes_due(site, monkeypatch):
+    root = site({"content/stories/a.md": story("Old story", extra="review_by: 2025-01-01")})
+    _item_builds(root, monkeypatch, today=dt.date(2024, 6, 1))
+    assert 'class="due"' not in (root / "_site/stories/index.html").read_text(encoding="utf-8")
+    made = _item_builds(root, monkeypatch, today=dt.date(2025, 6, 1))
+    assert made
+    assert 'class="due"' in (root / "_site/stories/index.html").read_text(encoding="utf-8")
+
+
+def test_items_of_a_sites_own_templates_are_made_every_time(site, monkeypatch):
+    override = '{% extends "default/base.html" %}{% block main %}<p>Our own</p>{% endblock %}'
+    root = site({"content/stories/a.md": story(), "templates/404.html": override})
+    assert _item_builds(root, monkeypatch) == []
+    assert _item_builds(root, monkeypatch) == []
+    assert ">Lunch in the support centre</a>" in (root / "_site/stories/index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def build_key(root, slug):
+    """The key of a story as the site has it now."""
+    return gather(Options(root=root, search=False), writing=False).library.stories[slug].key
+
+
+def test_list_items_made_by_worker_processes_are_kept(site, monkeypatch):
+    monkeypatch.setattr(render, "can_fork", lambda workers: workers > 1)  # other tests' threads may linger
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}", date=f"2024-03-1{i}") for i in range(4)})
+    made: list[str] = []
+    real = render.ListedItems.add
+    monkeypatch.setattr(
+        render.ListedItems, "add", lambda self, items: made.extend(items) or real(self, items)
+    )
+    build(Options(root=root, search=False, workers=2))
+    assert made
+    (root / "content/stories/s1.md").write_text(story("Story one", date="2024-03-11"), encoding="utf-8")
+    made.clear()
+    build(Options(root=root, search=False, workers=2))
+    assert made and all(key.startswith(f"{build_key(root, 's1')}:s1:") for key in made)
