@@ -9,6 +9,7 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,8 @@ def code_digest() -> str:
     results an older one made.
     """
     sources = sorted(Path(__file__).parent.glob("*.py"))
-    return digest(markdown_it.__version__, yaml.__version__, *(p.read_bytes() for p in sources))
+    fast = ",".join(d.version for d in metadata.distributions(name="markdown-it-pyrs"))  # "" if absent
+    return digest(markdown_it.__version__, yaml.__version__, fast, *(p.read_bytes() for p in sources))
 
 
 SHARD_DIGITS = 2  # a store is kept in up to 256 files, named by the first hex digits of their keys
