@@ -64,7 +64,7 @@ async function start(page) {
 
 /** The parts of the index listed in `list`, newest first, merged into one Pagefind search. */
 async function openIndex(list) {
-  const response = await fetch(list);
+  const response = await fetch(list, { cache: "no-cache" }); // parts come and go between builds
   if (!response.ok) throw new Error(`${list}: ${response.status}`);
   const parts = await response.json();
   // Paths, not addresses: Pagefind gives each result's address relative to its bundle's path.
