@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import stat
@@ -215,8 +216,11 @@ def not_published(story: Story, today: dt.date | None) -> Problem | None:
 
 
 def stamp_key(path: Path) -> str:
-    """The store's key for a file's stamp and the digest of its bytes then."""
-    return digest("stamp", str(path))
+    """The store's key for a file's stamp and the digest of its bytes then.
+
+    Shorter than a story's key, so the two never meet; one is made for every file each build.
+    """
+    return hashlib.blake2b(os.fsencode(path), digest_size=8).hexdigest()
 
 
 def file_stamp(path: Path, folder: Path | None) -> tuple[int, ...]:

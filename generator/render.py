@@ -96,10 +96,13 @@ class ListedItems:
         """The items of a list, each on its own line, made with the `item` macro where not kept."""
         root, due = str(context["root"]), context["library"].due
         asked = f"{root}:{summary}:{'of' if facets_of else repr(facets)}"
-        texts = []
+        # A key starts with a digit of how the list asks, then the story's digest: the
+        # items of one kind of list are in a sixteenth of the store's files.
+        lead = digest(asked)[0] if self.known else ""
+        found, texts = self.found, []
         for story in stories:
-            key = f"{story.key}:{story.slug}:{story.slug in due}:{asked}" if story.key and self.known else ""
-            text = self.get(key) if key else None
+            key = f"{lead}{story.key}:{story.slug}:{story.slug in due}:{asked}" if lead and story.key else ""
+            text = found.get(key) or self.kept(key) if key else None
             if text is None:
                 text = str(item(story, summary, facets_of(story) if facets_of else facets))
                 if key:
@@ -107,13 +110,11 @@ class ListedItems:
             texts.append(text)
         return Markup("\n".join(texts))
 
-    def get(self, key: str) -> str | None:
-        """The item kept under `key`, or None."""
-        text = self.found.get(key)
-        if text is None and self.store is not None:
-            text = self.store.get(key)
-            if text is not None:
-                self.found[key] = text
+    def kept(self, key: str) -> str | None:
+        """The item kept between builds under `key`, or None."""
+        text = self.store.get(key) if self.store is not None else None
+        if text is not None:
+            self.found[key] = text
         return text
 
     def add(self, made: dict[str, str]) -> None:
@@ -128,7 +129,7 @@ class ListedItems:
         """Write the items made or used, and keep the others of stories that are unchanged."""
         if self.store is not None:
             keys = {story.key for story in library.stories.values()}
-            self.store.save(keep=lambda key: key.partition(":")[0] in keys)
+            self.store.save(keep=lambda key: key[1:].partition(":")[0] in keys)
 
 
 def listed_items(env: jinja2.Environment) -> ListedItems | None:
