@@ -190,13 +190,13 @@ def check_plan(plan: Plan) -> list[Problem]:
 
 def page_inputs(
     page: Page, library: Library, listed: Mapping[str, tuple[Any, ...]] | None = None
-) -> tuple[Any, ...] | None:
-    """What a story or term page shows from the model, to tell whether it must be made again.
+) -> tuple[Any, ...]:
+    """What a page shows from the model, to tell whether it must be made again.
 
-    None means the page shows more of the library (counts, the matrix, insights) and is
-    always made. The list of all stories shows each story and the facets they make.
-    Only plain values (text, numbers, tuples) so that the inputs can be marshalled.
-    `listed` is every story's `listing` by slug, made once for many pages.
+    The list of all stories shows each story and the facets they make; the other pages
+    about the whole library (counts, the matrix, insights, the feed) may show anything of
+    its stories and terms. Only plain values (text, numbers, tuples) so that the inputs
+    can be marshalled. `listed` is every story's `listing` by slug, made once for many pages.
     """
     shown = listed.__getitem__ if listed is not None else lambda slug: listing(library.stories[slug], library)
     if page.path == STORY_LIST:
@@ -236,7 +236,12 @@ def page_inputs(
             tuple((mode, counts.get(slug)) for mode, counts in library.modes.items()),
             tuple(library.terms["processes"]),
         )
-    return None
+    # Settings, templates and insole's code are inputs of every page, except the terms'
+    # descriptions (see build), which the pages about all terms show.
+    described = tuple(
+        (g, slug, t.description) for g, terms in library.terms.items() for slug, t in terms.items()
+    )
+    return ("library", page.template, tuple(map(shown, library.stories)), described)
 
 
 def listings(library: Library) -> dict[str, tuple[Any, ...]]:
