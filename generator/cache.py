@@ -9,12 +9,16 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import markdown_it
 import yaml
+
+try:
+    from markdown_it_pyrs import __version__ as FAST_MARKDOWN  # type: ignore[attr-defined]  # the "fast" extra
+except ImportError:
+    FAST_MARKDOWN = ""
 
 ENVIRONMENT = "INSOLE_CACHE_DIR"
 
@@ -55,8 +59,8 @@ def code_digest() -> str:
     results an older one made.
     """
     sources = sorted(Path(__file__).parent.glob("*.py"))
-    fast = ",".join(d.version for d in metadata.distributions(name="markdown-it-pyrs"))  # "" if absent
-    return digest(markdown_it.__version__, yaml.__version__, fast, *(p.read_bytes() for p in sources))
+    versions = (markdown_it.__version__, yaml.__version__, FAST_MARKDOWN)
+    return digest(*versions, *(p.read_bytes() for p in sources))
 
 
 SHARD_DIGITS = 2  # a store is kept in up to 256 files, named by the first hex digits of their keys

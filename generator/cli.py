@@ -22,7 +22,6 @@ from .report import report_data, report_lines
 from .review import REVIEW_BY, Due
 from .scaffold import init_library, new_story_path, story_text, unknown_terms
 from .schema import story_schema
-from .serve import serve
 
 OK, CONTENT_ERRORS, USAGE = 0, 1, 2
 
@@ -273,6 +272,9 @@ def run_schema(root: Path, output: Path | None) -> int:
 
 def run_serve(options: Options, host: str, port: int) -> int:
     """`insole serve`: runs until Ctrl-C."""
+    # Imported here: the web server and the file watcher take a while to load, and only
+    # this command needs them.
+    from .serve import serve
 
     def announce(message: str) -> None:
         print(message, flush=True)
