@@ -183,7 +183,8 @@ def load_stories(
             todo.append((path, folder, stamp))
         else:
             seen[path] = entry
-    read = read_stories([(path, folder) for path, folder, _ in todo], config, md, store, workers)
+    stamps = [stamp for _, _, stamp in todo]
+    read = read_stories([(path, folder) for path, folder, _ in todo], config, md, store, workers, stamps)
     for (path, _, stamp), (story, found) in zip(todo, read, strict=True):
         seen[path] = _Cached(stamp, story, found)
     for path, _ in files:
@@ -245,18 +246,20 @@ def read_stories(
     md: MarkdownIt,
     store: Store | None = None,
     workers: int = 1,
+    stamps: list[tuple[int, ...]] | None = None,
 ) -> list[Read]:
     """Each story file and its problems, from the store where its bytes were parsed before.
 
     A file whose stamp is as the store last saw it is not even read (the racy-stamp rule
     of file_stamp applies); a folder story is, as files deep inside it decide its assets.
+    `stamps` are the files' stamps, when the caller has just taken them.
     """
     results: list[Read | None] = [None] * len(files)
     pending: list[tuple[int, Source]] = []
     content = config.content_dir.resolve()
     inside = (config.content_dir / STORIES).resolve().is_relative_to(content)
     for index, (path, folder) in enumerate(files):
-        stamp = file_stamp(path, folder) if store and not folder else ()
+        stamp = (stamps[index] if stamps else file_stamp(path, folder)) if store and not folder else ()
         place = stamp_key(path) if store else ""
         known = store.get(place) if store and stamp else None
         kept = store.get(known[1]) if store and known and known[0] == stamp else None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,7 @@ def story_url(slug: str) -> str:
 
 def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path, str]]) -> Plan:
     """Every page and copied file of the site."""
-    shown = facets(library)
+    shown = LazyFacets(library)
     pages = [
         Page("index.html", "home.html", {"newest": list(library.stories.values())[:NEWEST_ON_HOME]}),
         Page(STORY_LIST, "stories.html", {"facets": shown, "facets_of": story_facets}),
@@ -147,6 +148,22 @@ def story_facets(story: Story) -> dict[str, tuple[str, ...]]:
         "source": (story.source,) if story.source else (),
         "customer": (story.customer,) if story.customer else (),
     }
+
+
+@dataclass(frozen=True)
+class LazyFacets:
+    """A library's facets, counted when a page first shows them: most builds make no such page."""
+
+    library: Library = field(repr=False)
+
+    @cached_property
+    def counted(self) -> tuple[Facet, ...]:
+        """The facets, counted once."""
+        return facets(self.library)
+
+    def __iter__(self) -> Iterator[Facet]:
+        """The facets, in the order pages show them."""
+        return iter(self.counted)
 
 
 def facets(library: Library) -> tuple[Facet, ...]:
