@@ -89,8 +89,8 @@ async function find(index, term, chosen) {
   for (const name of Object.keys(chosen)) {
     counts[name] = (await search(asFilters(chosen, name))).filters[name] || {};
   }
-  const results = term ? found.results : newestFirst(index, asFilters(chosen), found.results.length);
-  return { found: term ? inOrder(results) : results, counts };
+  const count = found.results.length;
+  return { found: term ? inOrder(found.results) : newestFirst(index, asFilters(chosen), count), counts };
 }
 
 /** Results in the order Pagefind ranked them, the best match first. */
@@ -106,13 +106,16 @@ function inOrder(results) {
 function newestFirst(index, filters, count) {
   const taken = [];
   let next = 0;
-  const slice = async (start, end) => {
+  let last = Promise.resolve();
+  const take = async (start, end) => {
     while (taken.length < end && next < index.parts.length) {
       const part = { ...filters, [PART]: { any: [index.parts[next++]] } };
       taken.push(...(await index.pagefind.search(null, { filters: part, sort: { date: "desc" } })).results);
     }
     return taken.slice(start, end);
   };
+  // One slice after another, so that the parts' results are added in order.
+  const slice = (start, end) => (last = last.catch(() => {}).then(() => take(start, end)));
   return { count, slice };
 }
 

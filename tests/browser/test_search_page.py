@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,7 +12,7 @@ from live import running
 from playwright.sync_api import Page, expect
 from published import build_example, serving
 
-from generator.build import Options, gather
+from generator.build import Options, build, gather
 from generator.library import Library
 from generator.pages import FACETS, story_facets
 from generator.search import PART_PAGES
@@ -166,6 +167,28 @@ def test_without_words_the_parts_of_the_index_list_every_story_newest_first(page
     page.goto(address + "search/")
     wait_for_results(page, list(library.stories))
     assert shown_titles(page) == [story.title for story in library.stories.values()]
+
+
+def test_more_results_continue_newest_first_through_the_parts_of_the_index(site, page):
+    stories = {
+        f"content/stories/s{n:02d}.md": story(
+            f"Story {n:02d}", date=f"{2016 + n // 5}-{1 + n % 5 * 2:02d}-{1 + n % 28:02d}"
+        )
+        for n in range(45)
+    }
+    root = site(stories)
+    build(Options(root=root, part_pages=8))
+    assert len(json.loads((root / "_site/pagefind/parts.json").read_text(encoding="utf-8"))) > 4
+    newest_first = [f"Story {n:02d}" for n in reversed(range(45))]
+    with serving(root / "_site") as url:
+        page.goto(url + "search/")
+        expect(page.locator("[data-status]")).to_have_text("45 stories found.", timeout=TIMEOUT)
+        for shown in (20, 40, 45):
+            expect(page.locator("[data-results] .story-link")).to_have_count(shown, timeout=TIMEOUT)
+            if shown < 45:
+                page.get_by_role("button", name="Show more results").click()
+        expect(page.get_by_role("button", name="Show more results")).to_be_hidden()
+        assert shown_titles(page) == newest_first
 
 
 def test_each_term_page_links_to_the_search_filtered_by_it(page, address, library):
