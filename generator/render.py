@@ -296,10 +296,8 @@ def render_changed(
     stale = []
     listed = listings(library)
     for page in plan.pages:
-        found = page_inputs(page, library, listed)
-        if found is not None:
-            inputs[page.path] = found
-        if not (reuse and previous and found is not None and previous.inputs.get(page.path) == found):
+        found = inputs[page.path] = page_inputs(page, library, listed)
+        if not (reuse and previous and previous.inputs.get(page.path) == found):
             stale.append(page)
     made = dict(render_pages(env, Plan(tuple(stale), ()), config))
     kept = previous.pages if previous else {}

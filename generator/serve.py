@@ -172,7 +172,7 @@ class LiveSite:
         made = {**rendered.pages, **dict(render_pages(site.env, Plan(tuple(changed), ()), site.config))}
         inputs = {**rendered.inputs}
         for page in changed:
-            inputs[page.path] = page_inputs(page, model) or ()
+            inputs[page.path] = page_inputs(page, model)
         return replace(site, library=model, plan=plan), Rendered(made, inputs, rendered.basis, len(changed))
 
 
