@@ -26,6 +26,7 @@ from .render import (
     listed_items,
     make_environment,
     page_digests,
+    render_kept,
     render_pages,
     static_files,
     template_stamp,
@@ -136,12 +137,15 @@ def build(options: Options, progress: Progress | None = None) -> Result:
     output, before = config.output.resolve(), (record or {}) if kept and kept[0] == basis else {}
     stale = [p for p in site.plan.pages if not as_built(output, before, planned, p.path)]
     copies = [c for c in site.plan.copies if not as_built(output, before, planned, c.path)]
-    pages = render_pages(site.env, Plan(tuple(stale), ()), config, progress, options.workers)
     try:
         # Pagefind refuses to make an index of nothing; a library without stories has none.
         wanted = options.search and site.library.stories
         index = search_index(config, site.library, options.part_pages) if wanted else None
-        written, record = write_site(config.output, planned, pages, copies, record, index)
+        # Each page is written where it is made, so only what was written comes back.
+        make = lambda stage: render_kept(  # noqa: E731
+            site.env, Plan(tuple(stale), ()), config, stage, progress, options.workers
+        )
+        written, record = write_site(config.output, planned, make, copies, record, index)
     except (OSError, WorkerFailed) as exc:
         shown = display_path(config.output)
         raise BuildFailed([error(shown, 1, 1, f"could not write the site: {exc}")]) from None

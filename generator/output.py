@@ -95,18 +95,44 @@ class Index:
     reads: Mapping[str, str] | None = None
 
 
+@dataclass(frozen=True)
+class Stage:
+    """Puts each page made anew into the staging folder, unless the output holds its bytes already."""
+
+    folder: Path
+    output: Path
+    planned: Mapping[str, str]
+    before: Record
+
+    def __call__(self, path: str, data: bytes) -> Staged:
+        """The page's record, and whether it was written into the staging folder."""
+        content = digest(data)
+        old = self.before.get(path)
+        if old and old.content == content and still_there(self.output, path, old):
+            return replace(old, inputs=self.planned[path]), False
+        target = _target(self.folder, path)
+        target.write_bytes(data)
+        return _written(target, self.planned[path], content), True
+
+
+Staged = tuple[Written, bool]
+# Makes the pages to write and stages each one, perhaps in other processes, as it is made.
+MakePages = Callable[[Stage], Iterable[tuple[str, Staged]]]
+
+
 def write_site(
     output: Path,
     planned: Mapping[str, str],
-    pages: Iterable[tuple[str, bytes]],
+    make: MakePages,
     copies: Iterable[Copy],
     record: Record | None = None,
     index: Index | None = None,
 ) -> tuple[int, Record]:
     """Write the site's changed files; return how many were written and the new record.
 
-    `planned` maps every path of the site to a digest of its inputs; `pages` and `copies`
-    are the files made anew, the other planned paths are as `record` says. Without a
+    `planned` maps every path of the site to a digest of its inputs; the pages `make`
+    stages and `copies` are the files made anew, the other planned paths are as `record`
+    says. Without a
     record, everything goes into a new folder that is swapped in when complete. With one,
     the changed files and the changed parts of the search `index` are made beside the
     output and moved in, the files they replace moved aside, so a failure at any step
@@ -118,7 +144,7 @@ def write_site(
     before = record if record is not None and incremental else {}
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
-        written, same = _stage(staging, pages, copies, planned, output, before)
+        written, same = _stage(make(Stage(staging, output, planned, before)), copies, staging, planned)
         if not incremental:
             (staging / MARKER).write_bytes(MARKER_TEXT)
             indexed, _ = _index(index, staging, staging, written, written, {})
@@ -182,28 +208,16 @@ def _link(source: Path, target: Path) -> None:
 
 
 def _stage(
-    staging: Path,
-    pages: Iterable[tuple[str, bytes]],
-    copies: Iterable[Copy],
-    planned: Mapping[str, str],
-    output: Path,
-    before: Record,
+    pages: Iterable[tuple[str, Staged]], copies: Iterable[Copy], staging: Path, planned: Mapping[str, str]
 ) -> tuple[Record, Record]:
-    """Write each page and copy whose bytes differ from the output's into the staging folder.
+    """Copy the files into the staging folder beside the staged pages.
 
     Returns what was written there, and the pages made again with the same bytes.
     """
     written: Record = {}
     same: Record = {}
-    for path, data in pages:
-        content = digest(data)
-        old = before.get(path)
-        if old and old.content == content and still_there(output, path, old):
-            same[path] = replace(old, inputs=planned[path])
-            continue
-        target = _target(staging, path)
-        target.write_bytes(data)
-        written[path] = _written(target, planned[path], content)
+    for path, (entry, new) in pages:
+        (written if new else same)[path] = entry
     for copy in copies:
         target = _target(staging, copy.path)
         shutil.copyfile(copy.source, target)

@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from jinja2 import pass_context
@@ -31,7 +31,9 @@ PARALLEL_FROM = 400  # pages to make before more processes pay for their start
 LISTED = "listed_items"  # the templates' helper that makes and keeps story list items
 
 Progress = Callable[[int, int], None]
-Made = tuple[str, bytes, tuple[Problem, str] | None]  # a page's path and bytes, or what stopped it
+Kept = TypeVar("Kept")
+Keep = Callable[[str, bytes], Kept]  # what is done with a page's path and bytes where it is made
+Made = tuple[str, Kept | None, tuple[Problem, str] | None]  # a page: what was kept, or what stopped it
 
 
 def default_theme_dir() -> Path:
@@ -220,16 +222,38 @@ def render_pages(
 
     Raises BuildFailed with every template error once all pages are made.
     """
+    return render_kept(env, plan, config, _page_bytes, progress, workers)
+
+
+def _page_bytes(path: str, data: bytes) -> bytes:
+    """A page's bytes, to be sent back as they are."""
+    return data
+
+
+def render_kept(
+    env: jinja2.Environment,
+    plan: Plan,
+    config: SiteConfig,
+    keep: Keep[Kept],
+    progress: Progress | None = None,
+    workers: int = 1,
+) -> Iterator[tuple[str, Kept]]:
+    """Each page's path and what `keep` made of its bytes in the process that made the page.
+
+    Pages are made in `workers` processes when there are enough of them, so `keep` can
+    write a page where it is made and send back only what it wrote, not the bytes.
+    Raises BuildFailed with every template error once all pages are made.
+    """
     pages = plan.pages
     if len(pages) >= PARALLEL_FROM and can_fork(workers):
         for name in {page.template for page in pages}:  # compiled once, before the copies are made
             with contextlib.suppress(Exception):  # its error is reported with the page that uses it
                 env.get_template(name)
-        made: Iterable[Made | dict[str, str]] = forked(
-            pages, lambda share: worker_pages(env, share, config), workers
+        made: Iterable[Made[Kept] | dict[str, str]] = forked(
+            pages, lambda share: worker_pages(env, share, config, keep), workers
         )
     else:
-        made = make_pages(env, pages, config)
+        made = make_pages(env, pages, config, keep)
     problems: dict[tuple[str, int, str], tuple[str, Problem]] = {}
     items = listed_items(env)
     number = 0
@@ -239,31 +263,33 @@ def render_pages(
                 items.add(result)
             continue
         number += 1
-        path, data, failed = result
+        path, kept, failed = result
         if progress and number % PROGRESS_EVERY == 0:
             progress(number, len(pages))
         if failed:  # one template error is reported once, naming the first page it stopped
             problem, why = failed
             key = (problem.path, problem.line, why)
             problems[key] = min(problems.get(key, (path, problem)), (path, problem))
-        else:
-            yield path, data
+        elif kept is not None:
+            yield path, kept
     if problems:
         raise BuildFailed(problem for _, problem in problems.values())
 
 
 def worker_pages(
-    env: jinja2.Environment, pages: Sequence[Page], config: SiteConfig
-) -> Iterator[Made | dict[str, str]]:
+    env: jinja2.Environment, pages: Sequence[Page], config: SiteConfig, keep: Keep[Kept]
+) -> Iterator[Made[Kept] | dict[str, str]]:
     """make_pages in a worker process, then the list items it made, which the parent keeps."""
-    yield from make_pages(env, pages, config)
+    yield from make_pages(env, pages, config, keep)
     items = listed_items(env)
     if items and items.made:
         yield items.made
 
 
-def make_pages(env: jinja2.Environment, pages: Sequence[Page], config: SiteConfig) -> Iterator[Made]:
-    """Each page's path and bytes, or the template error that stopped it (with the error's text)."""
+def make_pages(
+    env: jinja2.Environment, pages: Sequence[Page], config: SiteConfig, keep: Keep[Kept]
+) -> Iterator[Made[Kept]]:
+    """Each page's path and what `keep` made of its bytes, or the template error that stopped it."""
     templates: dict[str, jinja2.Template] = {}
     for page in pages:
         try:
@@ -271,9 +297,9 @@ def make_pages(env: jinja2.Environment, pages: Sequence[Page], config: SiteConfi
             templates[page.template] = template
             text = template.render(page.context, page=page, root=page_root(page, config))
         except Exception as exc:  # any failure inside a template is the template's error
-            yield page.path, b"", (template_problem(exc, page), str(exc))
+            yield page.path, None, (template_problem(exc, page), str(exc))
             continue
-        yield page.path, text.encode("utf-8"), None
+        yield page.path, keep(page.path, text.encode("utf-8")), None
 
 
 @dataclass(frozen=True)
