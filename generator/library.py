@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -155,8 +156,8 @@ def relate(
                 declared[story.slug][other] = None
                 declared[other][story.slug] = None
     total = max(len(stories), 1)
-    weight = {
-        (g, t): WEIGHTS[g] * math.log(1 + total / len(slugs))
+    weighed = {
+        (g, t): (WEIGHTS[g] * math.log(1 + total / len(slugs)), slugs[:PER_TERM])
         for g, group in by_term.items()
         for t, slugs in group.items()
     }
@@ -171,7 +172,7 @@ def relate(
             for s in sorted(declared[story.slug], key=order.__getitem__)
         ]
         skip = {story.slug, *declared[story.slug]}
-        links += computed_related(story.slug, keys, weight, by_term, skip, order)
+        links += computed_related(story.slug, keys, weighed, skip, order)
         related[story.slug] = tuple(links)
     return related
 
@@ -179,23 +180,26 @@ def relate(
 def computed_related(
     slug: str,
     keys: dict[str, frozenset[Key]],
-    weight: dict[Key, float],
-    by_term: dict[str, dict[str, tuple[str, ...]]],
+    weighed: dict[Key, tuple[float, tuple[str, ...]]],
     skip: set[str],
     order: dict[str, int],
 ) -> list[Related]:
-    """The stories sharing the heaviest terms with one story, heaviest first."""
+    """The stories sharing the heaviest terms with one story, heaviest first.
+
+    `weighed` holds each term's weight and its first stories, the only ones it counts for.
+    """
     mine = keys[slug]
     scores: dict[str, float] = {}
-    for grouping, term in mine:
-        w = weight[(grouping, term)]
-        for other in by_term[grouping][term][:PER_TERM]:
-            scores[other] = scores.get(other, 0.0) + w
+    for key in mine:
+        weight, others = weighed[key]
+        for other in others:
+            scores[other] = scores.get(other, 0.0) + weight
     for other in skip:
         scores.pop(other, None)
     # Ties go to the newer story: stories are in library order, newest first.
-    best = sorted(scores, key=lambda other: (-scores[other], order[other]))[:RELATED_COUNT]
-    return [Related(other, False, tuple(sorted(mine & keys[other]))) for other in best]
+    ranked = ((-score, order[other], other) for other, score in scores.items())
+    best = heapq.nsmallest(RELATED_COUNT, ranked)
+    return [Related(other, False, tuple(sorted(mine & keys[other]))) for _, _, other in best]
 
 
 def co_occurrence(
