@@ -140,7 +140,7 @@ def build(options: Options, progress: Progress | None = None) -> Result:
     try:
         # Pagefind refuses to make an index of nothing; a library without stories has none.
         wanted = options.search and site.library.stories
-        index = search_index(config, site.library, options.part_pages) if wanted else None
+        index = search_index(config, site.library, options.part_pages, options.workers) if wanted else None
         # Each page is written where it is made, so only what was written comes back.
         make = lambda stage: render_kept(  # noqa: E731
             site.env, Plan(tuple(stale), ()), config, stage, progress, options.workers

@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -93,6 +94,7 @@ class Index:
     make: Callable[[Path, Path], None]  # indexes the pages in a folder into a bundle folder
     # A digest of what the index reads from each page, where known; else the page's bytes count.
     reads: Mapping[str, str] | None = None
+    at_once: int = 1  # parts made at the same time
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def _index(
     if index is None:
         return {}, []
     record: Record = {}
-    made: list[str] = []
+    stale: dict[str, tuple[str, ...]] = {}
     for name, paths in index.parts.items():
         path = f"{BUNDLE}/{name}"
         reads = index.reads or {page: now[page].content for page in paths}
@@ -177,16 +179,24 @@ def _index(
         old = before.get(path)
         if old and old.inputs == inputs and (output / path).is_dir():
             record[path] = old
-            continue
+        else:
+            record[path] = Written(inputs, "", 0, 0)
+            stale[path] = paths
+
+    def make(path: str) -> None:
+        """Index one part's pages, gathered from the staging folder and the output."""
         pages = Path(tempfile.mkdtemp(prefix=f".{output.name}.index-", dir=output.parent))
         try:
-            for page in paths:
+            for page in stale[path]:
                 _link(staging / page if page in written else output / page, _target(pages, page))
             index.make(pages, _target(staging, path))
         finally:
             shutil.rmtree(pages, ignore_errors=True)
-        record[path] = Written(inputs, "", 0, 0)
-        made.append(path)
+
+    # Each part is another program's run, which leaves part of the cores idle, so a few run at once.
+    with ThreadPoolExecutor(max_workers=max(index.at_once, 1)) as pool:
+        list(pool.map(make, stale))
+    made = list(stale)
     data = json.dumps(list(index.parts)).encode()
     old, content = before.get(PARTS), digest(data)
     if old and old.content == content and still_there(output, PARTS, old):

@@ -197,7 +197,7 @@ def test_failing_search_index_puts_the_old_site_back(site, monkeypatch):
         bundle.mkdir()
         raise BuildFailed([])
 
-    def failing_index(config, library, part_pages):
+    def failing_index(config, library, part_pages, workers):
         return Index({"2024": tuple(f"stories/s{i}/index.html" for i in range(3))}, failing)
 
     monkeypatch.setattr(build_module, "search_index", failing_index)
