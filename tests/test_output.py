@@ -9,6 +9,7 @@ from conftest import SITE_YAML, story
 
 from generator import build as build_module
 from generator import output as output_module
+from generator import render
 from generator.build import Options, build
 from generator.errors import BuildFailed
 from generator.output import MARKER, Index
@@ -44,6 +45,29 @@ def test_failure_while_writing_leaves_previous_output_untouched(site, monkeypatc
     monkeypatch.setattr(output_module, "_target", failing_target)
     with pytest.raises(BuildFailed, match="_site:1:1: error: could not write the site: disk full"):
         build(Options(root=root))
+    assert snapshot(root / "_site") == before
+    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+
+
+def test_a_page_a_worker_process_cannot_write_fails_the_build_and_leaves_the_old_site(site, monkeypatch):
+    monkeypatch.setattr(render, "can_fork", lambda workers: workers > 1)  # other tests' threads may linger
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(4)})
+    build(Options(root=root, search=False, workers=2))
+    before = snapshot(root / "_site")
+    (root / "content/stories/s2.md").write_text(story("Story two, retold"), encoding="utf-8")
+    real_stage = output_module.Stage.__call__
+
+    def failing_stage(self: output_module.Stage, path: str, data: bytes) -> output_module.Staged:
+        if path == "stories/s2/index.html":  # made in a worker process, which raises it there
+            raise OSError(28, "No space left on device")
+        return real_stage(self, path, data)
+
+    monkeypatch.setattr(output_module.Stage, "__call__", failing_stage)
+    with pytest.raises(
+        BuildFailed, match=r"_site:1:1: error: could not write the site: \[Errno 28\] No space left on device"
+    ):
+        build(Options(root=root, search=False, workers=2))
     assert snapshot(root / "_site") == before
     assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
 
