@@ -134,11 +134,10 @@ def write_site(
 
     `planned` maps every path of the site to a digest of its inputs; the pages `make`
     stages and `copies` are the files made anew, the other planned paths are as `record`
-    says. Without a
-    record, everything goes into a new folder that is swapped in when complete. With one,
-    the changed files and the changed parts of the search `index` are made beside the
-    output and moved in, the files they replace moved aside, so a failure at any step
-    puts the old site back.
+    says. Without a record, everything goes into a new folder that is swapped in when
+    complete. With one, the changed files and the changed parts of the search `index` are
+    made beside the output and moved in, the files they replace moved aside, so a failure
+    at any step puts the old site back.
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
