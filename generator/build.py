@@ -32,7 +32,7 @@ from .render import (
     template_stamp,
 )
 from .review import Due, due_for_review
-from .search import PART_PAGES, search_index
+from .search import search_index
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Options:
     today: dt.date | None = None  # stories dated after it are not published; None: the real today
     cache: bool = True  # keep what the next build can reuse in the user's cache folder
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # processes to parse and render in
-    part_pages: int = PART_PAGES  # story pages in one part of the search index
+    part_pages: int | None = None  # most story pages in a part of the search index; None: by size
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,13 @@ from .render import theme_only
 TIMEOUT = 600  # seconds
 SHOWN_LINES = 5
 # Pagefind has no way to update an index, and its time and memory grow with the pages it
-# reads (about 3 GB for 10,000 stories), so the index is made in parts of about this many
+# reads (about 3 GB for 10,000 stories), so the index is made in parts of at most this many
 # story pages, each made again only when one of its pages changed.
 PART_PAGES = 1000
+# A smaller library has smaller parts, so an edit re-indexes fewer pages, but not so small
+# that the search page has many to open: about eight parts until parts reach PART_PAGES.
+SMALLEST_PART = 250
+PARTS_WANTED = 8
 # Pagefind leaves part of two cores idle (it compresses its files on one), so two parts are
 # made at once where there are the cores; each run holds about 270 MB for 1,000 pages.
 PARTS_AT_ONCE = 2
@@ -27,17 +31,33 @@ UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "
 
 
 def search_index(
-    config: SiteConfig, library: Library, part_pages: int = PART_PAGES, workers: int = 1
+    config: SiteConfig, library: Library, part_pages: int | None = None, workers: int = 1
 ) -> Index:
-    """The search index of a library's story pages, in parts by date, made by up to `workers` at once."""
+    """The search index of a library's story pages, in parts by date, made by up to `workers` at once.
+
+    A part holds at most `part_pages` story pages; None chooses by the library's size.
+    """
     stories = {story_url(story.slug) + "index.html": story for story in library.stories.values()}
     shown = display_path(config.output)
     make = lambda pages, bundle: index_pages(pages, bundle, config.language, shown)  # noqa: E731
     # The theme's story page shows Pagefind only the story (related stories and review notes
     # are left out of the index), so a part is made again only when one of its stories changed.
     reads = {path: story.key for path, story in stories.items()} if theme_only(config) else None
-    grouped = parts(((path, story.date) for path, story in stories.items()), part_pages)
+    size = part_pages or part_size(len(stories))
+    grouped = parts(((path, story.date) for path, story in stories.items()), size)
     return Index(grouped, make, reads, min(workers, PARTS_AT_ONCE))
+
+
+def part_size(stories: int) -> int:
+    """The most story pages in a part for a library of this many stories: 250, 500 or 1,000.
+
+    The size doubles only as the library passes 2,000 and 4,000 stories, the points where
+    every part is made again.
+    """
+    size = SMALLEST_PART
+    while size < PART_PAGES and stories > size * PARTS_WANTED:
+        size *= 2
+    return min(size, PART_PAGES)
 
 
 def parts(dated: Iterable[tuple[str, dt.date]], size: int = PART_PAGES) -> dict[str, tuple[str, ...]]:

@@ -93,6 +93,13 @@ def test_a_new_story_changes_only_the_newest_part():
     assert newest == ("2023--2025", tuple(sorted((*was[1], "new")))), "the newest part grew, and says so"
 
 
+def test_parts_grow_with_the_library_only_at_a_few_sizes():
+    sizes = {stories: search.part_size(stories) for stories in (1, 1000, 2000, 2001, 4000, 4001, 50_000)}
+    assert sizes == {1: 250, 1000: 250, 2000: 250, 2001: 500, 4000: 500, 4001: 1000, 50_000: 1000}
+    library = [(f"s{n}", dt.date(2020 + n // 200, 1 + n % 12, 1)) for n in range(1000)]
+    assert len(search.parts(library, search.part_size(len(library)))) == 5, "a year a part, not one"
+
+
 @pytest.mark.parametrize("language", ["sv", "da"])
 def test_index_follows_the_language_of_site_yaml(site, run, language):
     yaml = SITE_YAML.replace("language: en", f"language: {language}")
