@@ -131,10 +131,11 @@ def build(options: Options, progress: Progress | None = None) -> Result:
     basis = digest(repr(without_descriptions(config)), repr(template_stamp(config)), code_digest())
     kept = store.get("record")
     record: Record | None = kept[1] if kept else None
-    planned = page_digests(site.plan, site.library, config)
-    planned |= {copy.path: copy_digest(copy) for copy in site.plan.copies}
     # Files made with other settings or templates are made again, and written if their bytes differ.
     output, before = config.output.resolve(), (record or {}) if kept and kept[0] == basis else {}
+    model = model_digest(site, basis)
+    planned = input_digests(site, before, model == store.get("model"))
+    planned |= {copy.path: copy_digest(copy) for copy in site.plan.copies}
     stale = [p for p in site.plan.pages if not as_built(output, before, planned, p.path)]
     copies = [c for c in site.plan.copies if not as_built(output, before, planned, c.path)]
     try:
@@ -150,6 +151,7 @@ def build(options: Options, progress: Progress | None = None) -> Result:
         shown = display_path(config.output)
         raise BuildFailed([error(shown, 1, 1, f"could not write the site: {exc}")]) from None
     store.put("record", (basis, record))
+    store.put("model", model)
     store.save()
     items = listed_items(site.env)
     if items:
@@ -163,6 +165,27 @@ def build(options: Options, progress: Progress | None = None) -> Result:
         site.problems,
         written=written,
     )
+
+
+def model_digest(site: Site, basis: str) -> str:
+    """A digest of all that pages show: settings with descriptions, every story by its file, due marks.
+
+    `basis` is the digest of the settings, templates and insole's code the pages were made with.
+    """
+    stories = site.library.stories.values()
+    return digest(basis, repr(site.config), *(story.key for story in stories), repr(site.library.due))
+
+
+def input_digests(site: Site, before: Record, same_model: bool) -> dict[str, str]:
+    """Each page's digest of what it shows; as recorded when the model is as it was then.
+
+    Working out every page's inputs is most of a build with nothing changed, and they
+    follow from the model alone.
+    """
+    pages = site.plan.pages
+    if same_model and all(page.path in before for page in pages):
+        return {page.path: before[page.path].inputs for page in pages}
+    return page_digests(site.plan, site.library, site.config)
 
 
 def copy_digest(copy: Copy) -> str:

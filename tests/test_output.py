@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -252,6 +253,30 @@ def test_second_build_after_a_first_into_an_empty_folder_makes_nothing_again(sit
     )
     build(Options(root=root, search=False))
     assert made == [], "not even the pages about the whole library, which is as it was"
+
+
+def test_pages_inputs_are_worked_out_again_only_when_the_model_changed(site, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    build(Options(root=root, search=False))
+    worked: list[int] = []
+    real = build_module.page_digests
+    monkeypatch.setattr(
+        build_module, "page_digests", lambda plan, *rest: worked.append(len(plan.pages)) or real(plan, *rest)
+    )
+    build(Options(root=root, search=False))
+    assert worked == [], "nothing changed, so every page's digest is as recorded"
+    (root / "content/stories/s1.md").write_text(story("Story one, retold"), encoding="utf-8")
+    assert build(Options(root=root, search=False)).written > 0
+    assert len(worked) == 1
+    yaml = SITE_YAML.replace("Customers want the *wardrobe*", "People want the *wardrobe*")
+    (root / "site.yaml").write_text(yaml, encoding="utf-8")
+    build(Options(root=root, search=False))
+    assert len(worked) == 2, "a description is part of the model"
+    assert b"People want the" in (root / "_site/needs/assemble-without-help/index.html").read_bytes()
+    (root / "site.yaml").write_text(yaml + "review_after_months: 12\n", encoding="utf-8")
+    build(Options(root=root, search=False, today=dt.date(2024, 6, 1)))
+    later = build(Options(root=root, search=False, today=dt.date(2026, 6, 1)))
+    assert len(worked) == 4 and later.written > 0, "stories due for review are part of the model"
 
 
 def test_a_changed_term_description_rewrites_only_pages_about_terms(site):
