@@ -179,7 +179,7 @@ def model_digest(site: Site, basis: str) -> str:
 def input_digests(site: Site, before: Record, same_model: bool) -> dict[str, str]:
     """Each page's digest of what it shows; as recorded when the model is as it was then.
 
-    Working out every page's inputs is most of a build with nothing changed, and they
+    Working out every page's inputs is a sixth of a build with nothing changed, and they
     follow from the model alone.
     """
     pages = site.plan.pages
