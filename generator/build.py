@@ -14,7 +14,7 @@ from .cache import code_digest, digest, open_store
 from .config import SiteConfig, load_config, without_descriptions
 from .content import StoryCache, load_stories
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict
-from .forked import WorkerFailed
+from .forked import WorkerFailed, aside
 from .library import Library, build_library
 from .links import broken_links
 from .markup import make_markdown
@@ -100,11 +100,14 @@ def gather(
     except WorkerFailed as exc:
         shown = display_path(config.content_dir)
         raise BuildFailed([error(shown, 1, 1, f"could not read the stories: {exc}")]) from None
-    store.save()
+    saved = aside(store.save, options.workers)  # on another core while the model is made
     problems += found
     due = due_for_review(stories, today, config.review_after_months)
     known = open_store(config.root, "related", "", options.cache)
-    library = build_library(stories, config.vocabulary, due, known)
+    try:
+        library = build_library(stories, config.vocabulary, due, known)
+    finally:
+        saved()
     known.save()
     plan = plan_site(library, config, static_files(config))
     problems += check_plan(plan)

@@ -50,6 +50,45 @@ def forked(
     yield from _gather(pipes)
 
 
+def aside(work: Callable[[], object], workers: int) -> Callable[[], None]:
+    """Start `work` in a forked copy of this process and go on; returns the wait for it to end.
+
+    For work whose only effects are files, such as saving a cache, done while this process
+    does the next step on another core. The wait raises WorkerFailed with the traceback if
+    the work raised. Without fork, or with one worker, the work is done here and now.
+    """
+    if not can_fork(workers):
+        work()
+        return lambda: None
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(reader)
+        code = 0
+        try:
+            work()
+        except BaseException:
+            code = 1
+            with contextlib.suppress(BaseException), os.fdopen(writer, "w") as out:
+                out.write(traceback.format_exc())
+        finally:
+            os._exit(code)
+    os.close(writer)
+    waited: list[str] = []
+
+    def wait() -> None:
+        """Wait for the work to end, once; raise what it raised."""
+        if waited:
+            return
+        with os.fdopen(reader) as failed:
+            waited.append(failed.read())
+        _, status = os.waitpid(pid, 0)
+        if waited[0] or status:
+            raise WorkerFailed(waited[0] or f"exit status {os.waitstatus_to_exitcode(status)}")
+
+    return wait
+
+
 def _child(items: Sequence[Item], work: Callable[[Sequence[Item]], Iterable[Any]], writer: int) -> None:
     """Run the work on this worker's items, writing each result to the pipe, then exit."""
     code = 0

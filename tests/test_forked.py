@@ -6,12 +6,13 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from conftest import story
 
 from generator.build import Options, build
-from generator.forked import WorkerFailed, can_fork, forked
+from generator.forked import WorkerFailed, aside, can_fork, forked
 from generator.render import PARALLEL_FROM
 
 
@@ -70,6 +71,37 @@ def test_no_forking_while_another_thread_runs():
     finally:
         stop.set()
         other.join()
+
+
+def test_work_set_aside_runs_in_another_process_while_this_one_goes_on(tmp_path):
+    started, go_on = tmp_path / "started", tmp_path / "go-on"
+
+    def work():
+        started.write_text(str(os.getpid()))
+        deadline = time.monotonic() + 30
+        while not go_on.exists() and time.monotonic() < deadline:  # ends once this process went on
+            time.sleep(0.01)
+
+    wait = aside(work, 2)
+    go_on.touch()
+    wait()
+    wait()  # a second wait returns at once
+    assert int(started.read_text()) != os.getpid()
+
+
+def test_an_error_in_work_set_aside_is_raised_by_the_wait():
+    def failing():
+        raise OSError("the cache folder is gone")
+
+    wait = aside(failing, 2)
+    with pytest.raises(WorkerFailed, match="the cache folder is gone"):
+        wait()
+
+
+def test_work_set_aside_with_one_worker_is_done_at_once(tmp_path):
+    done = tmp_path / "done"
+    aside(lambda: done.write_text(str(os.getpid())), 1)
+    assert int(done.read_text()) == os.getpid()
 
 
 def site_with_many_pages(site, files=None):
