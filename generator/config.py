@@ -248,7 +248,7 @@ def _describe(doc: Document, path: KeyPath, md: MarkdownIt, problems: list[Probl
     if not text_at(doc, path, problems):
         return ""
     at = doc.text_spot(*path)
-    rendered = render_markdown(md, doc.texts[path], doc.path, at.line, first_column=at.column)
+    rendered = render_markdown(md, doc.text(path) or "", doc.path, at.line, first_column=at.column)
     problems.extend(rendered.problems)
     return rendered.html
 

@@ -478,7 +478,7 @@ def date_at(doc: Document, key: str, problems: list[Problem]) -> dt.date | None:
     """A date written as YYYY-MM-DD (a time after it is ignored)."""
     value = doc.data.get(key)
     if isinstance(value, bool | int | float):
-        shown = doc.texts.get((key,), str(value))
+        shown = doc.text((key,)) or str(value)
         problems.append(doc.error((key,), f"'{shown}' is not a date", "write a real date as YYYY-MM-DD"))
         return None
     text = text_at(doc, (key,), problems)
@@ -513,7 +513,7 @@ def check_term(
     """Warn when a term is not declared in site.yaml."""
     if term in declared:
         return
-    at = doc.spot(*path) if doc.texts.get(path) is not None else doc.spot(path[0])
+    at = doc.spot(*path) if doc.text(path) is not None else doc.spot(path[0])
     grouping = path[0] if path[0] != "source" else "sources"
     hint = did_you_mean(term, declared) or f"declare it under '{grouping}' in site.yaml"
     problems.append(warning(doc.path, at.line, at.column, f"'{term}' is not declared in {grouping}", hint))

@@ -58,37 +58,56 @@ class Spot:
 
 @dataclass(frozen=True)
 class Document:
-    """Parsed YAML: plain values, with the place and source text of each."""
+    """Parsed YAML: plain values, with the node each came from, which knows its place and text."""
 
     path: str
     data: Any
-    spots: dict[KeyPath, Spot] = field(default_factory=dict)
-    key_spots: dict[KeyPath, Spot] = field(default_factory=dict)
-    texts: dict[KeyPath, str] = field(default_factory=dict)
+    nodes: dict[KeyPath, yaml.Node] = field(default_factory=dict)  # each value's node
+    key_nodes: dict[KeyPath, yaml.Node] = field(default_factory=dict)  # each mapping key's node
     start: Spot = Spot(1, 1)
-    text_spots: dict[KeyPath, Spot] = field(default_factory=dict)
+    source: str = ""  # the YAML text, which starts on line start.line of the file
 
     def spot(self, *path: str | int) -> Spot:
         """Where the value at `path` is, else where its key or nearest parent is."""
         while path:
-            found = self.spots.get(path) or self.key_spots.get(path)
+            found = self.nodes.get(path) or self.key_nodes.get(path)
             if found:
-                return found
+                return self._at(found)
             path = path[:-1]
         return self.start
 
+    def text(self, path: KeyPath) -> str | None:
+        """The text of the scalar at `path` as written (`Yes` for a true), or None."""
+        node = self.nodes.get(path)
+        return node.value if isinstance(node, yaml.ScalarNode) else None
+
     def text_spot(self, *path: str | int) -> Spot:
         """Where the first character of the text at `path` is (inside quotes, below a `|`)."""
-        return self.text_spots.get(path) or self.spot(*path)
+        node = self.nodes.get(path)
+        if not isinstance(node, yaml.ScalarNode):
+            return self.spot(*path)
+        at = self._at(node)
+        if node.style in ("'", '"'):
+            return Spot(at.line, at.column + 1)
+        if node.style not in ("|", ">"):
+            return at
+        below = self.source.split("\n")[node.start_mark.line + 1 : node.end_mark.line + 1]
+        first = next((t for t in below if t.strip()), "")
+        return Spot(at.line + 1, len(first) - len(first.lstrip(" ")) + 1)
 
     def key_spot(self, *path: str | int) -> Spot:
         """Where the key naming the value at `path` is."""
-        return self.key_spots.get(path) or self.spot(*path)
+        node = self.key_nodes.get(path)
+        return self._at(node) if node else self.spot(*path)
 
     def error(self, path: KeyPath, message: str, hint: str = "") -> Problem:
         """An error at the value at `path`."""
         at = self.spot(*path)
         return error(self.path, at.line, at.column, message, hint)
+
+    def _at(self, node: yaml.Node) -> Spot:
+        """The 1-based place of a node in the file."""
+        return Spot(node.start_mark.line + self.start.line, node.start_mark.column + 1)
 
 
 @dataclass(frozen=True)
@@ -143,14 +162,14 @@ def parse(text: str, path: str, first_line: int = 1) -> Document:
         raise BuildFailed([error(path, first_line, 1, f"invalid YAML: {exc}")]) from None
     except RecursionError:
         raise BuildFailed([error(path, first_line, 1, "YAML nested too deeply")]) from None
-    builder = _Builder(path, first_line - 1, text.split("\n"))
+    start = Spot(first_line, 1)
     if node is None:
-        return Document(path, None, start=Spot(first_line, 1))
+        return Document(path, None, start=start)
+    builder = _Builder(path, first_line - 1)
     data = builder.build(node, ())
     if builder.problems:
         raise BuildFailed(builder.problems)
-    start = Spot(first_line, 1)
-    return Document(path, data, builder.spots, builder.key_spots, builder.texts, start, builder.text_spots)
+    return Document(path, data, builder.nodes, builder.key_nodes, start, text)
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: str, offset: int) -> Problem:
@@ -188,28 +207,20 @@ def _place(text: str, line: int, column: int, index: int) -> tuple[int, int]:
 
 
 class _Builder:
-    """Turns a YAML node tree into plain values, recording places; one per parse."""
+    """Turns a YAML node tree into plain values, keeping each value's node; one per parse."""
 
-    def __init__(self, path: str, line_offset: int, lines: list[str]):
+    def __init__(self, path: str, line_offset: int):
         self.path = path
         self.offset = line_offset
-        self.lines = lines
         self.count = 0
         self.problems: list[Problem] = []
-        self.spots: dict[KeyPath, Spot] = {}
-        self.key_spots: dict[KeyPath, Spot] = {}
-        self.texts: dict[KeyPath, str] = {}
-        self.text_spots: dict[KeyPath, Spot] = {}
-        self.constructor = yaml.constructor.SafeConstructor()
-
-    def spot(self, node: yaml.Node) -> Spot:
-        """The 1-based place of a node in the file."""
-        return Spot(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
+        self.nodes: dict[KeyPath, yaml.Node] = {}
+        self.key_nodes: dict[KeyPath, yaml.Node] = {}
 
     def fail(self, node: yaml.Node, message: str, hint: str = "") -> None:
         """Record a problem at a node."""
-        at = self.spot(node)
-        self.problems.append(error(self.path, at.line, at.column, message, hint))
+        line, column = node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+        self.problems.append(error(self.path, line, column, message, hint))
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         """The plain value of a node."""
@@ -222,9 +233,9 @@ class _Builder:
             if not self.problems:
                 self.fail(node, f"nested more than {MAX_DEPTH} levels deep")
             return None
-        self.spots[path] = self.spot(node)
+        self.nodes[path] = node
         if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node, path)
+            return self.scalar(node)
         if node.tag not in COLLECTION_TAGS:
             self.fail(node, f"unsupported YAML tag {node.tag}", "remove the tag")
             return None
@@ -233,35 +244,23 @@ class _Builder:
         assert isinstance(node, yaml.MappingNode)
         return self.mapping(node, path)
 
-    def scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
+    def scalar(self, node: yaml.ScalarNode) -> Any:
         """A scalar as str, int, float, bool or None (dates stay text)."""
         kind = PLAIN_TAGS.get(node.tag)
+        if kind == "str":
+            return node.value
         if kind is None:
             self.fail(node, f"unsupported YAML tag {node.tag}", "remove the tag")
             return None
-        self.texts[path] = node.value
-        self.text_spots[path] = self.text_spot(node)
-        if kind == "str":
-            return node.value
         if kind == "null":
             return None
+        constructor = yaml.constructor.SafeConstructor()
         constructors = {
-            "int": self.constructor.construct_yaml_int,
-            "float": self.constructor.construct_yaml_float,
-            "bool": self.constructor.construct_yaml_bool,
+            "int": constructor.construct_yaml_int,
+            "float": constructor.construct_yaml_float,
+            "bool": constructor.construct_yaml_bool,
         }
         return constructors[kind](node)
-
-    def text_spot(self, node: yaml.ScalarNode) -> Spot:
-        """Where a scalar's text begins: after its quote, or on the line below a `|` or `>`."""
-        at = self.spot(node)
-        if node.style in ("'", '"'):
-            return Spot(at.line, at.column + 1)
-        if node.style not in ("|", ">"):
-            return at
-        below = self.lines[node.start_mark.line + 1 : node.end_mark.line + 1]
-        first = next((t for t in below if t.strip()), "")
-        return Spot(at.line + 1, len(first) - len(first.lstrip(" ")) + 1)
 
     def mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         """A mapping with text keys; a repeated key is an error naming both lines."""
@@ -271,12 +270,14 @@ class _Builder:
                 self.fail(key_node, "keys must be plain text")
                 continue
             key = key_node.value
-            if key in result or (*path, key) in self.key_spots:
-                first = self.key_spots[(*path, key)]
-                self.fail(key_node, f"duplicate key '{key}'", f"first given on line {first.line}")
+            at = (*path, key)
+            first = self.key_nodes.get(at)
+            if first is not None:
+                line = first.start_mark.line + 1 + self.offset
+                self.fail(key_node, f"duplicate key '{key}'", f"first given on line {line}")
                 continue
-            self.key_spots[(*path, key)] = self.spot(key_node)
-            result[key] = self.build(value_node, (*path, key))
+            self.key_nodes[at] = key_node
+            result[key] = self.build(value_node, at)
         return result
 
 
@@ -287,7 +288,7 @@ def text_at(doc: Document, path: KeyPath, problems: list[Problem]) -> str | None
         return value.strip() if isinstance(value, str) else None
     name = ".".join(str(p) for p in path)
     if isinstance(value, bool | int | float):
-        source = doc.texts.get(path, str(value))
+        source = doc.text(path) or str(value)
         problems.append(
             doc.error(
                 path,

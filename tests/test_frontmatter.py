@@ -138,8 +138,8 @@ def test_parse_text_spot_is_inside_quotes_and_below_a_block_indicator():
 def test_parse_keeps_dates_and_source_text():
     doc = parse("date: 2024-03-14\ncount: 0x10\nflag: Yes\n", PATH)
     assert doc.data == {"date": "2024-03-14", "count": 16, "flag": True}
-    assert doc.texts[("flag",)] == "Yes"
-    assert doc.texts[("count",)] == "0x10"
+    assert doc.text(("flag",)) == "Yes"
+    assert doc.text(("count",)) == "0x10"
 
 
 def test_parse_empty_text_is_none():
