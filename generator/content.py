@@ -9,7 +9,7 @@ import re
 import stat
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -341,7 +341,7 @@ def parse_all(sources: list[Source], config: SiteConfig, md: MarkdownIt, workers
         return [read_story(source, config, md) for source in sources]
     results: list[Read] = [(None, ())] * len(sources)
 
-    def parse(part: Sequence[tuple[int, Source]]) -> Iterator[tuple[int, Read]]:
+    def parse(part: Iterable[tuple[int, Source]]) -> Iterator[tuple[int, Read]]:
         """Each file of one worker's share parsed, with its place among all the files."""
         return ((index, read_story(source, config, md)) for index, source in part)
 

@@ -14,6 +14,9 @@ from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 LENGTH = 8  # bytes of the length before each pickled result
+TICKET = 4  # bytes of the number of the first item of a run of items, handed to one worker
+SMALLEST_RUN = 8  # items a worker takes at a time, at the least
+MOST_RUNS = 4096  # runs at most, so that all their tickets fit in a pipe at once (16 KB of 64)
 
 
 class WorkerFailed(RuntimeError):
@@ -30,24 +33,41 @@ def can_fork(workers: int) -> bool:
 
 
 def forked(
-    items: Sequence[Item], work: Callable[[Sequence[Item]], Iterable[Any]], workers: int
+    items: Sequence[Item], work: Callable[[Iterable[Item]], Iterable[Any]], workers: int
 ) -> Iterator[Any]:
     """What `work` yields for every item, from `workers` forked processes, in the order results arrive.
 
     A forked process starts with everything this one has (templates, the model), so only
-    results travel. An exception raised by `work` is raised here again once every worker
-    has stopped; if it can't be pickled, WorkerFailed carries its traceback.
+    results travel. Each worker takes the next run of items whenever it is ready for more,
+    so one that meets slow items leaves the rest to the others rather than holding up the
+    end. An exception raised by `work` is raised here again once every worker has stopped;
+    if it can't be pickled, WorkerFailed carries its traceback.
     """
+    size = max(SMALLEST_RUN, -(-len(items) // MOST_RUNS))
+    runs, handed = os.pipe()
+    # Every run's number is written before any worker starts; the pipe holds them all.
+    os.write(handed, b"".join(start.to_bytes(TICKET, "little") for start in range(0, len(items), size)))
+    os.close(handed)
     pipes = {}
-    for part in range(workers):
-        reader, writer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: do its share, send each result, never return
-            os.close(reader)
-            _child(items[part::workers], work, writer)
-        os.close(writer)
-        pipes[reader] = pid
+    try:
+        for _ in range(workers):
+            reader, writer = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: take runs until none is left, send each result, never return
+                os.close(reader)
+                _child(_taken(items, size, runs), work, writer)
+            os.close(writer)
+            pipes[reader] = pid
+    finally:
+        os.close(runs)
     yield from _gather(pipes)
+
+
+def _taken(items: Sequence[Item], size: int, runs: int) -> Iterator[Item]:
+    """The items of each run this worker takes from the pipe of runs, until it is empty."""
+    while ticket := os.read(runs, TICKET):  # a pipe hands each ticket to one reader, whole
+        start = int.from_bytes(ticket, "little")
+        yield from items[start : start + size]
 
 
 def aside(work: Callable[[], object], workers: int) -> Callable[[], None]:
@@ -89,7 +109,7 @@ def aside(work: Callable[[], object], workers: int) -> Callable[[], None]:
     return wait
 
 
-def _child(items: Sequence[Item], work: Callable[[Sequence[Item]], Iterable[Any]], writer: int) -> None:
+def _child(items: Iterable[Item], work: Callable[[Iterable[Item]], Iterable[Any]], writer: int) -> None:
     """Run the work on this worker's items, writing each result to the pipe, then exit."""
     code = 0
     try:

@@ -22,11 +22,24 @@ def squares(numbers):
         yield n * n, os.getpid()
 
 
-def test_every_item_is_worked_on_once_across_the_workers():
+def test_every_item_is_worked_on_once_in_the_workers():
     results = list(forked(list(range(1000)), squares, 3))
     assert sorted(value for value, _ in results) == [n * n for n in range(1000)]
-    assert len({pid for _, pid in results}) == 3
     assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_a_worker_held_up_by_a_slow_item_leaves_the_rest_to_the_others():
+    def slow_first(numbers):
+        for n in numbers:
+            if n == 0:
+                time.sleep(1)
+            yield n, os.getpid()
+
+    results = list(forked(list(range(400)), slow_first, 2))
+    assert sorted(n for n, _ in results) == list(range(400))
+    held_up = next(pid for n, pid in results if n == 0)
+    assert len({pid for _, pid in results}) == 2
+    assert sum(pid == held_up for _, pid in results) < 100, "a fixed half each would be 200"
 
 
 def test_an_error_in_a_worker_is_raised_after_all_workers_stop():
@@ -53,8 +66,9 @@ def test_a_worker_that_dies_is_an_error_not_missing_results():
 
 def test_results_no_longer_wanted_stop_the_workers():
     def endless(numbers):
-        while True:
-            yield from numbers
+        for n in numbers:
+            while True:
+                yield n
 
     made = forked([1, 2, 3], endless, 2)
     assert next(made) in (1, 2, 3)
