@@ -16,7 +16,7 @@ Item = TypeVar("Item")
 LENGTH = 8  # bytes of the length before each pickled result
 TICKET = 4  # bytes of the number of the first item of a run of items, handed to one worker
 SMALLEST_RUN = 8  # items a worker takes at a time, at the least
-MOST_RUNS = 4096  # runs at most, so that all their tickets fit in a pipe at once (16 KB of 64)
+MOST_RUNS = 1000  # runs at most, so that all their tickets fit in the smallest pipe at once
 
 
 class WorkerFailed(RuntimeError):
@@ -45,9 +45,9 @@ def forked(
     """
     size = max(SMALLEST_RUN, -(-len(items) // MOST_RUNS))
     runs, handed = os.pipe()
-    # Every run's number is written before any worker starts; the pipe holds them all.
-    os.write(handed, b"".join(start.to_bytes(TICKET, "little") for start in range(0, len(items), size)))
-    os.close(handed)
+    # Every run's ticket is written before any worker starts; a pipe holds at least 4 KB.
+    with os.fdopen(handed, "wb") as tickets:
+        tickets.write(b"".join(start.to_bytes(TICKET, "little") for start in range(0, len(items), size)))
     pipes = {}
     try:
         for _ in range(workers):
@@ -74,8 +74,9 @@ def aside(work: Callable[[], object], workers: int) -> Callable[[], None]:
     """Start `work` in a forked copy of this process and go on; returns the wait for it to end.
 
     For work whose only effects are files, such as saving a cache, done while this process
-    does the next step on another core. The wait raises WorkerFailed with the traceback if
-    the work raised. Without fork, or with one worker, the work is done here and now.
+    does the next step on another core; the copy finishes it even when Ctrl-C stops this
+    one. The wait raises WorkerFailed with the traceback if the work raised. Without fork,
+    or with one worker, the work is done here and now.
     """
     if not can_fork(workers):
         work()
@@ -84,6 +85,7 @@ def aside(work: Callable[[], object], workers: int) -> Callable[[], None]:
     pid = os.fork()
     if pid == 0:
         os.close(reader)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, once this is done
         code = 0
         try:
             work()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -110,6 +111,17 @@ def test_an_error_in_work_set_aside_is_raised_by_the_wait():
     wait = aside(failing, 2)
     with pytest.raises(WorkerFailed, match="the cache folder is gone"):
         wait()
+
+
+def test_work_set_aside_is_finished_when_ctrl_c_stops_the_build(tmp_path):
+    saved = tmp_path / "saved"
+
+    def interrupted():
+        os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C sends it to every process of the build
+        saved.write_text("complete")
+
+    aside(interrupted, 2)()
+    assert saved.read_text() == "complete"
 
 
 def test_work_set_aside_with_one_worker_is_done_at_once(tmp_path):
