@@ -9,7 +9,7 @@ import re
 import stat
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -112,6 +112,7 @@ class Story:
 
 
 Read = tuple[Story | None, tuple[Problem, ...]]  # a story file's story, if it has no errors, and its problems
+Taken = tuple[str, Read]  # a story file's digest ('' if it could not be read) and what was read from it
 
 
 def slugify(text: str) -> str:
@@ -255,9 +256,7 @@ def read_stories(
     `stamps` are the files' stamps, when the caller has just taken them.
     """
     results: list[Read | None] = [None] * len(files)
-    pending: list[tuple[int, Source]] = []
-    content = config.content_dir.resolve()
-    inside = (config.content_dir / STORIES).resolve().is_relative_to(content)
+    unread: list[tuple[int, str, tuple[int, ...]]] = []  # each file to read: its index, place, stamp
     for index, (path, folder) in enumerate(files):
         stamp = (stamps[index] if stamps else file_stamp(path, folder)) if store and not folder else ()
         place = stamp_key(path) if store else ""
@@ -268,23 +267,26 @@ def read_stories(
             continue
         if store and known:
             store.forget(place)
+        unread.append((index, place, stamp))
+    content = config.content_dir.resolve()
+    inside = (config.content_dir / STORIES).resolve().is_relative_to(content)
+
+    def take(path: Path, folder: Path | None) -> tuple[str, Read]:
+        """A file's digest and story: kept in the store under the digest, else parsed now."""
         try:
             source = read_file(path, folder, content, inside)
         except BuildFailed as failed:
-            results[index] = (None, tuple(failed.problems))
-            continue
-        if store and stamp:
-            store.put(place, (stamp, source.key))
+            return "", (None, tuple(failed.problems))
         kept = store.get(source.key) if store else None
-        if kept is not None:
-            results[index] = kept
-        else:
-            pending.append((index, source))
-    parsed = parse_all([source for _, source in pending], config, md, workers)
-    for (index, source), result in zip(pending, parsed, strict=True):
+        return source.key, kept if kept is not None else read_story(source, config, md)
+
+    taken = parse_all([files[index] for index, _, _ in unread], take, workers)
+    for (index, place, stamp), (key, result) in zip(unread, taken, strict=True):
         results[index] = result
-        if store:
-            store.put(source.key, result)
+        if store and key:
+            if stamp:
+                store.put(place, (stamp, key))
+            store.put(key, result)
     return [result for result in results if result is not None]
 
 
@@ -335,17 +337,22 @@ def read_file(path: Path, folder: Path | None, content: Path, inside: bool = Fal
     return Source(path, folder, shown, raw, list_assets(folder) if folder else ())
 
 
-def parse_all(sources: list[Source], config: SiteConfig, md: MarkdownIt, workers: int) -> list[Read]:
-    """Each file parsed, in as many processes as `workers` once there are enough files to pay for them."""
-    if len(sources) < PARALLEL_FROM or not can_fork(workers):
-        return [read_story(source, config, md) for source in sources]
-    results: list[Read] = [(None, ())] * len(sources)
+def parse_all(
+    files: list[tuple[Path, Path | None]], take: Callable[[Path, Path | None], Taken], workers: int
+) -> list[Taken]:
+    """`take` of each file, in as many processes as `workers` once there are enough files to pay for them.
 
-    def parse(part: Iterable[tuple[int, Source]]) -> Iterator[tuple[int, Read]]:
-        """Each file of one worker's share parsed, with its place among all the files."""
-        return ((index, read_story(source, config, md)) for index, source in part)
+    In worker processes, files are read and parsed side by side rather than read here first.
+    """
+    if len(files) < PARALLEL_FROM or not can_fork(workers):
+        return [take(path, folder) for path, folder in files]
+    results: list[Taken] = [("", (None, ()))] * len(files)
 
-    for index, result in forked(list(enumerate(sources)), parse, workers):
+    def parse(part: Iterable[tuple[int, tuple[Path, Path | None]]]) -> Iterator[tuple[int, Taken]]:
+        """Each file of one worker's share taken, with its place among all the files."""
+        return ((index, take(path, folder)) for index, (path, folder) in part)
+
+    for index, result in forked(list(enumerate(files)), parse, workers):
         results[index] = result
     return results
 

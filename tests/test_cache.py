@@ -194,3 +194,18 @@ def test_files_with_an_unchanged_stamp_are_not_read_again(site, monkeypatch):
     again = gather(Options(root=root), writing=False)
     assert read == ["s1.md"]
     assert again.library.stories["s1"].title == "Story 9"
+
+
+def test_files_touched_but_unchanged_are_taken_from_the_cache_in_the_workers(site, monkeypatch):
+    root = site({f"content/stories/s{i:03}.md": story(f"Story {i}") for i in range(content.PARALLEL_FROM)})
+    first = gather(Options(root=root, workers=2), writing=False)
+    touched = time.time() - 100  # as after a checkout: other times, the same bytes
+    for path in (root / "content/stories").glob("*.md"):
+        os.utime(path, (touched, touched))
+
+    def parsed(*_):
+        raise AssertionError("a story whose bytes are in the cache was parsed again")
+
+    monkeypatch.setattr(content, "read_story", parsed)  # the forked workers inherit it
+    again = gather(Options(root=root, workers=2), writing=False)
+    assert again.library.stories == first.library.stories
