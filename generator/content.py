@@ -117,8 +117,8 @@ Taken = tuple[str, Read]  # a story file's digest ('' if it could not be read) a
 
 def slugify(text: str) -> str:
     """A URL slug: Nordic letters transliterated, lowercase ASCII words joined by hyphens."""
+    # Decomposed, "å" is "a" and a combining ring, which leaves with the rest outside ASCII.
     text = unicodedata.normalize("NFKD", text.lower().translate(TRANSLITERATE))
-    text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode()).strip("-")
 
 
