@@ -196,7 +196,7 @@ def test_files_with_an_unchanged_stamp_are_not_read_again(site, monkeypatch):
     assert again.library.stories["s1"].title == "Story 9"
 
 
-def test_files_touched_but_unchanged_are_taken_from_the_cache_in_the_workers(site, monkeypatch):
+def test_files_touched_but_unchanged_are_taken_from_the_cache_by_their_bytes(site, monkeypatch):
     root = site({f"content/stories/s{i:03}.md": story(f"Story {i}") for i in range(content.PARALLEL_FROM)})
     first = gather(Options(root=root, workers=2), writing=False)
     touched = time.time() - 100  # as after a checkout: other times, the same bytes
@@ -206,6 +206,6 @@ def test_files_touched_but_unchanged_are_taken_from_the_cache_in_the_workers(sit
     def parsed(*_):
         raise AssertionError("a story whose bytes are in the cache was parsed again")
 
-    monkeypatch.setattr(content, "read_story", parsed)  # the forked workers inherit it
+    monkeypatch.setattr(content, "read_story", parsed)  # forked workers, where they may be, inherit it
     again = gather(Options(root=root, workers=2), writing=False)
     assert again.library.stories == first.library.stories

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -88,40 +87,59 @@ def test_no_forking_while_another_thread_runs():
         other.join()
 
 
+def set_aside(work: str, tmp_path) -> subprocess.CompletedProcess[str]:
+    """Run `aside(work, 2)` and its wait in a Python of its own, where no other thread stops forking.
+
+    `work` is the body of a function of `folder`; what the process prints comes back.
+    """
+    code = "\n".join(
+        [
+            "import os, signal, sys, time",
+            "from pathlib import Path",
+            "from generator.forked import aside",
+            "folder = Path(sys.argv[1])",
+            "def work():",
+            *(f"    {line}" for line in work.splitlines()),
+            "wait = aside(work, 2)",
+            "(folder / 'went-on').write_text(str(os.getpid()))",
+            "wait()",
+            "wait()",
+            "print('waited')",
+        ]
+    )
+    command = [sys.executable, "-c", code, str(tmp_path)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
+
 def test_work_set_aside_runs_in_another_process_while_this_one_goes_on(tmp_path):
-    started, go_on = tmp_path / "started", tmp_path / "go-on"
-
-    def work():
-        started.write_text(str(os.getpid()))
-        deadline = time.monotonic() + 30
-        while not go_on.exists() and time.monotonic() < deadline:  # ends once this process went on
-            time.sleep(0.01)
-
-    wait = aside(work, 2)
-    go_on.touch()
-    wait()
-    wait()  # a second wait returns at once
-    assert int(started.read_text()) != os.getpid()
+    ran = set_aside(
+        """(folder / "started").write_text(str(os.getpid()))
+deadline = time.monotonic() + 30
+while not (folder / "went-on").exists() and time.monotonic() < deadline:
+    time.sleep(0.01)  # ends once the process that set it aside went on
+(folder / "ended").write_text(str((folder / "went-on").exists()))""",
+        tmp_path,
+    )
+    assert ran.stdout == "waited\n", ran.stderr
+    assert (tmp_path / "started").read_text() != (tmp_path / "went-on").read_text()
+    assert (tmp_path / "ended").read_text() == "True"
 
 
-def test_an_error_in_work_set_aside_is_raised_by_the_wait():
-    def failing():
-        raise OSError("the cache folder is gone")
-
-    wait = aside(failing, 2)
-    with pytest.raises(WorkerFailed, match="the cache folder is gone"):
-        wait()
+def test_an_error_in_work_set_aside_is_raised_by_the_wait(tmp_path):
+    ran = set_aside('raise OSError("the cache folder is gone")', tmp_path)
+    assert ran.returncode == 1
+    assert "WorkerFailed" in ran.stderr and "OSError: the cache folder is gone" in ran.stderr
+    assert (tmp_path / "went-on").exists(), "the error waits for the wait"
 
 
 def test_work_set_aside_is_finished_when_ctrl_c_stops_the_build(tmp_path):
-    saved = tmp_path / "saved"
-
-    def interrupted():
-        os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C sends it to every process of the build
-        saved.write_text("complete")
-
-    aside(interrupted, 2)()
-    assert saved.read_text() == "complete"
+    ran = set_aside(
+        """os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C sends it to every process of the build
+(folder / "saved").write_text("complete")""",
+        tmp_path,
+    )
+    assert ran.stdout == "waited\n", ran.stderr
+    assert (tmp_path / "saved").read_text() == "complete"
 
 
 def test_work_set_aside_with_one_worker_is_done_at_once(tmp_path):
