@@ -271,7 +271,7 @@ def read_stories(
     content = config.content_dir.resolve()
     inside = (config.content_dir / STORIES).resolve().is_relative_to(content)
 
-    def take(path: Path, folder: Path | None) -> tuple[str, Read]:
+    def take(path: Path, folder: Path | None) -> Taken:
         """A file's digest and story: kept in the store under the digest, else parsed now."""
         try:
             source = read_file(path, folder, content, inside)
