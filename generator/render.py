@@ -21,6 +21,7 @@ from .config import SiteConfig
 from .content import Story
 from .errors import BuildFailed, Problem, display_path, error
 from .forked import can_fork, forked
+from .fragments import Once
 from .i18n import count, format_date, strings
 from .library import Library
 from .pages import Page, Plan, cell_url, listings, page_inputs, story_url, term_url
@@ -167,6 +168,7 @@ def make_environment(
         keep_trailing_newline=True,
         auto_reload=False,  # each build makes a new environment, so a template never changes under it
         bytecode_cache=compiled,
+        extensions=[Once],
     )
     env.globals.update(
         site=config,

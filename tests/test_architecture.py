@@ -25,6 +25,7 @@ CHAIN = [
     "journey",
     "pages",
     "report",
+    "fragments",
     "render",
     "links",
     "output",
