@@ -105,7 +105,7 @@ def gather(
     due = due_for_review(stories, today, config.review_after_months)
     known = open_store(config.root, "related", "", options.cache)
     try:
-        library = build_library(stories, config.vocabulary, due, known)
+        library = build_library(stories, config.vocabulary, due, known, options.workers)
     finally:
         saved()
     known.save()

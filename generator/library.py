@@ -6,12 +6,13 @@ import datetime as dt
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .cache import Store, digest
 from .config import GROUPINGS, Term, Vocabulary
 from .content import MODES, Story
+from .forked import can_fork, forked
 from .review import Due
 
 # A shared need says more about two stories than a shared process or source.
@@ -21,6 +22,7 @@ RELATED_COUNT = 5
 # so the cost grows with the library's size, not with its square. A rare term's stories are
 # all seen; a common term weighs little, so its older stories matter little.
 PER_TERM = 40
+PARALLEL_FROM = 2000  # stories to relate before more processes pay for their start
 PAIRS = (("needs", "processes"), ("needs", "co_creation"), ("processes", "co_creation"))
 
 Key = tuple[str, str]
@@ -89,10 +91,12 @@ def build_library(
     vocabulary: Vocabulary,
     due: Mapping[str, Due] | None = None,
     store: Store | None = None,
+    workers: int = 1,
 ) -> Library:
     """The whole model from checked stories, the declared vocabulary and the stories due for review.
 
-    Related stories are taken from `store` when no story's terms or links changed.
+    Related stories are taken from `store` when no story's terms or links changed, else
+    found in `workers` processes.
     """
     ordered = sorted(stories, key=lambda s: (-s.date.toordinal(), s.slug))
     by_slug = {story.slug: story for story in ordered}
@@ -102,7 +106,7 @@ def build_library(
     key = digest(repr([(story.slug, terms_of[story.slug], story.related) for story in ordered]))
     related = store.get(key) if store else None
     if related is None:
-        related = relate(ordered, terms_of, by_term)
+        related = relate(ordered, terms_of, by_term, workers)
         if store:
             store.put(key, related)
     return Library(
@@ -147,8 +151,12 @@ def relate(
     stories: list[Story],
     terms_of: dict[str, dict[str, tuple[str, ...]]],
     by_term: dict[str, dict[str, tuple[str, ...]]],
+    workers: int = 1,
 ) -> dict[str, tuple[Related, ...]]:
-    """Declared links both ways, then the stories sharing the most telling terms."""
+    """Declared links both ways, then the stories sharing the most telling terms.
+
+    Found in `workers` processes for a library big enough to pay for them.
+    """
     declared: dict[str, dict[str, None]] = {story.slug: {} for story in stories}
     for story in stories:
         for other in story.related:
@@ -165,16 +173,27 @@ def relate(
         slug: frozenset((g, t) for g, ts in terms.items() for t in ts) for slug, terms in terms_of.items()
     }
     order = {story.slug: index for index, story in enumerate(stories)}
-    related = {}
-    for story in stories:
-        links = [
+
+    def links(story: Story) -> tuple[Related, ...]:
+        """One story's declared links, then its computed ones."""
+        mine = declared[story.slug]
+        found = [
             Related(s, True, tuple(sorted(keys[story.slug] & keys[s])))
-            for s in sorted(declared[story.slug], key=order.__getitem__)
+            for s in sorted(mine, key=order.__getitem__)
         ]
-        skip = {story.slug, *declared[story.slug]}
-        links += computed_related(story.slug, keys, weighed, skip, order)
-        related[story.slug] = tuple(links)
-    return related
+        found += computed_related(story.slug, keys, weighed, {story.slug, *mine}, order)
+        return tuple(found)
+
+    def some(part: Iterable[Story]) -> Iterator[dict[str, tuple[Related, ...]]]:
+        """The links of a worker's stories, sent back together."""
+        yield {story.slug: links(story) for story in part}
+
+    if len(stories) < PARALLEL_FROM or not can_fork(workers):
+        return {story.slug: links(story) for story in stories}
+    found: dict[str, tuple[Related, ...]] = {}
+    for part in forked(stories, some, workers):
+        found.update(part)
+    return {story.slug: found[story.slug] for story in stories}
 
 
 def computed_related(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from generator import library
 from generator.config import Term, Vocabulary
 from generator.content import CoCreation, Story
 from generator.library import build_library
@@ -119,3 +120,26 @@ def test_related_stays_bounded_on_a_big_library():
     stories = [make(f"s{i}", 1 + i % 28, needs=("n1",), processes=("p1",)) for i in range(3000)]
     library = build_library(stories, vocabulary())
     assert all(len(links) <= 5 for links in library.related.values())
+
+
+def test_related_stories_found_in_worker_processes_are_those_found_in_one(monkeypatch):
+    monkeypatch.setattr(library, "can_fork", lambda workers: workers > 1)  # other tests' threads may linger
+    needs, processes = ("n1", "n2", "n3", "rare"), ("p1", "p2", "p3")
+    stories = [
+        make(
+            f"s{i}",
+            1 + i % 28,
+            needs=(needs[i % 4], needs[i // 7 % 4]),
+            processes=(processes[i % 3],),
+            related=(f"s{i + 11}",) if i % 5 == 0 else (),
+        )
+        for i in range(library.PARALLEL_FROM + 500)
+    ]
+    forks = []
+    real = library.forked
+    monkeypatch.setattr(library, "forked", lambda *args: (forks.append(args[2]), real(*args))[1])
+    two = build_library(stories, vocabulary(), workers=2).related
+    assert forks == [2]
+    one = build_library(stories, vocabulary()).related
+    assert list(two.items()) == list(one.items())
+    assert any(link.declared for link in two["s0"]) and len(two["s1"]) == library.RELATED_COUNT
