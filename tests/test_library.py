@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator import library
 from generator.config import Term, Vocabulary
 from generator.content import CoCreation, Story
-from generator.library import build_library
+from generator.forked import forked
+from generator.library import PARALLEL_FROM, RELATED_COUNT, build_library
 
 
 def vocabulary() -> Vocabulary:
@@ -123,7 +123,10 @@ def test_related_stays_bounded_on_a_big_library():
 
 
 def test_related_stories_found_in_worker_processes_are_those_found_in_one(monkeypatch):
-    monkeypatch.setattr(library, "can_fork", lambda workers: workers > 1)  # other tests' threads may linger
+    # Other tests' threads may linger, which would keep the work in this process.
+    monkeypatch.setattr("generator.library.can_fork", lambda workers: workers > 1)
+    forks = []
+    monkeypatch.setattr("generator.library.forked", lambda *args: (forks.append(args[2]), forked(*args))[1])
     needs, processes = ("n1", "n2", "n3", "rare"), ("p1", "p2", "p3")
     stories = [
         make(
@@ -133,13 +136,10 @@ def test_related_stories_found_in_worker_processes_are_those_found_in_one(monkey
             processes=(processes[i % 3],),
             related=(f"s{i + 11}",) if i % 5 == 0 else (),
         )
-        for i in range(library.PARALLEL_FROM + 500)
+        for i in range(PARALLEL_FROM + 500)
     ]
-    forks = []
-    real = library.forked
-    monkeypatch.setattr(library, "forked", lambda *args: (forks.append(args[2]), real(*args))[1])
     two = build_library(stories, vocabulary(), workers=2).related
     assert forks == [2]
     one = build_library(stories, vocabulary()).related
     assert list(two.items()) == list(one.items())
-    assert any(link.declared for link in two["s0"]) and len(two["s1"]) == library.RELATED_COUNT
+    assert any(link.declared for link in two["s0"]) and len(two["s1"]) == RELATED_COUNT
