@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import jinja2
-import pytest
 from conftest import story
 
 from generator.fragments import Once
@@ -53,12 +52,13 @@ def test_a_fragment_shown_again_is_escaped_once():
     assert env.get_template("t").render(text="Fish & <chips>") == "<b>Fish &amp; &lt;chips&gt;</b>" * 2
 
 
-def test_keys_must_be_separated_by_commas():
-    env, _ = environment({"t": "\n{% once a b %}x{% endonce %}"})
-    with pytest.raises(jinja2.TemplateSyntaxError) as raised:
-        env.get_template("t")
-    assert raised.value.lineno == 2
-    assert "expected token ','" in raised.value.message
+def test_keys_without_commas_are_an_error_at_their_line(site, run):
+    page = "{% extends 'base.html' %}{% block main %}\n<p>Lost</p>\n{% once page.url root %}x{% endonce %}{% endblock %}"
+    root = site({"content/stories/lunch.md": story(), "templates/404.html": page})
+    result = run(root, "build")
+    assert result.code == 1
+    assert "templates/404.html:3:1: error: template error: expected token ','" in result.err
+    assert not (root / "_site").exists()
 
 
 def test_a_site_template_can_use_it(site, run):
