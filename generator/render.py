@@ -16,7 +16,7 @@ import jinja2
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .cache import Store, digest, private_folder
+from .cache import Store, code_digest, digest, private_folder
 from .config import SiteConfig
 from .content import Story
 from .errors import BuildFailed, Problem, display_path, error
@@ -67,9 +67,12 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
 
 def compiled_templates() -> jinja2.BytecodeCache | None:
-    """Templates compiled by earlier builds, kept in the cache folder; None if it can't be made."""
+    """Templates compiled by earlier builds of this insole, kept in the cache folder; None if it can't be."""
     folder = private_folder("templates")
-    return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
+    if folder is None:
+        return None
+    # A compiled `{% once %}` calls insole's own code, so each insole keeps its own files.
+    return jinja2.FileSystemBytecodeCache(str(folder), f"__jinja2_{code_digest()[:16]}_%s.cache")
 
 
 class ListedItems:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import jinja2
 from conftest import story
 
 from generator import render
 from generator.build import Options, build, gather
+from generator.fragments import Once
 
 
 def test_site_template_overrides_one_file(site, run):
@@ -174,3 +176,16 @@ def test_list_items_made_by_worker_processes_are_kept(site, monkeypatch):
     made.clear()
     build(Options(root=root, search=False, workers=2))
     assert made and all(key[1:].startswith(f"{build_key(root, 's1')}:s1:") for key in made)
+
+
+def test_compiled_templates_are_kept_apart_for_each_insole(monkeypatch, tmp_path):
+    # A compiled {% once %} calls insole's own code, which another insole may not have.
+    monkeypatch.setenv("INSOLE_CACHE_DIR", str(tmp_path))
+    source = "{% once %}x{% endonce %}"
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader({"t": source}), bytecode_cache=render.compiled_templates(), extensions=[Once]
+    )
+    env.get_template("t")
+    assert render.compiled_templates().get_bucket(env, "t", None, source).code is not None
+    monkeypatch.setattr(render, "code_digest", lambda: "another insole")
+    assert render.compiled_templates().get_bucket(env, "t", None, source).code is None
