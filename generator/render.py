@@ -71,8 +71,14 @@ def compiled_templates() -> jinja2.BytecodeCache | None:
     folder = private_folder("templates")
     if folder is None:
         return None
-    # A compiled `{% once %}` calls insole's own code, so each insole keeps its own files.
-    return jinja2.FileSystemBytecodeCache(str(folder), f"__jinja2_{code_digest()[:16]}_%s.cache")
+    # A compiled `{% once %}` calls insole's own code, so each insole keeps its own files,
+    # and those of another are never read again.
+    mine = f"__jinja2_{code_digest()[:16]}_"
+    for other in folder.glob("__jinja2_*.cache"):
+        if not other.name.startswith(mine):
+            with contextlib.suppress(OSError):  # a cache that can't be tidied still works
+                other.unlink()
+    return jinja2.FileSystemBytecodeCache(str(folder), mine + "%s.cache")
 
 
 class ListedItems:

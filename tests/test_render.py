@@ -189,3 +189,4 @@ def test_compiled_templates_are_kept_apart_for_each_insole(monkeypatch, tmp_path
     assert render.compiled_templates().get_bucket(env, "t", None, source).code is not None
     monkeypatch.setattr(render, "code_digest", lambda: "another insole")
     assert render.compiled_templates().get_bucket(env, "t", None, source).code is None
+    assert [path.name for path in (tmp_path / "templates").iterdir()] == []  # the first insole's are gone
