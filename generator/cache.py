@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -52,11 +53,13 @@ def private_folder(name: str) -> Path | None:
     return folder
 
 
+@functools.cache
 def code_digest() -> str:
     """A digest of insole's own code and the versions of what it parses with.
 
     Taken from the source, not the version number, so a changed module never reads
-    results an older one made.
+    results an older one made. Taken once a process: the code it runs does not change
+    while it runs, even if its files do (an upgrade under a running `insole serve`).
     """
     sources = sorted(Path(__file__).parent.glob("*.py"))
     versions = (markdown_it.__version__, yaml.__version__, FAST_MARKDOWN)

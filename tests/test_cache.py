@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 from conftest import SITE_YAML, story
 from markdown_it import MarkdownIt
 
+import generator
 from generator import content
 from generator.build import Options, gather
 from generator.cache import Store, cache_home, digest, open_store
@@ -209,3 +213,27 @@ def test_files_touched_but_unchanged_are_taken_from_the_cache_by_their_bytes(sit
     monkeypatch.setattr(content, "read_story", parsed)  # forked workers, where they may be, inherit it
     again = gather(Options(root=root, workers=2), writing=False)
     assert again.library.stories == first.library.stories
+
+
+def test_code_digest_names_the_code_a_process_runs_not_the_files_it_was_loaded_from(tmp_path):
+    shutil.copytree(Path(generator.__file__).parent, tmp_path / "generator")
+    script = (
+        "import pathlib, sys\n"
+        "from generator.cache import code_digest\n"
+        "first = code_digest()\n"
+        "edited = pathlib.Path(sys.argv[1], 'generator', 'pages.py')\n"
+        "edited.write_text(edited.read_text() + '# upgraded\\n')\n"
+        "print(first, code_digest())\n"
+    )
+    run = lambda: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", script, str(tmp_path)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    first, during = run()
+    after, _ = run()
+    assert during == first  # results a running insole keeps are named by the code it runs
+    assert after != first  # and the next process, running the edited code, names its own
