@@ -104,11 +104,14 @@ def gather(
     problems += found
     due = due_for_review(stories, today, config.review_after_months)
     known = open_store(config.root, "related", "", options.cache)
+    tables = open_store(config.root, "tables", basis) if options.cache and stored else None
     try:
-        library = build_library(stories, config.vocabulary, due, known, options.workers)
+        library = build_library(stories, config.vocabulary, due, known, options.workers, tables)
     finally:
         saved()
     known.save()
+    if tables:
+        tables.save()
     plan = plan_site(library, config, static_files(config))
     problems += check_plan(plan)
     if options.strict:

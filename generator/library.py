@@ -86,20 +86,62 @@ def story_terms(story: Story) -> dict[str, tuple[str, ...]]:
     }
 
 
+@dataclass(frozen=True)
+class Tables:
+    """What the model derives from the stories and the vocabulary, but for the related stories."""
+
+    terms: dict[str, dict[str, Term]]
+    by_term: dict[str, dict[str, tuple[str, ...]]]
+    together: dict[tuple[str, str], dict[str, dict[str, int]]]
+    matrix: dict[str, dict[str, tuple[str, ...]]]
+    evidence: dict[str, dict[str, Evidence]]
+    modes: dict[str, dict[str, int]]
+    related_key: str  # the related stories' key in their store
+
+
 def build_library(
     stories: Iterable[Story],
     vocabulary: Vocabulary,
     due: Mapping[str, Due] | None = None,
     store: Store | None = None,
     workers: int = 1,
+    kept: Store | None = None,
 ) -> Library:
     """The whole model from checked stories, the declared vocabulary and the stories due for review.
 
     Related stories are taken from `store` when no story's terms or links changed, else
-    found in `workers` processes.
+    found in `workers` processes. The other tables are taken from `kept` when no story file
+    and no term changed; its basis must hold all else that decides what a story becomes.
     """
     ordered = sorted(stories, key=lambda s: (-s.date.toordinal(), s.slug))
     by_slug = {story.slug: story for story in ordered}
+    # A story read from a file is told by its key, so the tables are known by the keys: working
+    # them out again was about a quarter of a build with nothing changed.
+    keyed = kept is not None and all(story.key for story in ordered)
+    whole = digest(repr(vocabulary), *(story.key for story in ordered)) if keyed else ""
+    tables = kept.get(whole) if kept and whole else None
+    related = store.get(tables.related_key) if store and tables else None
+    if tables is None or related is None:
+        tables, related = derive(ordered, by_slug, vocabulary, store, workers)
+        if kept and whole:
+            kept.put(whole, tables)
+    return Library(
+        stories=by_slug,
+        terms=tables.terms,
+        by_term=tables.by_term,
+        related=related,
+        together=tables.together,
+        matrix=tables.matrix,
+        evidence=tables.evidence,
+        modes=tables.modes,
+        due={slug: due[slug] for slug in by_slug if slug in due} if due else {},
+    )
+
+
+def derive(
+    ordered: list[Story], by_slug: dict[str, Story], vocabulary: Vocabulary, store: Store | None, workers: int
+) -> tuple[Tables, dict[str, tuple[Related, ...]]]:
+    """The tables of stories in library order, and their related stories (from `store` if it has them)."""
     terms_of = {story.slug: story_terms(story) for story in ordered}
     by_term = group_by_term(ordered, terms_of)
     terms = all_terms(vocabulary, by_term)
@@ -109,17 +151,16 @@ def build_library(
         related = relate(ordered, terms_of, by_term, workers)
         if store:
             store.put(key, related)
-    return Library(
-        stories=by_slug,
+    tables = Tables(
         terms=terms,
         by_term={g: {t: by_term[g].get(t, ()) for t in terms[g]} for g in GROUPINGS},
-        related=related,
         together=co_occurrence(ordered, terms_of),
         matrix=need_process_matrix(ordered, terms),
         evidence={g: {t: evidence(by_slug, by_term[g].get(t, ())) for t in terms[g]} for g in GROUPINGS},
         modes=opportunities_by_mode(ordered),
-        due={slug: due[slug] for slug in by_slug if slug in due} if due else {},
+        related_key=key,
     )
+    return tables, related
 
 
 def group_by_term(

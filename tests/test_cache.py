@@ -13,7 +13,7 @@ from conftest import SITE_YAML, story
 from markdown_it import MarkdownIt
 
 import generator
-from generator import content
+from generator import content, library
 from generator.build import Options, gather
 from generator.cache import Store, cache_home, digest, open_store
 from generator.config import SiteConfig, load_config
@@ -213,6 +213,27 @@ def test_files_touched_but_unchanged_are_taken_from_the_cache_by_their_bytes(sit
     monkeypatch.setattr(content, "read_story", parsed)  # forked workers, where they may be, inherit it
     again = gather(Options(root=root, workers=2), writing=False)
     assert again.library.stories == first.library.stories
+
+
+def test_a_build_with_no_story_or_term_changed_takes_the_model_tables_from_the_cache(site, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    model = lambda: gather(Options(root=root), writing=False).library  # noqa: E731
+    first = model()
+    worked_out: list[int] = []
+    real = library.co_occurrence
+    monkeypatch.setattr(library, "co_occurrence", lambda *args: worked_out.append(1) or real(*args))
+    assert model() == first
+    assert worked_out == []
+    edited = story("Story 1", extra="customer: Ann Holm")
+    (root / "content/stories/s1.md").write_text(edited, encoding="utf-8")
+    assert model().evidence["needs"]["assemble-without-help"].customers == 1
+    assert worked_out == [1]
+    site_yaml = (root / "site.yaml").read_text(encoding="utf-8")
+    (root / "site.yaml").write_text(
+        site_yaml.replace("title: Delivery", "title: Home delivery"), encoding="utf-8"
+    )
+    assert model().terms["processes"]["delivery"].title == "Home delivery"
+    assert worked_out == [1, 1]
 
 
 def test_code_digest_names_the_code_a_process_runs_not_the_files_it_was_loaded_from(tmp_path):
