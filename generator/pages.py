@@ -36,6 +36,15 @@ TERM_TEMPLATES = {
     "co_creation": "opportunity.html",
     "sources": "source.html",
 }
+# Each grouping's list of its terms; of the pages about the whole library, only these show
+# the terms' descriptions.
+LIST_TEMPLATES = {
+    "needs": "needs.html",
+    "processes": "processes.html",
+    "co_creation": "co_creation.html",
+    "sources": "sources.html",
+}
+LISTS = {template: grouping for grouping, template in LIST_TEMPLATES.items()}
 
 
 @dataclass(frozen=True)
@@ -105,10 +114,7 @@ def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path,
         Page(STORY_LIST, "stories.html", {"facets": shown, "facets_of": story_facets}),
         Page("search/index.html", "search.html", {"facets": shown}),
         Page("matrix/index.html", "matrix.html"),
-        Page("needs/index.html", "needs.html"),
-        Page("processes/index.html", "processes.html"),
-        Page("co-creation/index.html", "co_creation.html"),
-        Page("sources/index.html", "sources.html"),
+        *(Page(f"{SECTIONS[g]}/index.html", template) for g, template in LIST_TEMPLATES.items()),
         Page("journey/index.html", "journey.html", {"lanes": lanes(library)}),
         Page("insights/index.html", "insights.html", {"insights": insights(library)}),
         Page("feed.xml", "feed.xml", {"entries": list(library.stories.values())[:50]}),
@@ -254,10 +260,9 @@ def page_inputs(
             tuple(library.terms["processes"]),
         )
     # Settings, templates and insole's code are inputs of every page, except the terms'
-    # descriptions (see build), which the pages about all terms show.
-    described = tuple(
-        (g, slug, t.description) for g, terms in library.terms.items() for slug, t in terms.items()
-    )
+    # descriptions (see build), which only the list of a grouping's terms shows.
+    listed_terms = library.terms.get(LISTS.get(page.template, ""), {})
+    described = tuple((slug, term.description) for slug, term in listed_terms.items())
     return ("library", page.template, tuple(map(shown, library.stories)), described)
 
 

@@ -279,6 +279,23 @@ def test_pages_inputs_are_worked_out_again_only_when_the_model_changed(site, mon
     assert len(worked) == 4 and later.written > 0, "stories due for review are part of the model"
 
 
+def test_a_changed_term_description_makes_only_its_page_and_its_groupings_list(site, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    build(Options(root=root, search=False))
+    made = []
+    real = build_module.render_kept
+    monkeypatch.setattr(
+        build_module,
+        "render_kept",
+        lambda env, plan, *rest: made.extend(page.path for page in plan.pages) or real(env, plan, *rest),
+    )
+    yaml = SITE_YAML.replace("From the warehouse to", "From the store to")
+    (root / "site.yaml").write_text(yaml, encoding="utf-8")
+    build(Options(root=root, search=False))
+    assert sorted(made) == ["processes/delivery/index.html", "processes/index.html"]
+    assert b"From the store to" in (root / "_site/processes/index.html").read_bytes()
+
+
 def test_a_changed_term_description_rewrites_only_pages_about_terms(site):
     root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
     build(Options(root=root, search=False))
