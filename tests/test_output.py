@@ -241,16 +241,22 @@ def test_site_templates_make_every_page_again(site):
     assert b"<p>of 2</p>" in (root / "_site/stories/a/index.html").read_bytes()
 
 
-def test_second_build_after_a_first_into_an_empty_folder_makes_nothing_again(site, monkeypatch):
-    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
-    build(Options(root=root, search=False))
-    made = []
+def made_pages(monkeypatch) -> list[str]:
+    """The paths of the pages builds make from now on."""
+    made: list[str] = []
     real = build_module.render_kept
     monkeypatch.setattr(
         build_module,
         "render_kept",
-        lambda env, plan, *rest: made.extend(plan.pages) or real(env, plan, *rest),
+        lambda env, plan, *rest: made.extend(page.path for page in plan.pages) or real(env, plan, *rest),
     )
+    return made
+
+
+def test_second_build_after_a_first_into_an_empty_folder_makes_nothing_again(site, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    build(Options(root=root, search=False))
+    made = made_pages(monkeypatch)
     build(Options(root=root, search=False))
     assert made == [], "not even the pages about the whole library, which is as it was"
 
@@ -282,13 +288,7 @@ def test_pages_inputs_are_worked_out_again_only_when_the_model_changed(site, mon
 def test_a_changed_term_description_makes_only_its_page_and_its_groupings_list(site, monkeypatch):
     root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
     build(Options(root=root, search=False))
-    made = []
-    real = build_module.render_kept
-    monkeypatch.setattr(
-        build_module,
-        "render_kept",
-        lambda env, plan, *rest: made.extend(page.path for page in plan.pages) or real(env, plan, *rest),
-    )
+    made = made_pages(monkeypatch)
     yaml = SITE_YAML.replace("From the warehouse to", "From the store to")
     (root / "site.yaml").write_text(yaml, encoding="utf-8")
     build(Options(root=root, search=False))
