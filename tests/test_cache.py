@@ -229,11 +229,15 @@ def test_a_build_with_no_story_or_term_changed_takes_the_model_tables_from_the_c
     assert model().evidence["needs"]["assemble-without-help"].customers == 1
     assert worked_out == [1]
     site_yaml = (root / "site.yaml").read_text(encoding="utf-8")
+    site_yaml = site_yaml.replace("From the warehouse to", "From the store to")
+    (root / "site.yaml").write_text(site_yaml, encoding="utf-8")
+    assert model().terms["processes"]["delivery"].description.startswith("<p>From the store to")
+    assert worked_out == [1, 1]
     (root / "site.yaml").write_text(
         site_yaml.replace("title: Delivery", "title: Home delivery"), encoding="utf-8"
     )
     assert model().terms["processes"]["delivery"].title == "Home delivery"
-    assert worked_out == [1, 1]
+    assert worked_out == [1, 1, 1]
 
 
 def test_code_digest_names_the_code_a_process_runs_not_the_files_it_was_loaded_from(tmp_path):
