@@ -17,7 +17,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .cache import Store, digest
-from .config import SLUG, SiteConfig, Term
+from .config import SLUG, SLUG_LENGTH, SiteConfig, Term
 from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
 from .forked import can_fork, forked
 from .frontmatter import Document, Spot, StoryFile, decode, kind_name, list_at, split, text_at
@@ -111,7 +111,8 @@ class Story:
         return tuple(dict.fromkeys(c.mode for c in self.co_creation))
 
 
-Read = tuple[Story | None, tuple[Problem, ...]]  # a story file's story, if it has no errors, and its problems
+# A story file's story (if it has no errors), its problems, and the slug it claims even when it fails.
+Read = tuple[Story | None, tuple[Problem, ...], str]
 Taken = tuple[str, Read]  # a story file's digest ('' if it could not be read) and what was read from it
 
 
@@ -145,6 +146,7 @@ class _Cached:
     stamp: tuple[int, ...]
     story: Story | None
     problems: tuple[Problem, ...]
+    slug: str  # the slug the file claims, which other stories may name even when it fails
 
 
 @dataclass
@@ -186,8 +188,8 @@ def load_stories(
             seen[path] = entry
     stamps = [stamp for _, _, stamp in todo]
     read = read_stories([(path, folder) for path, folder, _ in todo], config, md, store, workers, stamps)
-    for (path, _, stamp), (story, found) in zip(todo, read, strict=True):
-        seen[path] = _Cached(stamp, story, found)
+    for (path, _, stamp), (story, found, slug) in zip(todo, read, strict=True):
+        seen[path] = _Cached(stamp, story, found, slug)
     for path, _ in files:
         entry = seen[path]
         problems.extend(entry.problems)
@@ -195,7 +197,7 @@ def load_stories(
             stories.append(entry.story)
     cache.entries = seen
     problems.extend(check_slugs(stories))
-    problems.extend(check_related(stories))
+    problems.extend(check_related(stories, {entry.slug for entry in seen.values()}))
     if drafts:
         return stories, problems
     unpublished = {s.slug: problem for s in stories if (problem := not_published(s, today))}
@@ -276,7 +278,7 @@ def read_stories(
         try:
             source = read_file(path, folder, content, inside)
         except BuildFailed as failed:
-            return "", (None, tuple(failed.problems))
+            return "", (None, tuple(failed.problems), name_slug(folder or path))
         kept = store.get(source.key) if store else None
         return source.key, kept if kept is not None else read_story(source, config, md)
 
@@ -346,7 +348,7 @@ def parse_all(
     """
     if len(files) < PARALLEL_FROM or not can_fork(workers):
         return [take(path, folder) for path, folder in files]
-    results: list[Taken] = [("", (None, ()))] * len(files)
+    results: list[Taken] = [("", (None, (), ""))] * len(files)
 
     def parse(part: Iterable[tuple[int, tuple[Path, Path | None]]]) -> Iterator[tuple[int, Taken]]:
         """Each file of one worker's share taken, with its place among all the files."""
@@ -363,11 +365,13 @@ def read_story(source: Source, config: SiteConfig, md: MarkdownIt) -> Read:
         text = decode(source.raw, source.shown)
         parts = split(text, source.shown)
     except BuildFailed as failed:
-        return None, tuple(failed.problems)
+        return None, tuple(failed.problems), name_slug(source.folder or source.path)
     found: list[Problem] = []
     story = build_story(parts, source, config, md, found)
     found.extend(personal_data(text, parts.meta, config))
-    return (None if any(p.is_error for p in found) else story), tuple(found)
+    if story is not None and not any(p.is_error for p in found):
+        return story, tuple(found), story.slug
+    return None, tuple(found), story.slug if story else claimed_slug(parts.meta, source.folder or source.path)
 
 
 def build_story(
@@ -399,6 +403,12 @@ def build_story(
     assets = file.assets
     problems.extend(check_images(doc.path, parts, body.images, assets))
     related = list_at(doc, ("related",), problems)
+    # Every check runs whatever else is wrong, so that one run reports all of a story's problems.
+    co_creation = co_creation_at(doc, vocabulary.co_creation, problems)
+    texts = {key: text_at(doc, (key,), problems) or "" for key in ("customer", "achieve", "avoid", "author")}
+    summary = text_at(doc, ("summary",), problems) or shorten(body.first_paragraph)
+    review_by = date_at(doc, "review_by", problems)
+    language = language_at(doc, problems)
     if date is None or not slug:
         return None
     return Story(
@@ -408,21 +418,21 @@ def build_story(
         source_path=doc.path,
         needs=needs,
         processes=processes,
-        co_creation=co_creation_at(doc, vocabulary.co_creation, problems),
         related=tuple(related),
         related_spots=tuple(doc.spot("related", i) for i in range(len(related))),
         slug_spot=doc.spot("slug") if "slug" in doc.data else FILE_START,
         date_spot=doc.spot("date"),
         status_spot=doc.spot("status") if "status" in doc.data else FILE_START,
         review_spot=doc.spot("review_by") if "review_by" in doc.data else doc.spot("date"),
-        customer=text_at(doc, ("customer",), problems) or "",
+        co_creation=co_creation,
+        customer=texts["customer"],
         source=source,
-        achieve=text_at(doc, ("achieve",), problems) or "",
-        avoid=text_at(doc, ("avoid",), problems) or "",
-        author=text_at(doc, ("author",), problems) or "",
-        summary=text_at(doc, ("summary",), problems) or shorten(body.first_paragraph),
-        review_by=date_at(doc, "review_by", problems),
-        language=language_at(doc, problems),
+        achieve=texts["achieve"],
+        avoid=texts["avoid"],
+        author=texts["author"],
+        summary=summary,
+        review_by=review_by,
+        language=language,
         draft=status == "draft",
         html=body.html,
         folder=folder,
@@ -574,21 +584,31 @@ def co_creation_at(
 def story_slug(doc: Document, path: Path, problems: list[Problem]) -> str:
     """The story's slug: `slug:` if given, else from the file or folder name."""
     given = text_at(doc, ("slug",), problems)
-    if given is not None:
-        if not SLUG.fullmatch(given):
-            problems.append(
-                doc.error(
-                    ("slug",), f"'{given}' is not a valid slug", "use lowercase letters, digits and hyphens"
-                )
-            )
-            return ""
-        return given
-    slug = slugify(path.stem if path.suffix.lower() == ".md" else path.name)
+    at = doc.spot("slug") if given is not None else FILE_START
+    if given is not None and not SLUG.fullmatch(given):
+        hint = "use lowercase letters, digits and hyphens"
+        problems.append(doc.error(("slug",), f"'{given}' is not a valid slug", hint))
+        return ""
+    slug = given if given is not None else name_slug(path)
     if not slug:
-        problems.append(
-            error(doc.path, 1, 1, "no slug can be made from the file name", "add 'slug:' to the front matter")
-        )
+        hint = "add 'slug:' to the front matter"
+        problems.append(error(doc.path, 1, 1, "no slug can be made from the file name", hint))
+    elif len(slug) > SLUG_LENGTH:
+        message = f"the slug is {len(slug)} characters long; a folder name takes at most {SLUG_LENGTH}"
+        problems.append(error(doc.path, at.line, at.column, message, "set a shorter 'slug:'"))
+        return ""
     return slug
+
+
+def name_slug(path: Path) -> str:
+    """The slug a story file or folder's name makes."""
+    return slugify(path.stem if path.suffix.lower() == ".md" else path.name)
+
+
+def claimed_slug(doc: Document, path: Path) -> str:
+    """The slug a story that failed claims: its valid `slug:`, else its name's; '' when neither."""
+    given = doc.data.get("slug") if isinstance(doc.data, dict) else None
+    return given if isinstance(given, str) and SLUG.fullmatch(given) else name_slug(path)
 
 
 def list_assets(folder: Path) -> tuple[str, ...]:
@@ -644,9 +664,11 @@ def check_slugs(stories: list[Story]) -> list[Problem]:
     return problems
 
 
-def check_related(stories: list[Story]) -> list[Problem]:
-    """Errors for `related` slugs that name no story; a warning for a story naming itself."""
-    slugs = {story.slug for story in stories}
+def check_related(stories: list[Story], slugs: set[str]) -> list[Problem]:
+    """Errors for `related` slugs that name no story file in `slugs`; a warning for a story naming itself.
+
+    A story that failed its checks still exists for the others: its own errors say what is wrong.
+    """
     problems = []
     for story in stories:
         for slug, at in zip(story.related, story.related_spots, strict=True):

@@ -6,6 +6,7 @@ import contextlib
 import errno
 import html
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +31,7 @@ EVENTS = "/__insole/events"
 QUIET = 0.08  # seconds without file events before a burst counts as finished
 KEEPALIVE = 15.0
 PORT_TRIES = 20
+MAX_PORT = 65535
 WAITING_PAGE = (
     '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>insole</title></head>'
     "<body><p>The site has not been built yet.</p></body></html>"
@@ -156,7 +158,7 @@ class LiveSite:
                 return None
             if library.get(old.story.slug) is not old.story:  # a draft, or not yet published
                 return None
-            (story, problems), *_ = read_stories([(path, old.story.folder)], site.config, md)
+            (story, problems, _), *_ = read_stories([(path, old.story.folder)], site.config, md)
             if story is None or problems != old.problems:
                 return None
             if replace(story, html=old.story.html, key=old.story.key) != old.story:
@@ -305,18 +307,31 @@ def inject(page: bytes, problems: list[str], epoch: int = 0) -> bytes:
     return page[:marker] + script + page[marker:] if marker >= 0 else page + script
 
 
-def bind(host: str, port: int, handler: type[SimpleHTTPRequestHandler]) -> ThreadingHTTPServer:
+class Server(ThreadingHTTPServer):
+    """The dev server: a reader who closes a page early is no error, and nothing prints a traceback."""
+
+    announce: Callable[[str], None] = staticmethod(lambda message: None)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Say nothing of a lost connection, and one line of anything else."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError | TimeoutError):
+            self.announce(f"a request from {client_address[0]} failed: {error!r}")
+
+
+def bind(host: str, port: int, handler: type[SimpleHTTPRequestHandler]) -> Server:
     """A server on the first free port from `port` on."""
-    for candidate in range(port, port + PORT_TRIES):
+    for candidate in range(port, min(port + PORT_TRIES, MAX_PORT + 1)):
         try:
-            server = ThreadingHTTPServer((host, candidate), handler)
+            server = Server((host, candidate), handler)
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise
             continue
         server.daemon_threads = True
         return server
-    raise OSError(errno.EADDRINUSE, f"ports {port} to {port + PORT_TRIES - 1} are all busy")
+    last = min(port + PORT_TRIES, MAX_PORT + 1) - 1
+    raise OSError(errno.EADDRINUSE, f"ports {port} to {last} are all busy")
 
 
 Report = Callable[[bool, list[Problem], float], None]
@@ -345,10 +360,11 @@ def serve(
     site = LiveSite(options)
     stop = threading.Event()
     observer = Observer()
-    server: ThreadingHTTPServer | None = None
+    server: Server | None = None
     try:
         report(*site.rebuild())
         server = bind(host, port, make_handler(site, allowed_hosts(host, 0)))
+        server.announce = announce
         bound_port = server.server_address[1]
         server.RequestHandlerClass = make_handler(site, allowed_hosts(host, bound_port))
         if port and bound_port != port:

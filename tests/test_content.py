@@ -107,7 +107,7 @@ def test_check_slugs_and_check_related_directly():
     second = Story("a", "B", dt.date(2024, 1, 2), "b.md", ("n",), ("p",))
     third = Story("b", "C", dt.date(2024, 1, 3), "c.md", ("n",), ("p",))
     assert places(check_slugs([first, second, third])) == [("b.md", 1, 1, "slug 'a' is already used")]
-    related = check_related([first, third])
+    related = check_related([first, third], {"a", "b"})
     assert places(related) == [("a.md", 6, 15, "related story 'zz' does not exist")]
 
 
