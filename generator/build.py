@@ -16,7 +16,7 @@ from .content import StoryCache, load_stories
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict
 from .forked import WorkerFailed, aside
 from .library import Library, build_library
-from .links import broken_links
+from .links import body_links, broken_body_links, broken_links, link_problem
 from .markup import make_markdown
 from .output import Record, as_built, check_output, write_site
 from .pages import Copy, Plan, check_plan, plan_site
@@ -114,6 +114,7 @@ def gather(
         tables.save()
     plan = plan_site(library, config, static_files(config))
     problems += check_plan(plan)
+    problems += broken_body_links(library.stories.values(), plan.paths)
     if options.strict:
         problems = strict(problems)
     if has_errors(problems):
@@ -209,8 +210,14 @@ def check(options: Options, progress: Progress | None = None) -> Result:
     site = gather(options, writing=False)
     pages = list(render_pages(site.env, site.plan, site.config, progress, options.workers))
     problems = list(site.problems)
+    # A story's own links are reported where its file has them (gather found those to no file).
+    written = {link: story for story in site.library.stories.values() for link in body_links(story)}
     for link in broken_links(pages, site.plan.paths):
-        problems.append(error(link.page, 1, 1, f"link to '{link.target}' leads nowhere"))
+        story = written.get((link.page, link.target))
+        if story is not None:
+            problems.append(link_problem(story, link.target))
+        else:
+            problems.append(error(link.page, 1, 1, f"link to '{link.target}' leads nowhere"))
     if has_errors(problems):
         raise BuildFailed(problems)
     seconds = time.perf_counter() - started

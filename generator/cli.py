@@ -24,6 +24,7 @@ from .scaffold import init_library, new_story_path, story_text, unknown_terms
 from .schema import story_schema
 
 OK, CONTENT_ERRORS, USAGE = 0, 1, 2
+MAX_PORT = 65535  # the highest TCP port
 
 
 def parser() -> argparse.ArgumentParser:
@@ -106,7 +107,7 @@ def parser() -> argparse.ArgumentParser:
         description="Build the site into a temporary folder and serve it on 127.0.0.1. Every "
         "saved change rebuilds the site and reloads the browser; errors show in the browser.",
     )
-    live.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
+    live.add_argument("--port", type=port_number, default=8000, help="the port to serve on (default: 8000)")
     live.add_argument(
         "--host", default="127.0.0.1", help="the address to serve on (default: 127.0.0.1, this computer only)"
     )
@@ -129,6 +130,18 @@ def parser() -> argparse.ArgumentParser:
     )
     init.add_argument("folder", type=Path, metavar="DIR", help="the folder to create")
     return main
+
+
+def port_number(text: str) -> int:
+    """A TCP port from the command line: a whole number from 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= MAX_PORT:
+        message = f"'{text}' is not a port number (0 to {MAX_PORT}; 0 takes any free one)"
+        raise argparse.ArgumentTypeError(message)
+    return port
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
@@ -29,6 +30,7 @@ SETTINGS = (
 PERSONAL_DATA_KEYS = ("allow_domains",)
 TERM_KEYS = {"needs": ("title", "description", "kind")}
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SLUG_LENGTH = 200  # a slug names a folder, and most disks allow names of 255 bytes
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def build_config(doc: Document, root: Path, output: Path | None = None) -> tuple
     allow_html = doc.data.get("allow_html", False)
     if not isinstance(allow_html, bool):
         problems.append(doc.error(("allow_html",), "'allow_html' must be true or false"))
-    base_url = text_at(doc, ("base_url",), problems) or "/"
+    base_url = _base_url(doc, problems)
     output_name = text_at(doc, ("output",), problems) or "_site"
     config = SiteConfig(
         root=root,
@@ -158,6 +160,30 @@ def _allow_domains(doc: Document, problems: list[Problem]) -> tuple[str, ...]:
             )
     domains = list_at(doc, ("personal_data", "allow_domains"), problems)
     return tuple(domain.lower().lstrip("@") for domain in domains)
+
+
+def _base_url(doc: Document, problems: list[Problem]) -> str:
+    """Where the site is hosted: an http(s) address or a path from the host's root; '/' when unusable."""
+    base_url = text_at(doc, ("base_url",), problems) or "/"
+    if _hosted_at(base_url):
+        return base_url
+    hint = "write an address such as https://stories.example.com/ or a path such as /stories/"
+    problems.append(doc.error(("base_url",), "'base_url' must start with http://, https:// or /", hint))
+    return "/"
+
+
+def _hosted_at(base_url: str) -> bool:
+    """True for an http(s) address with a host, or a path from the host's root, with no space in it."""
+    if not base_url.isprintable() or any(c.isspace() or c == "\\" for c in base_url):
+        return False
+    try:
+        parts = urlsplit(base_url)
+    except ValueError:  # a malformed host, such as an unclosed [
+        return False
+    if parts.scheme:
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    # Two slashes would name another host: browsers read //host/ as an address.
+    return base_url.startswith("/") and not base_url.startswith("//")
 
 
 def _review_after_months(doc: Document, problems: list[Problem]) -> int:

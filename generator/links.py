@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .content import Story
+from .errors import Problem, error
+from .pages import story_url
+
+# Markdown writes a link or an image the one way: its address is the first attribute.
+BODY_LINK = re.compile(r'<(?:a href|img src)="([^"]*)"')
 LINK_ATTRIBUTES = {("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("source", "src")}
 
 
@@ -80,3 +89,41 @@ def broken_links(pages: Iterable[tuple[str, bytes]], files: Iterable[str]) -> li
             if path not in known or (fragment and path in ids and fragment not in ids[path]):
                 broken.append(BrokenLink(page, target))
     return broken
+
+
+def body_links(story: Story) -> Iterator[tuple[str, str]]:
+    """The story page's path and each link or image address in the story's body."""
+    page = story_url(story.slug) + "index.html"
+    for target in BODY_LINK.findall(story.html):
+        yield page, html.unescape(target)
+
+
+def broken_body_links(stories: Iterable[Story], files: Iterable[str]) -> list[Problem]:
+    """An error, at its Markdown line, for each relative link of a story's body to no file of the site.
+
+    Anchors inside pages are left to `insole check`, which renders every page to know them.
+    """
+    known = set(files)
+    problems = []
+    for story in stories:
+        for page, target in body_links(story):
+            found = resolve(page, target)
+            if found is not None and found[0] not in known:
+                problems.append(link_problem(story, target))
+    return problems
+
+
+def link_problem(story: Story, target: str) -> Problem:
+    """The error for a link of a story's body that leads nowhere, where the story's file has it."""
+    line, column = 1, 1
+    try:
+        lines = Path(story.source_path).read_text(encoding="utf-8", errors="replace").split("\n")
+    except OSError:
+        lines = []
+    for needle in dict.fromkeys((target, unquote(target))):
+        found = next(((n, text.find(needle)) for n, text in enumerate(lines) if needle in text), None)
+        if found:
+            line, column = found[0] + 1, found[1] + 1
+            break
+    hint = "links between stories are written ../other-slug/; files beside a story need a story folder"
+    return error(story.source_path, line, column, f"link to '{target}' leads nowhere", hint)

@@ -26,9 +26,11 @@ class Due:
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day when it is shorter."""
+    """The same day `months` later, or the month's last day when it is shorter; at most the last date."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if year > dt.MAXYEAR:  # past the calendar's end, a review never comes
+        return dt.date.max
     for last in (day.day, 30, 29, 28):
         try:
             return dt.date(year, month + 1, min(day.day, last))
