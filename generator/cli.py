@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .build import Options, Result, build, check, gather
 from .config import load_config
-from .errors import BuildFailed, Problem, display_path, has_errors
+from .errors import BuildFailed, Problem, display_path, has_errors, visible
 from .insights import insights
 from .render import Progress
 from .report import report_data, report_lines
@@ -237,7 +237,8 @@ def due_lines(due: Sequence[Due]) -> list[str]:
             if story.reason == REVIEW_BY
             else f"no review_by, and older than review_after_months since {since}"
         )
-        lines.append(f"  {story.path}:{story.spot.line}:{story.spot.column}: '{story.title}': {why}")
+        place = f"{story.path}:{story.spot.line}:{story.spot.column}"
+        lines.append(visible(f"  {place}: '{story.title}': {why}"))
     return lines
 
 
@@ -255,7 +256,7 @@ def run_report(options: Options, as_json: bool) -> int:
     if as_json:
         print(json.dumps(report_data(site.library, site.config, found), ensure_ascii=False, indent=2))
     else:
-        print("\n".join(report_lines(site.library, site.config, found)))
+        print("\n".join(visible(line) for line in report_lines(site.library, site.config, found)))
     return OK
 
 

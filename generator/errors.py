@@ -30,12 +30,23 @@ class Problem:
 
     def __str__(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.message}{hint}"
+        text = f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.message}{hint}"
+        return visible(text)
 
     @property
     def is_error(self) -> bool:
         """True when the problem stops a build."""
         return self.severity is Severity.ERROR
+
+
+def visible(text: str) -> str:
+    """Text with control characters written as escapes, so that it stays one line and moves no cursor.
+
+    Messages quote what files hold, and a terminal obeys escape sequences in what it prints.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def error(path: str, line: int, column: int, message: str, hint: str = "") -> Problem:

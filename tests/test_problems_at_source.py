@@ -171,3 +171,23 @@ def test_the_dev_server_prints_no_traceback_when_a_request_fails(capfd, fault):
         assert said == ["a request from 127.0.0.1 failed: ValueError('gone')"]
     else:
         assert said == []
+
+
+def test_control_characters_from_a_story_are_shown_as_escapes_never_sent_to_the_terminal(site, run):
+    title = '"\\e]0;owned\\a\\e[2J\\u202e"'
+    odd = "content/stories/two\nlines.md"
+    root = site({STORY: story(title, date='"\\e[31mred"'), odd: story(date="nope")})
+    result = run(root, "check")
+    assert result.code == 1
+    assert "'\\x1b[31mred' is not a date" in reported(result, f"{STORY}:3:7")
+    assert "'nope' is not a date" in reported(result, "content/stories/two\\nlines.md:3:7")
+    assert not any(c in result.err for c in "\x1b\x07\u202e")
+    assert all(line.startswith(("content/", "insole:")) for line in result.err.splitlines())
+
+
+def test_the_review_list_shows_a_title_with_control_characters_escaped(site, run):
+    root = site({STORY: story('"\\e[2JWiped"', extra="review_by: 2020-01-01")})
+    result = run(root, "check")
+    assert result.code == 0, result.err
+    assert f"  {STORY}:6:12: '\\x1b[2JWiped': review_by 2020-01-01 has passed" in result.out
+    assert "\x1b" not in result.out
