@@ -328,12 +328,17 @@ def run_new(args: argparse.Namespace) -> int:
     if wrong:
         return USAGE
     path = new_story_path(config, args.title)
-    if path.exists():
+    text = story_text(config, args.title, dt.date.today(), args.need, args.process, args.source)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as file:  # "x": never over a file that is there
+            file.write(text)
+    except FileExistsError:
         print(f"insole: {display_path(path)} already exists; choose another title", file=sys.stderr)
         return USAGE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = story_text(config, args.title, dt.date.today(), args.need, args.process, args.source)
-    path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"insole: cannot write {display_path(path)}: {exc.strerror or exc}", file=sys.stderr)
+        return USAGE
     print(display_path(path))
     return OK
 
@@ -343,7 +348,12 @@ def run_init(folder: Path) -> int:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         print(f"insole: {display_path(folder)} is not empty; choose a new folder", file=sys.stderr)
         return USAGE
-    for path in init_library(folder, dt.date.today()):
+    try:
+        written = init_library(folder, dt.date.today())
+    except OSError as exc:
+        print(f"insole: cannot write {display_path(folder)}: {exc.strerror or exc}", file=sys.stderr)
+        return USAGE
+    for path in written:
         print(f"wrote {display_path(path)}")
     print(f"Next: cd {display_path(folder)} && insole serve")
     return OK

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from .config import SiteConfig, Term
+from .config import SLUG_LENGTH, SiteConfig, Term
 from .content import MODES, STORIES, slugify
 from .errors import did_you_mean
 
@@ -144,5 +144,8 @@ def quote(text: str) -> str:
 
 
 def new_story_path(config: SiteConfig, title: str) -> Path:
-    """Where a story with this title goes."""
-    return config.content_dir / STORIES / f"{slugify(title) or 'story'}.md"
+    """Where a story with this title goes: its slug, cut at a word to fit a folder name."""
+    slug = slugify(title)
+    if len(slug) > SLUG_LENGTH:
+        slug = slug[: SLUG_LENGTH + 1].rsplit("-", 1)[0][:SLUG_LENGTH]
+    return config.content_dir / STORIES / f"{slug or 'story'}.md"

@@ -61,3 +61,22 @@ def test_new_refuses_to_overwrite_and_unknown_terms(site, run):
     result = run(root, "new", "Other", "--need", "second-trp")
     assert result.code == 2
     assert "'second-trp' is not declared in needs (did you mean 'second-trip'?)" in result.err
+
+
+def test_new_cuts_a_very_long_title_to_a_slug_that_fits_a_folder_name(site, run):
+    root = site({})
+    title = "A call about the invoice " * 60
+    result = run(root, "new", title, "--need", "second-trip", "--process", "support")
+    assert result.code == 0, result.err
+    path = root / result.out.strip()
+    assert len(path.stem) <= 200 and path.stem.endswith("invoice")
+    built = run(root, "build", "--no-search")
+    assert built.code == 0, built.err
+
+
+def test_init_where_no_folder_can_be_made_is_one_line_not_a_traceback(run, tmp_path):
+    (tmp_path / "a-file").write_text("mine")
+    result = run(tmp_path, "init", "a-file/library")
+    assert result.code == 2
+    assert result.err == "insole: cannot write a-file/library: Not a directory\n"
+    assert (tmp_path / "a-file").read_text() == "mine"
