@@ -26,7 +26,8 @@ SETTINGS = (
     "personal_data",
     "review_after_months",
 )
-PERSONAL_DATA_KEYS = ("allow_domains",)
+PERSONAL_DATA_KEYS = ("allow_domains", "on_finding")
+ON_FINDING = ("error", "warn")
 TERM_KEYS = {"needs": ("title", "description", "kind")}
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -70,6 +71,7 @@ class SiteConfig:
     allow_html: bool
     vocabulary: Vocabulary
     allow_domains: tuple[str, ...] = ()  # e-mail domains that are not personal data
+    on_finding: str = "error"  # what personal data found in a story is: "error" or "warn"
     review_after_months: int = 0  # flag stories older than this without review_by; 0: never
 
     @property
@@ -135,6 +137,7 @@ def build_config(doc: Document, root: Path, output: Path | None = None) -> tuple
         allow_html=allow_html is True,
         vocabulary=Vocabulary(**{g: _terms(doc, g, md, problems) for g in GROUPINGS}),
         allow_domains=_allow_domains(doc, problems),
+        on_finding=_on_finding(doc, problems),
         review_after_months=_review_after_months(doc, problems),
     )
     return config, problems
@@ -158,6 +161,20 @@ def _allow_domains(doc: Document, problems: list[Problem]) -> tuple[str, ...]:
             )
     domains = list_at(doc, ("personal_data", "allow_domains"), problems)
     return tuple(domain.lower().lstrip("@") for domain in domains)
+
+
+def _on_finding(doc: Document, problems: list[Problem]) -> str:
+    """What `personal_data: {on_finding: ...}` makes of a finding: 'error' (the default) or 'warn'."""
+    settings = doc.data.get("personal_data")
+    if not isinstance(settings, dict) or "on_finding" not in settings:
+        return "error"
+    value = settings["on_finding"]
+    if value in ON_FINDING:
+        return str(value)
+    message = "'on_finding' must be " + " or ".join(f"'{choice}'" for choice in ON_FINDING) + f", not '{value}'"
+    hint = "error stops the build at personal data in a story; warn publishes it with a warning"
+    problems.append(doc.error(("personal_data", "on_finding"), message, hint))
+    return "error"
 
 
 def _review_after_months(doc: Document, problems: list[Problem]) -> int:

@@ -222,25 +222,76 @@ def test_an_address_and_a_phone_number_side_by_side_are_both_found():
     assert [(f.column, f.kind) for f in found] == [(1, "email"), (8, "phone")]
 
 
-# --- Through the command: warnings at their places, --strict, and what may be allowed --------
+# --- Through the command: errors at their places by default, warnings when asked ----------
 
 
-def test_findings_in_front_matter_and_body_are_warnings_at_their_places(site, run):
+WARN = SITE_YAML + "personal_data:\n  on_finding: warn\n"
+
+
+def test_a_phone_number_in_a_story_stops_the_build_at_its_place(site, run):
+    root = site({STORY: story(body="Call 070-123 45 67 after six.\n")})
+    result = run(root, "build", "--no-search")
+    assert result.code == 1
+    assert f"{STORY}:7:6: error: possible personal data: phone number '070-123 45 67'" in result.err
+    assert not (root / "_site").exists()
+
+
+def test_a_finding_leaves_the_previous_site_as_it_was(site, run):
+    root = site({STORY: story()})
+    assert run(root, "build", "--no-search").code == 0
+    before = {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
+    (root / STORY).write_text(story(body="Call 070-123 45 67 after six.\n"), encoding="utf-8")
+    assert run(root, "build", "--no-search").code == 1
+    assert {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()} == before
+
+
+def test_a_finding_is_the_only_error_even_when_other_stories_name_the_story(site, run):
+    other = "content/stories/b.md"
+    files = {STORY: story(body="Call 070-123 45 67.\n"), other: story("Other", extra="related: [a]")}
+    result = run(site(files), "check")
+    assert result.code == 1
+    assert [line for line in result.err.splitlines() if ": error: " in line] == [
+        f"{STORY}:7:6: error: possible personal data: phone number '070-123 45 67' "
+        "(remove it, or list it under allow_personal_data if it may be published)"
+    ]
+
+
+def test_findings_in_front_matter_and_body_are_warnings_at_their_places_when_asked(site, run):
     number = swedish("900101", "238")
     text = story(extra="customer: Kim, kim@example.com", body=f"Kim's number is {number}.\n")
-    result = run(site({STORY: text}), "build", "--no-search")
+    result = run(site({STORY: text}, site_yaml=WARN), "build", "--no-search")
     assert result.code == 0
     assert f"{STORY}:6:16: warning: possible personal data: e-mail address 'kim@example.com'" in result.err
     assert f"{STORY}:8:17: warning: possible personal data: Swedish personnummer '900101-****'" in result.err
     assert number not in result.err, "identity numbers are not repeated in full"
 
 
-def test_strict_turns_a_finding_into_an_error(site, run):
-    root = site({STORY: story(body="Call 070-123 45 67 after six.\n")})
+def test_strict_turns_a_finding_into_an_error_even_when_findings_warn(site, run):
+    root = site({STORY: story(body="Call 070-123 45 67 after six.\n")}, site_yaml=WARN)
     result = run(root, "build", "--strict", "--no-search")
     assert result.code == 1
     assert f"{STORY}:7:6: error: possible personal data: phone number '070-123 45 67'" in result.err
     assert not (root / "_site").exists()
+
+
+def test_an_allowed_address_and_number_are_published(site, run):
+    extra = 'allow_personal_data: ["support@example.com", "+46 8 123 456 78"]'
+    body = "Write to support@example.com or call +46 8 123 456 78.\n"
+    root = site({STORY: story(extra=extra, body=body)})
+    result = run(root, "build", "--no-search")
+    assert result.code == 0, result.err
+    assert "personal data" not in result.err
+    page = (root / "_site/stories/a/index.html").read_text(encoding="utf-8")
+    assert "support@example.com" in page and "+46 8 123 456 78" in page
+
+
+@pytest.mark.parametrize("value", ["stop", "true", "[error]", "''"])
+def test_an_unknown_on_finding_is_an_error_at_its_place_naming_the_choices(site, run, value):
+    site_yaml = SITE_YAML + f"personal_data:\n  on_finding: {value}\n"
+    result = run(site({STORY: story()}, site_yaml=site_yaml), "check")
+    assert result.code == 1
+    where = f"site.yaml:{AFTER_SITE_YAML + 1}:15"
+    assert f"{where}: error: 'on_finding' must be 'error' or 'warn', not " in result.err
 
 
 def test_a_story_can_allow_a_specific_match(site, run):
@@ -256,9 +307,17 @@ def test_site_yaml_can_allow_an_e_mail_domain_and_its_subdomains(site, run):
     site_yaml = SITE_YAML + "personal_data:\n  allow_domains: [example.com]\n"
     body = "Mail support@example.com, help@eu.example.com or kim@example.org.\n"
     result = run(site({STORY: story(body=body)}, site_yaml=site_yaml), "check")
-    assert result.code == 0
+    assert result.code == 1
     found = [line for line in result.err.splitlines() if "personal data" in line]
-    assert len(found) == 1 and "kim@example.org" in found[0]
+    assert len(found) == 1 and f"{STORY}:7:50: error:" in found[0] and "kim@example.org" in found[0]
+
+
+def test_an_allowed_domain_publishes_its_addresses(site, run):
+    site_yaml = SITE_YAML + "personal_data:\n  allow_domains: [example.com]\n"
+    root = site({STORY: story(body="Mail support@example.com or help@eu.example.com.\n")}, site_yaml=site_yaml)
+    result = run(root, "build", "--no-search")
+    assert result.code == 0, result.err
+    assert "help@eu.example.com" in (root / "_site/stories/a/index.html").read_text(encoding="utf-8")
 
 
 def test_a_misspelt_personal_data_setting_is_a_warning_with_a_suggestion(site, run):
