@@ -171,7 +171,8 @@ def _on_finding(doc: Document, problems: list[Problem]) -> str:
     value = settings["on_finding"]
     if value in ON_FINDING:
         return str(value)
-    message = "'on_finding' must be " + " or ".join(f"'{choice}'" for choice in ON_FINDING) + f", not '{value}'"
+    choices = " or ".join(f"'{choice}'" for choice in ON_FINDING)
+    message = f"'on_finding' must be {choices}, not '{value}'"
     hint = "error stops the build at personal data in a story; warn publishes it with a warning"
     problems.append(doc.error(("personal_data", "on_finding"), message, hint))
     return "error"
