@@ -111,7 +111,7 @@ PHONE_WORDS = re.compile(r"(?i)(?:phone|tel[.:]|fax|tlf|telefon)[^a-z\n]{0,12}[+
 def corpus() -> list[tuple[str, str, str]]:
     """Each document's source, path and text, then the lines on the machine that name a phone."""
     docs = [(name, str(path), read(name, path)) for name, path in sources()]
-    return docs + [("phone-lines", "phone-lines", phone_lines())]
+    return [*docs, ("phone-lines", "phone-lines", phone_lines())]
 
 
 def phone_lines() -> str:
