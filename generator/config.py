@@ -27,7 +27,8 @@ SETTINGS = (
     "personal_data",
     "review_after_months",
 )
-PERSONAL_DATA_KEYS = ("allow_domains",)
+PERSONAL_DATA_KEYS = ("allow_domains", "on_finding")
+ON_FINDING = ("error", "warn")
 TERM_KEYS = {"needs": ("title", "description", "kind")}
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_LENGTH = 200  # a slug names a folder, and most disks allow names of 255 bytes
@@ -72,6 +73,7 @@ class SiteConfig:
     allow_html: bool
     vocabulary: Vocabulary
     allow_domains: tuple[str, ...] = ()  # e-mail domains that are not personal data
+    on_finding: str = "error"  # what personal data found in a story is: "error" or "warn"
     review_after_months: int = 0  # flag stories older than this without review_by; 0: never
 
     @property
@@ -137,6 +139,7 @@ def build_config(doc: Document, root: Path, output: Path | None = None) -> tuple
         allow_html=allow_html is True,
         vocabulary=Vocabulary(**{g: _terms(doc, g, md, problems) for g in GROUPINGS}),
         allow_domains=_allow_domains(doc, problems),
+        on_finding=_on_finding(doc, problems),
         review_after_months=_review_after_months(doc, problems),
     )
     return config, problems
@@ -184,6 +187,21 @@ def _hosted_at(base_url: str) -> bool:
         return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
     # Two slashes would name another host: browsers read //host/ as an address.
     return base_url.startswith("/") and not base_url.startswith("//")
+
+
+def _on_finding(doc: Document, problems: list[Problem]) -> str:
+    """What `personal_data: {on_finding: ...}` makes of a finding: 'error' (the default) or 'warn'."""
+    settings = doc.data.get("personal_data")
+    if not isinstance(settings, dict) or "on_finding" not in settings:
+        return "error"
+    value = settings["on_finding"]
+    if value in ON_FINDING:
+        return str(value)
+    choices = " or ".join(f"'{choice}'" for choice in ON_FINDING)
+    message = f"'on_finding' must be {choices}, not '{value}'"
+    hint = "error stops the build at personal data in a story; warn publishes it with a warning"
+    problems.append(doc.error(("personal_data", "on_finding"), message, hint))
+    return "error"
 
 
 def _review_after_months(doc: Document, problems: list[Problem]) -> int:

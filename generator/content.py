@@ -442,9 +442,13 @@ def build_story(
 
 
 def personal_data(text: str, doc: Document, config: SiteConfig) -> list[Problem]:
-    """A warning for each e-mail address, phone or identity number in a story file it does not allow."""
+    """A problem for each e-mail address, phone or identity number in a story file it does not allow.
+
+    Each is an error unless site.yaml says `personal_data: {on_finding: warn}`.
+    """
     problems: list[Problem] = []
     allow = list_at(doc, ("allow_personal_data",), problems) if isinstance(doc.data, dict) else []
+    found = warning if config.on_finding == "warn" else error
     for finding in scan(text):
         if allowed(finding, allow, config.allow_domains):
             continue
@@ -452,7 +456,7 @@ def personal_data(text: str, doc: Document, config: SiteConfig) -> list[Problem]
         if finding.kind == "email":
             hint += ", or allow its domain under personal_data: allow_domains in site.yaml"
         message = f"possible personal data: {finding.label} '{masked(finding)}'"
-        problems.append(warning(doc.path, finding.line, finding.column, message, hint))
+        problems.append(found(doc.path, finding.line, finding.column, message, hint))
     return problems
 
 

@@ -171,6 +171,74 @@ def test_lines_and_columns_count_from_one():
     assert [(f.line, f.column, f.text) for f in found] == [(2, 8, "kim@example.org")]
 
 
+# --- Real text: lines as documentation, changelogs and orders write them ----------------------
+
+NOT_PERSONAL = [
+    "isbn: 978-0140443530",
+    "ISBN 978-0-14-044353-0 (paperback)",
+    "ISBN-10: 0140443533",
+    "see 978-0140443530 and 0-14-044353-1 for the translation",
+    "ISBN 978 0 14 044353 0",
+    "https://doi.org/10.1038/nphys1170 and doi:10.1000/182",
+    "released as version 1.2.3.4567 on 2024-03-14 10:30:00",
+    "2024-03-14T10:30:00+01:00 and Mon, 14 Mar 2024 10:30:00 +0100",
+    "open 0800-1700, closed 1200-1300",
+    "IP 192.168.100.200 and 10.0.0.1, 2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+    "* [`0847954331`](https://github.com/nodejs/node/commit/0847954331) - deps: update npm",
+    "const aad = Buffer.from('0123456789', 'hex');",
+    "order 0701234567 was delivered",
+    "Order no. 0123 456 789",
+    "invoice 08-123 45 67",
+    "serial number 0012 3456 7890",
+    "ordernummer: 0012345678",
+    "Price: 12 345 678 kr, or 23 45 67 89 SEK",
+    "costs $ 55 12 34 56 in total",
+    "the years 1990-2005, and 1998 1999 2000 2001",
+    "lat 59.3293, lon 18.0686; 59° 19′ 46″ N, 18° 4′ 7″ E",
+    "pages 1023-1045, pp. 0101-0109",
+    "51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA",
+    "0 2097152 linear /dev/loop0 0",
+    ":000000 100644 0000000 1234567 A file4",
+    "listen on port 8080 8443 9090",
+    "<Buffer 74 65 73 74 0a>",
+    "00 00 00 00 00 and +0.5 +0.25",
+    "git clone git@github.com:python-distro/distro.git",
+    "git+ssh://git@github.com/npm/cli#v6.0.0",
+    "https://lkml.kernel.org/r/20190705175321.DB42F0AD@viggo.jf.intel.com",
+    "po/en@boldquot.header",
+]
+
+
+@pytest.mark.parametrize("line", NOT_PERSONAL)
+def test_ids_amounts_dates_and_lists_in_real_lines_are_not_personal_data(line):
+    assert [f.text for f in scan(line)] == []
+
+
+PHONES_IN_LINES = {
+    "Ring mig på +46 8 123 45 67 i morgon.": "+46 8 123 45 67",
+    "Hon nås på 08-123 45 67 efter lunch.": "08-123 45 67",
+    "mobil 070-123 45 67": "070-123 45 67",
+    "Call (555) 123-4567 before noon.": "(555) 123-4567",
+    "or +1 555 123 4567 from abroad": "+1 555 123 4567",
+    "Ring 32 14 56 78, spørg efter Kim.": "32 14 56 78",
+    "tel. 0701234567": "0701234567",
+    "telefon: 08-1234567": "08-1234567",
+    "Numret är (08) 123 45 67.": "(08) 123 45 67",
+    "He called from 555-867-5309 twice.": "555-867-5309",
+    "Kundtjänst 0771-123 456 svarar.": "0771-123 456",
+}
+
+
+@pytest.mark.parametrize(("line", "number"), PHONES_IN_LINES.items())
+def test_phone_numbers_in_real_lines_are_still_found(line, number):
+    assert [(f.kind, f.text) for f in scan(line)] == [("phone", number)]
+
+
+def test_an_isbn_label_does_not_hide_a_phone_number_later_in_the_line():
+    found = scan("ISBN 978-0140443530; orders by phone 070-123 45 67")
+    assert [f.text for f in found] == ["070-123 45 67"]
+
+
 # --- Wherever a number stands: at the edges, across lines, beside unusual characters ---------
 
 
@@ -222,25 +290,76 @@ def test_an_address_and_a_phone_number_side_by_side_are_both_found():
     assert [(f.column, f.kind) for f in found] == [(1, "email"), (8, "phone")]
 
 
-# --- Through the command: warnings at their places, --strict, and what may be allowed --------
+# --- Through the command: errors at their places by default, warnings when asked ----------
 
 
-def test_findings_in_front_matter_and_body_are_warnings_at_their_places(site, run):
+WARN = SITE_YAML + "personal_data:\n  on_finding: warn\n"
+
+
+def test_a_phone_number_in_a_story_stops_the_build_at_its_place(site, run):
+    root = site({STORY: story(body="Call 070-123 45 67 after six.\n")})
+    result = run(root, "build", "--no-search")
+    assert result.code == 1
+    assert f"{STORY}:7:6: error: possible personal data: phone number '070-123 45 67'" in result.err
+    assert not (root / "_site").exists()
+
+
+def test_a_finding_leaves_the_previous_site_as_it_was(site, run):
+    root = site({STORY: story()})
+    assert run(root, "build", "--no-search").code == 0
+    before = {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
+    (root / STORY).write_text(story(body="Call 070-123 45 67 after six.\n"), encoding="utf-8")
+    assert run(root, "build", "--no-search").code == 1
+    assert {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()} == before
+
+
+def test_a_finding_is_the_only_error_even_when_other_stories_name_the_story(site, run):
+    other = "content/stories/b.md"
+    files = {STORY: story(body="Call 070-123 45 67.\n"), other: story("Other", extra="related: [a]")}
+    result = run(site(files), "check")
+    assert result.code == 1
+    assert [line for line in result.err.splitlines() if ": error: " in line] == [
+        f"{STORY}:7:6: error: possible personal data: phone number '070-123 45 67' "
+        "(remove it, or list it under allow_personal_data if it may be published)"
+    ]
+
+
+def test_findings_in_front_matter_and_body_are_warnings_at_their_places_when_asked(site, run):
     number = swedish("900101", "238")
     text = story(extra="customer: Kim, kim@example.com", body=f"Kim's number is {number}.\n")
-    result = run(site({STORY: text}), "build", "--no-search")
+    result = run(site({STORY: text}, site_yaml=WARN), "build", "--no-search")
     assert result.code == 0
     assert f"{STORY}:6:16: warning: possible personal data: e-mail address 'kim@example.com'" in result.err
     assert f"{STORY}:8:17: warning: possible personal data: Swedish personnummer '900101-****'" in result.err
     assert number not in result.err, "identity numbers are not repeated in full"
 
 
-def test_strict_turns_a_finding_into_an_error(site, run):
-    root = site({STORY: story(body="Call 070-123 45 67 after six.\n")})
+def test_strict_turns_a_finding_into_an_error_even_when_findings_warn(site, run):
+    root = site({STORY: story(body="Call 070-123 45 67 after six.\n")}, site_yaml=WARN)
     result = run(root, "build", "--strict", "--no-search")
     assert result.code == 1
     assert f"{STORY}:7:6: error: possible personal data: phone number '070-123 45 67'" in result.err
     assert not (root / "_site").exists()
+
+
+def test_an_allowed_address_and_number_are_published(site, run):
+    extra = 'allow_personal_data: ["support@example.com", "+46 8 123 456 78"]'
+    body = "Write to support@example.com or call +46 8 123 456 78.\n"
+    root = site({STORY: story(extra=extra, body=body)})
+    result = run(root, "build", "--no-search")
+    assert result.code == 0, result.err
+    assert "personal data" not in result.err
+    page = (root / "_site/stories/a/index.html").read_text(encoding="utf-8")
+    assert "support@example.com" in page and "+46 8 123 456 78" in page
+
+
+@pytest.mark.parametrize("value", ["stop", "true", "[error]", "''"])
+def test_an_unknown_on_finding_is_an_error_at_its_place_naming_the_choices(site, run, value):
+    site_yaml = SITE_YAML + f"personal_data:\n  on_finding: {value}\n"
+    result = run(site({STORY: story()}, site_yaml=site_yaml), "check")
+    assert result.code == 1
+    where = f"site.yaml:{AFTER_SITE_YAML + 1}:15"
+    assert f"{where}: error: 'on_finding' must be 'error' or 'warn', not " in result.err
 
 
 def test_a_story_can_allow_a_specific_match(site, run):
@@ -256,9 +375,19 @@ def test_site_yaml_can_allow_an_e_mail_domain_and_its_subdomains(site, run):
     site_yaml = SITE_YAML + "personal_data:\n  allow_domains: [example.com]\n"
     body = "Mail support@example.com, help@eu.example.com or kim@example.org.\n"
     result = run(site({STORY: story(body=body)}, site_yaml=site_yaml), "check")
-    assert result.code == 0
+    assert result.code == 1
     found = [line for line in result.err.splitlines() if "personal data" in line]
-    assert len(found) == 1 and "kim@example.org" in found[0]
+    assert len(found) == 1 and f"{STORY}:7:50: error:" in found[0] and "kim@example.org" in found[0]
+
+
+def test_an_allowed_domain_publishes_its_addresses(site, run):
+    site_yaml = SITE_YAML + "personal_data:\n  allow_domains: [example.com]\n"
+    root = site(
+        {STORY: story(body="Mail support@example.com or help@eu.example.com.\n")}, site_yaml=site_yaml
+    )
+    result = run(root, "build", "--no-search")
+    assert result.code == 0, result.err
+    assert "help@eu.example.com" in (root / "_site/stories/a/index.html").read_text(encoding="utf-8")
 
 
 def test_a_misspelt_personal_data_setting_is_a_warning_with_a_suggestion(site, run):
