@@ -138,6 +138,7 @@ def find_story_files(
             yield here / "index.md", here
             continue
         odd = [d for d in dirs if d.lower().endswith(".md") and not (here / d / "index.md").is_file()]
+        noted(problems, linked_folders(here, [d for d in dirs if d not in odd]))
         for name in sorted(files + odd):
             if name.lower().endswith(".md") and not JUNK.search(name):
                 yield here / name, None
@@ -602,13 +603,22 @@ def story_slug(doc: Document, path: Path, problems: list[Problem]) -> str:
 
 def walk_failed(problems: list[Problem] | None) -> Callable[[OSError], None]:
     """What to do with a folder os.walk cannot read: note the error, or raise it."""
+    return lambda exc: noted(problems, [walk_error(exc)])
 
-    def failed(exc: OSError) -> None:
-        if problems is None:
-            raise BuildFailed([walk_error(exc)])
-        problems.append(walk_error(exc))
 
-    return failed
+def noted(problems: list[Problem] | None, found: list[Problem]) -> None:
+    """Add what was found to `problems`, or raise it when there is no list to add to."""
+    if problems is not None:
+        problems.extend(found)
+    elif found:
+        raise BuildFailed(found)
+
+
+def linked_folders(here: Path, dirs: list[str]) -> list[Problem]:
+    """An error for each linked folder among `dirs`: a walk does not follow it, so its files would be lost."""
+    hint = "copy the folder in instead of linking to it"
+    message = "a linked folder, whose files would be left out"
+    return [error(display_path(here / d), 1, 1, message, hint) for d in dirs if (here / d).is_symlink()]
 
 
 def list_assets(folder: Path, problems: list[Problem] | None = None) -> tuple[str, ...]:
@@ -616,6 +626,7 @@ def list_assets(folder: Path, problems: list[Problem] | None = None) -> tuple[st
     found = []
     for here, dirs, files in os.walk(folder, onerror=walk_failed(problems)):
         dirs[:] = sorted(d for d in dirs if not JUNK.search(d))
+        noted(problems, linked_folders(Path(here), dirs))
         for name in sorted(files):
             if not JUNK.search(name) and not (Path(here) == folder and name == "index.md"):
                 found.append((Path(here) / name).relative_to(folder).as_posix())

@@ -349,3 +349,17 @@ def test_serve_refuses_a_file_replaced_by_a_link_special_file_or_script(site, tm
     served.unlink()
     served.write_text(SVG + "<script>alert(1)</script></svg>", encoding="utf-8")
     assert live.lookup("/stories/visit/plan.svg")[0] is None
+
+
+@pytest.mark.parametrize("where", ["content/stories/more", f"{FOLDER}/photos"])
+def test_a_linked_folder_among_the_stories_or_a_storys_files_is_an_error_not_a_silent_loss(
+    site, run, tmp_path, where
+):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "b.md").write_text(story("B"), encoding="utf-8")
+    root = site(folder_story())
+    (root / where).symlink_to(outside)
+    result = run(root, "build", "--no-search")
+    assert result.code == 1
+    assert f"{where}:1:1: error: a linked folder, whose files would be left out" in result.err
