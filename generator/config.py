@@ -107,7 +107,7 @@ def load_config(root: Path, output: Path | None = None) -> tuple[SiteConfig, lis
             ]
         )
     try:
-        raw = read_inside(path, root, "the site")
+        raw = read_inside(path, root.resolve(), "the site")
     except Refused as refused:
         raise BuildFailed([refused.problem(shown)]) from None
     doc = parse(decode(raw, shown), shown)

@@ -72,7 +72,7 @@ class _Linked(Exception):
 
 
 def read_inside(path: Path, within: Path, where: str) -> bytes:
-    """The bytes of a regular file that resolves inside the folder `within` (`where` names it)."""
+    """The bytes of a regular file that resolves inside the resolved folder `within` (`where` names it)."""
     with os.fdopen(open_inside(path, within, where), "rb") as file:
         try:
             return file.read()
@@ -83,10 +83,9 @@ def read_inside(path: Path, within: Path, where: str) -> bytes:
 def open_inside(path: Path, within: Path, where: str) -> int:
     """A descriptor for reading `path`, once it proved a regular file resolving inside `within`.
 
-    Every folder on the way is opened without following links, so a link swapped in after
-    the check is refused rather than followed.
+    `within` is a resolved path. Every folder on the way is opened without following links,
+    so a link swapped in after the check is refused rather than followed.
     """
-    within = within.resolve()
     lexical = Path(os.path.abspath(path))
     if lexical.is_relative_to(within):
         try:

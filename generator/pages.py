@@ -78,16 +78,21 @@ class Copy:
 
     source: Path
     path: str
-    within: Path | None = None  # the folder it must resolve inside; None: the folder it is in
+    within: Path | None = None  # the resolved folder it must resolve inside; None: the folder it is in
     where: str = "its folder"  # that folder, in words
     checked: bool = False  # refused when it can run script (a story's file without allow_html)
+
+    @property
+    def folder(self) -> Path:
+        """The resolved folder the file must resolve inside."""
+        return self.within or self.source.parent.resolve()
 
     def read(self) -> bytes:
         """The file's bytes, when it is a regular file inside its folder; raises Refused.
 
         Checked again as it is read, as the file may have been replaced since the plan was made.
         """
-        data = read_inside(self.source, self.within or self.source.parent, self.where)
+        data = read_inside(self.source, self.folder, self.where)
         found = script_problems(self.source.name, data, display_path(self.source)) if self.checked else []
         if found:
             raise Refused(found[0].message, found[0].hint)
@@ -97,9 +102,8 @@ class Copy:
         """Errors that keep the file out of the site: where it leads, what it is, script it can run."""
         shown = display_path(self.source)
         try:
-            with os.fdopen(
-                open_inside(self.source, self.within or self.source.parent, self.where), "rb"
-            ) as file:
+            opened = open_inside(self.source, self.folder, self.where)
+            with os.fdopen(opened, "rb") as file:
                 head = file.read(1024) if self.checked else b""
                 if not self.checked or not markup_kind(self.source.name, head):
                     return []
@@ -171,13 +175,14 @@ def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path,
                 }
                 pages.append(Page(cell_url(need, process) + "index.html", "matrix_cell.html", cell))
     copies = [static_copy(source, name, config) for source, name in static]
+    content = config.content_dir.resolve()
     for story in library.stories.values():
         if story.folder:
             copies += [
                 Copy(
                     story.folder / name,
                     story_url(story.slug) + name,
-                    config.content_dir,
+                    content,
                     "the content folder",
                     not config.allow_html,
                 )
@@ -190,7 +195,7 @@ def static_copy(source: Path, name: str, config: SiteConfig) -> Copy:
     """A static file of the site's templates or of the theme, which must resolve inside that folder."""
     folder = source.parents[len(PurePosixPath(name).parts)]  # the folder holding static/
     where = "the templates folder" if folder == config.templates_dir else "the theme"
-    return Copy(source, f"static/{name}", folder, where)
+    return Copy(source, f"static/{name}", folder.resolve(), where)
 
 
 def story_facets(story: Story) -> dict[str, tuple[str, ...]]:

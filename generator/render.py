@@ -226,19 +226,19 @@ class InsideLoader(jinja2.BaseLoader):
     """Templates read from folders, each only a regular file that resolves inside its folder."""
 
     def __init__(self, folders: list[Path], config: SiteConfig) -> None:
-        self.folders = [(folder, folder_name(folder, config)) for folder in folders]
+        self.folders = [(folder, folder.resolve(), folder_name(folder, config)) for folder in folders]
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         """The template's text and file; a template that must not be read is a syntax error at its file."""
         pieces = split_template_path(template)
-        for folder, where in self.folders:
+        for folder, real, where in self.folders:
             path = folder.joinpath(*pieces)
             if not os.path.lexists(path):
                 continue
             try:
-                text = read_inside(path, folder, where).decode("utf-8")
+                text = read_inside(path, real, where).decode("utf-8")
             except Refused as refused:
                 raise jinja2.TemplateSyntaxError(refused.message, 1, template, str(path)) from None
             except UnicodeDecodeError as exc:
@@ -420,7 +420,7 @@ def template_stamp(config: SiteConfig) -> tuple[tuple[str, str], ...]:
 def readable(path: Path, folder: Path, config: SiteConfig) -> bytes:
     """A template file's bytes, or none when it must not be read (the build says why where it is used)."""
     try:
-        return read_inside(path, folder, folder_name(folder, config))
+        return read_inside(path, folder.resolve(), folder_name(folder, config))
     except Refused as refused:
         return refused.message.encode()
 
