@@ -14,6 +14,7 @@ import pytest
 from conftest import SITE_YAML, story
 
 from generator.build import Options
+from generator.pages import Page, Plan, check_plan
 from generator.serve import LiveSite
 
 SECRET = b"the-secret-password-1234"
@@ -363,3 +364,14 @@ def test_a_linked_folder_among_the_stories_or_a_storys_files_is_an_error_not_a_s
     result = run(root, "build", "--no-search")
     assert result.code == 1
     assert f"{where}:1:1: error: a linked folder, whose files would be left out" in result.err
+
+
+def test_a_planned_page_that_would_leave_its_folder_is_an_error():
+    pages = tuple(
+        Page(path, "need.html") for path in ("needs/../index.html", "needs//index.html", "ok/index.html")
+    )
+    problems = check_plan(Plan(pages, ()))
+    assert [(p.path, p.message) for p in problems] == [
+        ("site.yaml", "'needs/../index.html' would be written outside its folder"),
+        ("site.yaml", "'needs//index.html' would be written outside its folder"),
+    ]
