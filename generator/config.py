@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 
 from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
+from .files import Refused, read_inside
 from .frontmatter import Document, KeyPath, decode, list_at, parse, text_at
 from .markup import make_markdown, render_markdown
 
@@ -96,9 +98,7 @@ def load_config(root: Path, output: Path | None = None) -> tuple[SiteConfig, lis
     """
     path = root / CONFIG_FILE
     shown = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         raise BuildFailed(
             [
                 error(
@@ -109,7 +109,11 @@ def load_config(root: Path, output: Path | None = None) -> tuple[SiteConfig, lis
                     "run insole in the folder that holds it, or give --site DIR",
                 )
             ]
-        ) from None
+        )
+    try:
+        raw = read_inside(path, root.resolve(), "the site")
+    except Refused as refused:
+        raise BuildFailed([refused.problem(shown)]) from None
     doc = parse(decode(raw, shown), shown)
     return build_config(doc, root, output)
 

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import os
 import re
-import stat
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +18,7 @@ from markdown_it import MarkdownIt
 from .cache import Store, digest
 from .config import SLUG, SLUG_LENGTH, SiteConfig, Term
 from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
+from .files import FOLDER, Refused, cannot_read, open_inside, walk_error
 from .forked import can_fork, forked
 from .frontmatter import Document, Spot, StoryFile, decode, kind_name, list_at, split, text_at
 from .markup import render_markdown
@@ -123,10 +123,15 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode()).strip("-")
 
 
-def find_story_files(content: Path) -> Iterator[tuple[Path, Path | None]]:
-    """Every story file under content/stories, with its folder if it is a folder story."""
+def find_story_files(
+    content: Path, problems: list[Problem] | None = None
+) -> Iterator[tuple[Path, Path | None]]:
+    """Every story file under content/stories, with its folder if it is a folder story.
+
+    A folder that cannot be read is an error in `problems`; without them, it raises BuildFailed.
+    """
     top = content / STORIES
-    for folder, dirs, files in os.walk(top):
+    for folder, dirs, files in os.walk(top, onerror=walk_failed(problems)):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not JUNK.search(d))
         if here != top and "index.md" in files:
@@ -134,6 +139,7 @@ def find_story_files(content: Path) -> Iterator[tuple[Path, Path | None]]:
             yield here / "index.md", here
             continue
         odd = [d for d in dirs if d.lower().endswith(".md") and not (here / d / "index.md").is_file()]
+        noted(problems, linked_folders(here, [d for d in dirs if d not in odd]))
         for name in sorted(files + odd):
             if name.lower().endswith(".md") and not JUNK.search(name):
                 yield here / name, None
@@ -176,7 +182,7 @@ def load_stories(
     cache = cache if cache is not None else StoryCache()
     if cache.basis != config:
         cache.basis, cache.entries = config, {}
-    files = list(find_story_files(content))
+    files = list(find_story_files(content, problems))
     seen = {}
     todo = []
     for path, folder in files:
@@ -271,16 +277,19 @@ def read_stories(
             store.forget(place)
         unread.append((index, place, stamp))
     content = config.content_dir.resolve()
-    inside = (config.content_dir / STORIES).resolve().is_relative_to(content)
 
     def take(path: Path, folder: Path | None) -> Taken:
-        """A file's digest and story: kept in the store under the digest, else parsed now."""
+        """A file's digest and story: kept in the store under the digest, else parsed now.
+
+        A story whose folder could not be read in full is not kept: the problems are not its file's.
+        """
         try:
-            source = read_file(path, folder, content, inside)
+            source = read_file(path, folder, content)
         except BuildFailed as failed:
             return "", (None, tuple(failed.problems), name_slug(folder or path))
         kept = store.get(source.key) if store else None
-        return source.key, kept if kept is not None else read_story(source, config, md)
+        story, found, slug = kept if kept is not None else read_story(source, config, md)
+        return ("" if source.problems else source.key), (story, found + source.problems, slug)
 
     taken = parse_all([files[index] for index, _, _ in unread], take, workers)
     for (index, place, stamp), (key, result) in zip(unread, taken, strict=True):
@@ -301,6 +310,7 @@ class Source:
     shown: str
     raw: bytes
     assets: tuple[str, ...]
+    problems: tuple[Problem, ...] = ()  # sub-folders of a folder story that cannot be read
 
     @cached_property
     def key(self) -> str:
@@ -308,35 +318,31 @@ class Source:
         return digest(self.shown, "\n".join(self.assets), self.raw)
 
 
-def read_file(path: Path, folder: Path | None, content: Path, inside: bool = False) -> Source:
+def read_file(path: Path, folder: Path | None, content: Path) -> Source:
     """A story file's bytes; raises BuildFailed when it can't or mustn't be read.
 
-    `inside` tells that the stories folder is inside `content` once resolved. The walk
-    over it follows no linked folder, so then only the file itself can be a link, and a
-    plain file is inside without resolving its path.
+    Only a regular file resolving inside the `content` folder is read.
     """
     shown = display_path(path)
     try:
-        info = path.lstat()
-        if stat.S_ISLNK(info.st_mode) or not inside:
-            real = path.resolve(strict=True)
-            if not real.is_relative_to(content):
-                raise BuildFailed([error(shown, 1, 1, "symbolic link leads outside the content folder")])
-            info = real.stat()
-    except (OSError, RuntimeError):  # a loop, or a link to nothing
-        raise BuildFailed([error(shown, 1, 1, "symbolic link that leads nowhere or in a loop")]) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise BuildFailed(
-            [error(shown, 1, 1, "a folder named like a story file", "rename it, or put index.md in it")]
-        )
-    if info.st_size > MAX_STORY_BYTES:
-        message = f"the story is larger than {MAX_STORY_BYTES // 1_000_000} MB"
-        raise BuildFailed([error(shown, 1, 1, message, "move long material into files beside it")])
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BuildFailed([error(shown, 1, 1, f"cannot read file: {exc.strerror}")]) from None
-    return Source(path, folder, shown, raw, list_assets(folder) if folder else ())
+        opened = open_inside(path, content, "the content folder")
+    except Refused as refused:
+        if refused.kind == FOLDER:
+            hint = "rename it, or put index.md in it"
+            raise BuildFailed([error(shown, 1, 1, "a folder named like a story file", hint)]) from None
+        raise BuildFailed([refused.problem(shown)]) from None
+    with os.fdopen(opened, "rb") as file:
+        if os.fstat(file.fileno()).st_size > MAX_STORY_BYTES:
+            message = f"the story is larger than {MAX_STORY_BYTES // 1_000_000} MB"
+            raise BuildFailed([error(shown, 1, 1, message, "move long material into files beside it")])
+        try:
+            raw = file.read()
+        except OSError as exc:
+            raise BuildFailed([error(shown, 1, 1, cannot_read(exc))]) from None
+    if not folder:
+        return Source(path, folder, shown, raw, ())
+    problems: list[Problem] = []
+    return Source(path, folder, shown, raw, list_assets(folder, problems), tuple(problems))
 
 
 def parse_all(
@@ -531,11 +537,15 @@ def check_term(
     declared: dict[str, Term],
     problems: list[Problem],
 ) -> None:
-    """Warn when a term is not declared in site.yaml."""
+    """Warn when a term is not declared in site.yaml; a term that cannot be a slug is an error."""
     if term in declared:
         return
     at = doc.spot(*path) if doc.text(path) is not None else doc.spot(path[0])
     grouping = path[0] if path[0] != "source" else "sources"
+    if not SLUG.fullmatch(term):  # its page would be at a path made of it
+        hint = "a term is a slug: lowercase letters, digits and hyphens"
+        problems.append(error(doc.path, at.line, at.column, f"'{term}' cannot be a term", hint))
+        return
     hint = did_you_mean(term, declared) or f"declare it under '{grouping}' in site.yaml"
     problems.append(warning(doc.path, at.line, at.column, f"'{term}' is not declared in {grouping}", hint))
 
@@ -615,11 +625,32 @@ def claimed_slug(doc: Document, path: Path) -> str:
     return given if isinstance(given, str) and SLUG.fullmatch(given) else name_slug(path)
 
 
-def list_assets(folder: Path) -> tuple[str, ...]:
-    """Files beside a folder story's index.md, relative to the folder."""
+def walk_failed(problems: list[Problem] | None) -> Callable[[OSError], None]:
+    """What to do with a folder os.walk cannot read: note the error, or raise it."""
+    return lambda exc: noted(problems, [walk_error(exc)])
+
+
+def noted(problems: list[Problem] | None, found: list[Problem]) -> None:
+    """Add what was found to `problems`, or raise it when there is no list to add to."""
+    if problems is not None:
+        problems.extend(found)
+    elif found:
+        raise BuildFailed(found)
+
+
+def linked_folders(here: Path, dirs: list[str]) -> list[Problem]:
+    """An error for each linked folder among `dirs`: a walk does not follow it, so its files would be lost."""
+    hint = "copy the folder in instead of linking to it"
+    message = "a linked folder, whose files would be left out"
+    return [error(display_path(here / d), 1, 1, message, hint) for d in dirs if (here / d).is_symlink()]
+
+
+def list_assets(folder: Path, problems: list[Problem] | None = None) -> tuple[str, ...]:
+    """Files beside a folder story's index.md, relative to the folder; unreadable folders go in `problems`."""
     found = []
-    for here, dirs, files in os.walk(folder):
+    for here, dirs, files in os.walk(folder, onerror=walk_failed(problems)):
         dirs[:] = sorted(d for d in dirs if not JUNK.search(d))
+        noted(problems, linked_folders(Path(here), dirs))
         for name in sorted(files):
             if not JUNK.search(name) and not (Path(here) == folder and name == "index.md"):
                 found.append((Path(here) / name).relative_to(folder).as_posix())

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .config import SiteConfig
+from .config import CONFIG_FILE, SiteConfig
 from .content import MODES, Story
-from .errors import Problem, error
+from .errors import Problem, display_path, error
+from .files import Refused, cannot_read, markup_kind, open_inside, read_inside, script_problems
 from .insights import insights
 from .journey import lanes
 from .library import Library
@@ -76,6 +78,41 @@ class Copy:
 
     source: Path
     path: str
+    within: Path | None = None  # the resolved folder it must resolve inside; None: the folder it is in
+    where: str = "its folder"  # that folder, in words
+    checked: bool = False  # refused when it can run script (a story's file without allow_html)
+
+    @property
+    def folder(self) -> Path:
+        """The resolved folder the file must resolve inside."""
+        return self.within or self.source.parent.resolve()
+
+    def read(self) -> bytes:
+        """The file's bytes, when it is a regular file inside its folder; raises Refused.
+
+        Checked again as it is read, as the file may have been replaced since the plan was made.
+        """
+        data = read_inside(self.source, self.folder, self.where)
+        found = script_problems(self.source.name, data, display_path(self.source)) if self.checked else []
+        if found:
+            raise Refused(found[0].message, found[0].hint)
+        return data
+
+    def problems(self) -> list[Problem]:
+        """Errors that keep the file out of the site: where it leads, what it is, script it can run."""
+        shown = display_path(self.source)
+        try:
+            opened = open_inside(self.source, self.folder, self.where)
+            with os.fdopen(opened, "rb") as file:
+                head = file.read(1024) if self.checked else b""
+                if not self.checked or not markup_kind(self.source.name, head):
+                    return []
+                data = head + file.read()
+        except Refused as refused:
+            return [refused.problem(shown)]
+        except OSError as exc:
+            return [error(shown, 1, 1, cannot_read(exc))]
+        return script_problems(self.source.name, data, shown)
 
 
 @dataclass(frozen=True)
@@ -137,11 +174,28 @@ def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path,
                     "stories": [library.stories[slug] for slug in slugs],
                 }
                 pages.append(Page(cell_url(need, process) + "index.html", "matrix_cell.html", cell))
-    copies = [Copy(source, f"static/{name}") for source, name in static]
+    copies = [static_copy(source, name, config) for source, name in static]
+    content = config.content_dir.resolve()
     for story in library.stories.values():
         if story.folder:
-            copies += [Copy(story.folder / name, story_url(story.slug) + name) for name in story.assets]
+            copies += [
+                Copy(
+                    story.folder / name,
+                    story_url(story.slug) + name,
+                    content,
+                    "the content folder",
+                    not config.allow_html,
+                )
+                for name in story.assets
+            ]
     return Plan(tuple(pages), tuple(copies))
+
+
+def static_copy(source: Path, name: str, config: SiteConfig) -> Copy:
+    """A static file of the site's templates or of the theme, which must resolve inside that folder."""
+    folder = source.parents[len(PurePosixPath(name).parts)]  # the folder holding static/
+    where = "the templates folder" if folder == config.templates_dir else "the theme"
+    return Copy(source, f"static/{name}", folder.resolve(), where)
 
 
 def story_facets(story: Story) -> dict[str, tuple[str, ...]]:
@@ -191,9 +245,14 @@ def facets(library: Library) -> tuple[Facet, ...]:
 
 
 def check_plan(plan: Plan) -> list[Problem]:
-    """Errors for two things that would be written to one path."""
+    """Errors for two things written to one path, a path leaving its folder, a file not to copy."""
     owners: dict[str, str] = {}
-    problems = []
+    problems = [problem for copy in plan.copies for problem in copy.problems()]
+    for page in plan.pages:
+        if not tidy(page.path):
+            story = page.context.get("story")
+            shown = story.source_path if isinstance(story, Story) else CONFIG_FILE
+            problems.append(error(shown, 1, 1, f"'{page.path}' would be written outside its folder"))
     for page in plan.pages:
         owners.setdefault(page.path.lower(), page.template)
     for copy in plan.copies:
@@ -209,6 +268,12 @@ def check_plan(plan: Plan) -> list[Problem]:
             )
         owners[copy.path.lower()] = str(copy.source)
     return problems
+
+
+def tidy(path: str) -> bool:
+    """True for a path inside the site that names each folder on the way plainly."""
+    parts = path.split("/")
+    return "\\" not in path and "\0" not in path and all(part not in ("", ".", "..") for part in parts)
 
 
 def page_inputs(

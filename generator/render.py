@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import marshal
+import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,12 +15,14 @@ from typing import Any, TypeVar
 
 import jinja2
 from jinja2 import pass_context
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from .cache import Store, code_digest, digest, private_folder
 from .config import SiteConfig
 from .content import Story
 from .errors import BuildFailed, Problem, display_path, error
+from .files import Refused, read_inside
 from .forked import can_fork, forked
 from .fragments import Once
 from .i18n import count, format_date, strings
@@ -163,9 +166,9 @@ def make_environment(
     dirs = template_dirs(config)
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.FileSystemLoader([str(d) for d in dirs]),
+            InsideLoader(dirs, config),
             # An override can extend the template it replaces: {% extends "default/base.html" %}.
-            jinja2.PrefixLoader({THEME_PREFIX: jinja2.FileSystemLoader(str(dirs[-1]))}),
+            jinja2.PrefixLoader({THEME_PREFIX: InsideLoader(dirs[-1:], config)}),
         ]
     )
     env = jinja2.Environment(
@@ -204,15 +207,51 @@ def url(context: Any, path: str) -> str:
 
 
 def static_files(config: SiteConfig) -> list[tuple[Path, str]]:
-    """The theme's static files, each replaced by the site's file of the same name."""
+    """The theme's static files, each replaced by the site's file of the same name.
+
+    Every file but a folder is listed, links and special files too: planning the copies refuses them.
+    """
     found: dict[str, Path] = {}
     for folder in reversed(template_dirs(config)):
         static = folder / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file():
-                    found[path.relative_to(static).as_posix()] = path
+        for here, dirs, files in os.walk(static):
+            dirs.sort()
+            for name in files:
+                path = Path(here) / name
+                found[path.relative_to(static).as_posix()] = path
     return sorted((path, name) for name, path in found.items())
+
+
+class InsideLoader(jinja2.BaseLoader):
+    """Templates read from folders, each only a regular file that resolves inside its folder."""
+
+    def __init__(self, folders: list[Path], config: SiteConfig) -> None:
+        self.folders = [(folder, folder.resolve(), folder_name(folder, config)) for folder in folders]
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """The template's text and file; a template that must not be read is a syntax error at its file."""
+        pieces = split_template_path(template)
+        for folder, real, where in self.folders:
+            path = folder.joinpath(*pieces)
+            if not os.path.lexists(path):
+                continue
+            try:
+                text = read_inside(path, real, where).decode("utf-8")
+            except Refused as refused:
+                raise jinja2.TemplateSyntaxError(refused.message, 1, template, str(path)) from None
+            except UnicodeDecodeError as exc:
+                raise jinja2.TemplateSyntaxError(
+                    f"not UTF-8 text ({exc.reason})", 1, template, str(path)
+                ) from None
+            return text, str(path), lambda: False
+        raise jinja2.TemplateNotFound(template)
+
+
+def folder_name(folder: Path, config: SiteConfig) -> str:
+    """A folder of templates, in words."""
+    return "the templates folder" if folder == config.templates_dir else "the theme"
 
 
 def page_root(page: Page, config: SiteConfig) -> str:
@@ -371,11 +410,19 @@ def theme_only(config: SiteConfig) -> bool:
 def template_stamp(config: SiteConfig) -> tuple[tuple[str, str], ...]:
     """Every template file with a digest of its bytes, to notice any change."""
     return tuple(
-        (str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest())
+        (str(path), hashlib.blake2b(readable(path, folder, config), digest_size=16).hexdigest())
         for folder in template_dirs(config)
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     )
+
+
+def readable(path: Path, folder: Path, config: SiteConfig) -> bytes:
+    """A template file's bytes, or none when it must not be read (the build says why where it is used)."""
+    try:
+        return read_inside(path, folder.resolve(), folder_name(folder, config))
+    except Refused as refused:
+        return refused.message.encode()
 
 
 def template_problem(exc: Exception, page: Page) -> Problem:

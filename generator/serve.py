@@ -23,8 +23,9 @@ from watchdog.observers import Observer
 from .build import Options, Site, gather
 from .content import JUNK, StoryCache, file_stamp, read_stories
 from .errors import BuildFailed, Problem
+from .files import Refused
 from .markup import make_markdown
-from .pages import Page, Plan, page_inputs, story_url
+from .pages import Copy, Page, Plan, page_inputs, story_url
 from .render import CompiledTemplates, Rendered, render_changed, render_pages, theme_only
 
 EVENTS = "/__insole/events"
@@ -70,7 +71,7 @@ class LiveSite:
     rendered: Rendered | None = None
     stories: StoryCache = field(default_factory=StoryCache)
     compiled: CompiledTemplates = field(default_factory=CompiledTemplates)
-    files: dict[str, Path] = field(default_factory=dict)
+    files: dict[str, Copy] = field(default_factory=dict)
     epoch: int = 0
     problems: list[str] = field(default_factory=list)
     changed: threading.Event = field(default_factory=threading.Event)
@@ -104,7 +105,7 @@ class LiveSite:
         with self.news:
             self.site = site
             self.rendered = rendered
-            self.files = {copy.path: copy.source for copy in site.plan.copies}
+            self.files = {copy.path: copy for copy in site.plan.copies}
             self.problems = []
             self.epoch += 1
             self.news.notify_all()
@@ -118,9 +119,10 @@ class LiveSite:
         if path in self.rendered.pages:
             return self.rendered.pages[path], path
         if path in self.files:
+            # Checked as it is read: the file may have been replaced since the build.
             try:
-                return self.files[path].read_bytes(), path
-            except OSError:
+                return self.files[path].read(), path
+            except (Refused, OSError):
                 return None, path
         return None, path
 
@@ -264,6 +266,7 @@ def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandl
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             self.wfile.write(body)
 

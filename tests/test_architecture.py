@@ -10,6 +10,7 @@ from conftest import REPO
 CHAIN = [
     "__init__",
     "errors",
+    "files",
     "cache",
     "forked",
     "i18n",

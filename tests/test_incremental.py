@@ -109,7 +109,7 @@ def written(output: Path) -> dict[str, bytes]:
 def served(live: LiveSite) -> dict[str, bytes]:
     """Every file the dev server would serve."""
     assert live.rendered is not None
-    return {**live.rendered.pages, **{path: source.read_bytes() for path, source in live.files.items()}}
+    return {**live.rendered.pages, **{path: source.read() for path, source in live.files.items()}}
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
