@@ -209,16 +209,22 @@ def url(context: Any, path: str) -> str:
 def static_files(config: SiteConfig) -> list[tuple[Path, str]]:
     """The theme's static files, each replaced by the site's file of the same name.
 
-    Every file but a folder is listed, links and special files too: planning the copies refuses them.
+    Every file but a folder is listed, links and special files too, and so are linked folders
+    and folders that cannot be read: planning the copies refuses them, each at its path.
     """
     found: dict[str, Path] = {}
     for folder in reversed(template_dirs(config)):
         static = folder / "static"
-        for here, dirs, files in os.walk(static):
+        unread: list[OSError] = []
+        for here, dirs, files in os.walk(static, onerror=unread.append):
             dirs.sort()
-            for name in files:
+            linked = [name for name in dirs if os.path.islink(os.path.join(here, name))]
+            for name in files + linked:
                 path = Path(here) / name
                 found[path.relative_to(static).as_posix()] = path
+        for exc in unread:
+            if exc.filename and Path(exc.filename) != static:
+                found[Path(exc.filename).relative_to(static).as_posix()] = Path(exc.filename)
     return sorted((path, name) for name, path in found.items())
 
 
@@ -242,11 +248,19 @@ class InsideLoader(jinja2.BaseLoader):
             except Refused as refused:
                 raise jinja2.TemplateSyntaxError(refused.message, 1, template, str(path)) from None
             except UnicodeDecodeError as exc:
-                raise jinja2.TemplateSyntaxError(
-                    f"not UTF-8 text ({exc.reason})", 1, template, str(path)
-                ) from None
+                raise not_utf8(exc, template, path) from None
             return text, str(path), lambda: False
         raise jinja2.TemplateNotFound(template)
+
+
+def not_utf8(exc: UnicodeDecodeError, template: str, path: Path) -> jinja2.TemplateSyntaxError:
+    """A template that is not UTF-8, as a syntax error at its first wrong byte."""
+    data = bytes(exc.object)
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    line = data.count(b"\n", 0, exc.start) + 1
+    failed = jinja2.TemplateSyntaxError(f"not UTF-8 text ({exc.reason})", line, template, str(path))
+    failed.column = len(data[start : exc.start].decode("utf-8", "replace")) + 1  # type: ignore[attr-defined]
+    return failed
 
 
 def folder_name(folder: Path, config: SiteConfig) -> str:
@@ -349,7 +363,7 @@ def make_pages(
             templates[page.template] = template
             text = template.render(page.context, page=page, root=page_root(page, config))
         except Exception as exc:  # any failure inside a template is the template's error
-            yield page.path, None, (template_problem(exc, page), str(exc))
+            yield page.path, None, (template_problem(exc, page, config), str(exc))
             continue
         yield page.path, keep(page.path, text.encode("utf-8")), None
 
@@ -425,18 +439,28 @@ def readable(path: Path, folder: Path, config: SiteConfig) -> bytes:
         return refused.message.encode()
 
 
-def template_problem(exc: Exception, page: Page) -> Problem:
+def template_problem(exc: Exception, page: Page, config: SiteConfig) -> Problem:
     """A template error at its place in the template file, naming the page being made."""
     source = page.context.get("story")
     making = f" (making {page.path}" + (f" from {source.source_path})" if source else ")")
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = exc.filename or exc.name or page.template
-        return error(display_path(Path(where)), exc.lineno, 1, f"template error: {exc.message}{making}")
+        column = getattr(exc, "column", 1)
+        return error(display_path(Path(where)), exc.lineno, column, f"template error: {exc.message}{making}")
     if isinstance(exc, jinja2.TemplateNotFound):
-        return error(page.template, 1, 1, f"template not found: {exc.name}{making}")
+        message = f"template not found: {exc.name}{making}"
+    else:
+        message = f"template error: {exc}{making}"
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".xml")):
-            return error(
-                display_path(Path(frame.filename)), frame.lineno or 1, 1, f"template error: {exc}{making}"
-            )
-    return error(page.template, 1, 1, f"template error: {exc}{making}")
+        if not frame.filename.endswith(".py") and os.path.isfile(frame.filename):  # a template's own line
+            return error(display_path(Path(frame.filename)), frame.lineno or 1, 1, message)
+    return error(template_file(page.template, config), 1, 1, message)
+
+
+def template_file(name: str, config: SiteConfig) -> str:
+    """The file a template name stands for, as a person types it."""
+    for folder in template_dirs(config):
+        path = folder / name
+        if os.path.lexists(path):
+            return display_path(path)
+    return display_path(template_dirs(config)[0] / name)
