@@ -13,7 +13,7 @@ from typing import Any
 from .config import CONFIG_FILE, SiteConfig
 from .content import MODES, Story
 from .errors import Problem, display_path, error
-from .files import Refused, cannot_read, markup_kind, open_inside, read_inside, script_problems
+from .files import Refused, cannot_read, markup_kind, open_inside, read_inside, script_problems, walk_error
 from .insights import insights
 from .journey import lanes
 from .library import Library
@@ -101,6 +101,8 @@ class Copy:
     def problems(self) -> list[Problem]:
         """Errors that keep the file out of the site: where it leads, what it is, script it can run."""
         shown = display_path(self.source)
+        if self.source.is_dir():
+            return [folder_problem(self.source)]
         try:
             opened = open_inside(self.source, self.folder, self.where)
             with os.fdopen(opened, "rb") as file:
@@ -113,6 +115,21 @@ class Copy:
         except OSError as exc:
             return [error(shown, 1, 1, cannot_read(exc))]
         return script_problems(self.source.name, data, shown)
+
+
+def folder_problem(folder: Path) -> Problem:
+    """An error for a folder among the files to copy: a linked one, or one that cannot be read."""
+    if folder.is_symlink():
+        message, hint = (
+            "a linked folder, whose files would be left out",
+            "copy the folder in instead of linking to it",
+        )
+        return error(display_path(folder), 1, 1, message, hint)
+    try:
+        os.listdir(folder)
+    except OSError as exc:
+        return walk_error(exc)
+    return error(display_path(folder), 1, 1, "a folder, not a file")
 
 
 @dataclass(frozen=True)

@@ -375,3 +375,14 @@ def test_a_planned_page_that_would_leave_its_folder_is_an_error():
         ("site.yaml", "'needs/../index.html' would be written outside its folder"),
         ("site.yaml", "'needs//index.html' would be written outside its folder"),
     ]
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_a_linked_folder_among_the_static_files_is_an_error(site, run, tmp_path, inside):
+    root = site({"content/stories/a.md": story(), "templates/static/fonts/a.woff2": b"font"})
+    target = root / "templates/static/fonts" if inside else secret_outside(tmp_path).parent
+    (root / "templates/static/more").symlink_to(target, target_is_directory=True)
+    result = run(root, "build", "--no-search")
+    assert result.code == 1
+    assert "templates/static/more:1:1: error: a linked folder, whose files would be left out" in result.err
+    assert not (root / "_site").exists()
