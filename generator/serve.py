@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from .build import Options, Site, gather
 from .content import JUNK, StoryCache, file_stamp, read_stories
@@ -32,6 +33,10 @@ EVENTS = "/__insole/events"
 QUIET = 0.08  # seconds without file events before a burst counts as finished
 KEEPALIVE = 15.0
 PORT_TRIES = 20
+WATCHED = ("content", "templates")
+MAX_CONNECTIONS = 128  # open at once; more are closed at once, so a flood cannot spawn threads without end
+MAX_STREAMS = 64  # of them live-reload streams, so pages are still answered
+REQUEST_TIMEOUT = 20.0  # seconds a client may take to send its request or to take a part of the answer
 MAX_PORT = 65535
 WAITING_PAGE = (
     '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>insole</title></head>'
@@ -195,9 +200,10 @@ def site_path(request_path: str) -> str | None:
 class _Watcher(FileSystemEventHandler):
     """Passes on changes to the site's sources, skipping editor and OS junk."""
 
-    def __init__(self, site: LiveSite, root: Path):
+    def __init__(self, site: LiveSite, root: Path, rewatch: Callable[[str], None] = lambda name: None):
         self.site = site
         self.root = root.resolve()
+        self.rewatch = rewatch  # watches a source folder made (or made again) while serving
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
@@ -206,6 +212,10 @@ class _Watcher(FileSystemEventHandler):
             return
         paths = [event.src_path, getattr(event, "dest_path", "")]
         found = [Path(str(p)) for p in paths if p]
+        if event.is_directory and event.event_type in ("created", "moved"):
+            for path in found:
+                if path.parent.resolve() == self.root and path.name in WATCHED:
+                    self.rewatch(path.name)
         if any(self.relevant(p) for p in found):
             self.site.touch(*(p.resolve() for p in found))
 
@@ -214,10 +224,11 @@ class _Watcher(FileSystemEventHandler):
         if JUNK.search(path.name):
             return False
         try:
-            parts = path.resolve().relative_to(self.root).parts
-        except ValueError:
+            # Where the file is, not where it leads: a story swapped for a link is a change too.
+            parts = (path.parent.resolve() / path.name).relative_to(self.root).parts
+        except (ValueError, OSError, RuntimeError):
             return False
-        return parts == ("site.yaml",) or bool(parts and parts[0] in ("content", "templates"))
+        return parts == ("site.yaml",) or bool(parts and parts[0] in WATCHED)
 
 
 def allowed_hosts(host: str, port: int) -> set[str]:
@@ -231,16 +242,28 @@ def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandl
 
     class Handler(SimpleHTTPRequestHandler):
         def do_GET(self) -> None:
-            if self.headers.get("Host", "") not in hosts:
+            self.answer(head=False)
+
+        def do_HEAD(self) -> None:
+            self.answer(head=True)
+
+        def answer(self, head: bool) -> None:
+            self.head = head
+            if not self.host_allowed():
                 self.send_error(HTTPStatus.FORBIDDEN, "Host not allowed")
                 return
-            if urlsplit(self.path).path == EVENTS:
+            if urlsplit(self.path).path == EVENTS and not head:
                 self.stream_events()
                 return
             self.send_file()
 
-        def do_HEAD(self) -> None:
-            self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
+        def host_allowed(self) -> bool:
+            """True for one Host header naming this server, and the same name in an absolute request."""
+            named = self.headers.get_all("Host") or []
+            asked = urlsplit(self.path).netloc
+            if len(named) != 1 or (asked and asked.lower() != named[0].lower()):
+                return False
+            return named[0].lower() in hosts
 
         def send_file(self) -> None:
             if site.rendered is None:  # no good build yet: show why, and reload once there is one
@@ -268,9 +291,21 @@ def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandl
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
-            self.wfile.write(body)
+            if not self.head:
+                self.wfile.write(body)
 
         def stream_events(self) -> None:
+            server = self.server
+            if not isinstance(server, Server) or not server.streams.acquire(blocking=False):
+                self.send_error(HTTPStatus.SERVICE_UNAVAILABLE, "Too many live-reload connections")
+                return
+            try:
+                self.send_events()
+            finally:
+                server.streams.release()
+
+        def send_events(self) -> None:
+            """Tell the browser of each new build and each change in the problems, until it leaves."""
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
@@ -296,6 +331,9 @@ def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandl
                     self.wfile.write(message.encode())
                     self.wfile.flush()
 
+        head = False
+        timeout = REQUEST_TIMEOUT
+
         def log_message(self, format: str, *args: Any) -> None:
             pass  # the terminal shows builds and errors, not every request
 
@@ -314,6 +352,29 @@ class Server(ThreadingHTTPServer):
     """The dev server: a reader who closes a page early is no error, and nothing prints a traceback."""
 
     announce: Callable[[str], None] = staticmethod(lambda message: None)
+
+    def __init__(self, address: tuple[str, int], handler: type[SimpleHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self.connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.streams = threading.BoundedSemaphore(MAX_STREAMS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Answer in a thread of its own, or close the connection when too many are open."""
+        if not self.connections.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.connections.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Answer one connection, then free its place."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connections.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Say nothing of a lost connection, and one line of anything else."""
@@ -351,6 +412,17 @@ def rebuild_loop(site: LiveSite, stop: threading.Event, report: Report) -> None:
         report(*site.rebuild())
 
 
+def watch(observer: Any, watcher: _Watcher, watches: dict[str, ObservedWatch], name: str) -> None:
+    """Watch a source folder of the site anew, if it is there: it may have been removed and made again."""
+    with contextlib.suppress(KeyError, OSError):
+        if name in watches:
+            observer.unschedule(watches.pop(name))
+    folder = watcher.root / name
+    if folder.is_dir():
+        with contextlib.suppress(OSError):
+            watches[name] = observer.schedule(watcher, str(folder), recursive=True)
+
+
 def serve(
     options: Options,
     host: str,
@@ -372,11 +444,11 @@ def serve(
         server.RequestHandlerClass = make_handler(site, allowed_hosts(host, bound_port))
         if port and bound_port != port:
             announce(f"port {port} is busy; using {bound_port} instead")
-        watcher = _Watcher(site, options.root)
+        watches: dict[str, ObservedWatch] = {}
+        watcher = _Watcher(site, options.root, lambda name: watch(observer, watcher, watches, name))
         observer.schedule(watcher, str(options.root), recursive=False)
-        for folder in ("content", "templates"):
-            if (options.root / folder).is_dir():
-                observer.schedule(watcher, str(options.root / folder), recursive=True)
+        for folder in WATCHED:
+            watch(observer, watcher, watches, folder)
         observer.start()
         builder = threading.Thread(target=rebuild_loop, args=(site, stop, report), daemon=True)
         builder.start()

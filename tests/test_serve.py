@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from conftest import story
 from live import running
 from watchdog.events import DirModifiedEvent, FileModifiedEvent
 
+from generator import serve as serve_module
 from generator.build import Options
 from generator.serve import QUIET, LiveSite, _Watcher, allowed_hosts, bind, inject, site_path
 
@@ -191,3 +194,78 @@ def test_watcher_passes_on_the_changed_story_and_not_its_folder(site):
     watcher.on_any_event(FileModifiedEvent(str(stories / ".a.md.swp")))
     assert live.touched == {(stories / "a.md").resolve()}
     assert live.changed.is_set()
+
+
+def ask(live, request: str) -> bytes:
+    """The raw answer to a raw HTTP request, `{host}` standing for the server's own Host."""
+    host = live.url.removeprefix("http://")
+    with socket.create_connection(host.split(":"), timeout=5) as conn:
+        conn.sendall(request.replace("{host}", host).encode() + b"\r\n\r\n")
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_requests_name_this_server_only_and_head_has_no_body(site):
+    root = site({"content/stories/lunch.md": story()})
+    with running(root) as live:
+        assert ask(live, "GET http://evil.example/ HTTP/1.1\r\nHost: {host}").startswith(b"HTTP/1.0 403")
+        assert ask(live, "GET / HTTP/1.1\r\nHost: {host}\r\nHost: evil.example").startswith(b"HTTP/1.0 403")
+        assert ask(live, "GET http://{host}/ HTTP/1.1\r\nHost: {host}").startswith(b"HTTP/1.0 200")
+        port = live.url.rpartition(":")[2]
+        assert ask(live, f"GET / HTTP/1.1\r\nHost: LocalHost:{port}").startswith(b"HTTP/1.0 200")
+        head = ask(live, "HEAD /stories/lunch/ HTTP/1.1\r\nHost: {host}")
+        assert head.startswith(b"HTTP/1.0 200") and head.endswith(b"\r\n\r\n")
+        assert b"Content-Length: " in head and b"text/html" in head
+
+
+def test_idle_connections_and_reload_streams_are_bounded(site, monkeypatch):
+    monkeypatch.setattr(serve_module, "MAX_CONNECTIONS", 6)
+    monkeypatch.setattr(serve_module, "MAX_STREAMS", 2)
+    monkeypatch.setattr(serve_module, "REQUEST_TIMEOUT", 2.0)
+    root = site({"content/stories/lunch.md": story()})
+    with running(root) as live:
+        streams = [urllib.request.urlopen(live.url + "/__insole/events", timeout=10) for _ in range(2)]
+        assert live.get("/__insole/events")[0] == 503
+        before = threading.active_count()
+        idle = [socket.create_connection(live.url.removeprefix("http://").split(":")) for _ in range(10)]
+        time.sleep(0.3)
+        assert threading.active_count() <= before + 4, "a thread for each open connection up to the bound"
+        with pytest.raises(OSError):  # every place is taken: the connection is closed at once
+            urllib.request.urlopen(live.url + "/", timeout=5)
+        time.sleep(2.5)  # the idle ones time out
+        assert live.get("/")[0] == 200
+        for conn in idle + streams:
+            conn.close()
+        assert not live.messages[1:], "no failure is reported"
+
+
+def test_a_story_swapped_for_a_link_to_a_secret_rebuilds_and_is_refused(site, tmp_path):
+    root = site({"content/stories/lunch.md": story()})
+    secret = tmp_path / "secret.md"
+    secret.write_text(story("The secret plan"), encoding="utf-8")
+    with running(root) as live:
+        link = root / "content/stories/.lunch.md.new"
+        link.symlink_to(secret)
+        os.replace(link, root / "content/stories/lunch.md")  # as an editor or a checkout swaps it in
+        live.wait_for(lambda: len(live.builds) >= 2)
+        ok, problems = live.builds[-1]
+        assert not ok and "lunch.md:1:1: error: symbolic link leads outside the content folder" in str(
+            problems[0]
+        )
+        assert "The secret plan" not in live.get("/stories/lunch/")[1]
+
+
+def test_a_templates_folder_made_while_serving_is_watched(site):
+    root = site({"content/stories/lunch.md": story()})
+    with running(root) as live:
+        (root / "templates").mkdir()
+        time.sleep(SETTLE)
+        done = len(live.builds)
+        (root / "templates/story.html").write_text("<p>\n{{ oops }\n", encoding="utf-8")
+        live.wait_for(lambda: len(live.builds) > done and not live.builds[-1][0])
+        assert "templates/story.html:2:1: error: template error" in str(live.builds[-1][1][0])
+        (root / "templates/story.html").write_text('{% extends "default/story.html" %}\n', encoding="utf-8")
+        live.wait_for(lambda: live.builds[-1][0])
+        assert "Lunch in the support centre" in live.get("/stories/lunch/")[1]
