@@ -24,6 +24,7 @@ from .scaffold import init_library, new_story_path, story_text, unknown_terms
 from .schema import story_schema
 
 OK, CONTENT_ERRORS, USAGE = 0, 1, 2
+INTERRUPTED = 130  # what shells report for a program ended by Ctrl-C
 
 
 def parser() -> argparse.ArgumentParser:
@@ -138,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `insole report | head` closed the pipe; that is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
+    except KeyboardInterrupt:
+        clear_progress()
+        print("insole: interrupted; the output folder holds the last complete site", file=sys.stderr)
+        return INTERRUPTED
 
 
 def entry() -> None:
@@ -199,7 +204,7 @@ def run_build(command: str, options: Options) -> int:
     """`insole build` and `insole check`."""
     progress = progress_line(time.perf_counter()) if sys.stderr.isatty() else None
     try:
-        result = build(options, progress) if command == "build" else check(options, progress)
+        result = build(options, progress, waiting) if command == "build" else check(options, progress)
     except BuildFailed as failed:
         clear_progress()
         report(failed.problems)
@@ -212,6 +217,13 @@ def run_build(command: str, options: Options) -> int:
         print(line)
     print(summary(command, result))
     return OK
+
+
+def waiting(output: Path) -> None:
+    """Say that this build waits for another build of the same output folder."""
+    clear_progress()
+    shown = display_path(output)
+    print(f"insole: waiting for another build of {shown}/ to finish", file=sys.stderr, flush=True)
 
 
 def due_lines(due: Sequence[Due]) -> list[str]:

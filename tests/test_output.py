@@ -15,6 +15,12 @@ from generator.build import Options, build
 from generator.errors import BuildFailed
 from generator.output import MARKER, Index
 
+PERSONS_FILES = {
+    "CNAME": b"stories.example.com\n",
+    ".well-known/x": b"verification token\n",
+    "notes/thesis.docx": b"years of work",
+}
+
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under a folder with its bytes."""
@@ -118,15 +124,24 @@ def test_write_refuses_paths_outside_the_output(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_force_replaces_a_folder_insole_did_not_write(site, run):
+def test_force_writes_into_a_folder_of_a_persons_files_and_keeps_them_all(site, run):
     root = site({"content/stories/lunch.md": story()})
-    (root / "_site").mkdir()
-    (root / "_site" / "old.html").write_text("old")
+    theirs = root / "_site"
+    for path, data in PERSONS_FILES.items():
+        (theirs / path).parent.mkdir(parents=True, exist_ok=True)
+        (theirs / path).write_bytes(data)
+    (theirs / "empty").mkdir()
     assert run(root, "build").code == 1
     result = run(root, "build", "--force")
     assert result.code == 0, result.err
-    assert not (root / "_site" / "old.html").exists()
-    assert (root / "_site" / MARKER).is_file()
+    assert (theirs / "stories/lunch/index.html").is_file()
+    assert {path: snapshot(theirs)[path] for path in PERSONS_FILES} == PERSONS_FILES
+    assert (theirs / "empty").is_dir()
+    (root / "content/stories/lunch.md").unlink()
+    (root / "content/stories/other.md").write_text(story("Other"), encoding="utf-8")
+    assert run(root, "build", "--force").code == 0
+    assert not (theirs / "stories/lunch").exists()
+    assert {path: snapshot(theirs)[path] for path in PERSONS_FILES} == PERSONS_FILES
 
 
 def test_home_disk_root_and_git_work_trees_are_refused_even_with_force(site, run, monkeypatch, tmp_path):
@@ -189,25 +204,26 @@ def test_output_file_changed_by_hand_is_written_again(site):
     assert (root / "_site/index.html").is_file()
 
 
-def test_failure_while_moving_files_in_puts_the_old_site_back(site, monkeypatch):
+def test_failure_while_putting_the_new_site_together_leaves_the_old_one(site, monkeypatch):
     root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(4)})
     build(Options(root=root, search=False))
+    (root / "_site/CNAME").write_bytes(b"stories.example.com\n")
     before = snapshot(root / "_site")
     (root / "content/stories/s1.md").write_text(story("Story 1 renamed"), encoding="utf-8")
     (root / "content/stories/s2.md").unlink()
-    real_move = output_module._move
+    real_link = output_module._link
     calls = {"n": 0}
 
-    def failing_move(source: Path, target: Path) -> None:
+    def failing_link(source: Path, target: Path) -> None:
         calls["n"] += 1
         if calls["n"] == 5:
             raise OSError("disk full")
-        real_move(source, target)
+        real_link(source, target)
 
-    monkeypatch.setattr(output_module, "_move", failing_move)
+    monkeypatch.setattr(output_module, "_link", failing_link)
     with pytest.raises(BuildFailed, match="could not write the site: disk full"):
         build(Options(root=root, search=False))
-    assert calls["n"] > 5  # some files were moved in, and back
+    assert calls["n"] == 5
     assert snapshot(root / "_site") == before
     assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
 
