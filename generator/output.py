@@ -449,7 +449,7 @@ def turn(output: Path, waiting: Callable[[], None] = lambda: None) -> Iterator[N
 
     The lock is a file beside the output, removed when the build is done; a build that
     was waiting for a lock file removed meanwhile takes the new one. Once the folder is
-    held, whatever a stopped build left beside it is cleared.
+    held, and again when the build ends, whatever a stopped build left beside it is cleared.
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -470,9 +470,12 @@ def turn(output: Path, waiting: Callable[[], None] = lambda: None) -> Iterator[N
         clear_leftovers(output)
         yield
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(lock)
-        os.close(handle)
+        try:
+            clear_leftovers(output)  # also what a build stopped by Ctrl-C had no time to remove
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(lock)
+            os.close(handle)
 
 
 def _hold(handle: int, waiting: Callable[[], None] | bool) -> None:
