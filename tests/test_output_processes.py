@@ -41,7 +41,7 @@ def test_builds_started_together_end_with_the_site_a_fresh_build_makes(site, tmp
     root = site(STORIES)
     assert start(root, "--no-search").wait() == 0
     put(root / "_site", PERSONS_FILES)
-    for round_ in range(4):
+    for round_ in range(10):
         (root / f"content/stories/s{round_}.md").write_text(story(f"Story {round_}, round {round_}"), "utf-8")
         (root / f"content/stories/n{round_}.md").write_text(story(f"New in round {round_}"), "utf-8")
         if round_:
