@@ -19,7 +19,7 @@ from .forked import WorkerFailed, aside
 from .library import Library, build_library
 from .links import broken_links
 from .markup import make_markdown
-from .output import BUNDLE, Record, as_built, check_output, clashes, turn, write_site
+from .output import BUNDLE, PARTS, Record, as_built, check_output, clashes, turn, write_site
 from .pages import Copy, Plan, check_plan, plan_site
 from .render import (
     Progress,
@@ -148,9 +148,14 @@ def build(options: Options, progress: Progress | None = None, waiting: Waiting =
 def write(site: Site, options: Options, progress: Progress | None, started: float) -> Result:
     """Write the site gathered into its output folder, making only what changed."""
     config = site.config
-    problems, left = clashes(config.output, [*site.plan.paths, BUNDLE], options.force)
+    # Pagefind refuses to make an index of nothing; a library without stories has none.
+    wanted = options.search and site.library.stories
+    index = search_index(config, site.library, options.part_pages, options.workers) if wanted else None
+    indexed = [*(f"{BUNDLE}/{part}" for part in index.parts), PARTS] if index else []
+    problems, left = clashes(config.output, [*site.plan.paths, *indexed], options.force)
     if has_errors(problems):
         raise BuildFailed(problems)
+    index = None if left & set(indexed) else index
     store = open_store(config.root, "output", str(config.output.resolve()), options.cache)
     # A term's description is among its own page's inputs, so editing one remakes one page.
     basis = digest(repr(without_descriptions(config)), repr(template_stamp(config)), code_digest())
@@ -167,9 +172,6 @@ def write(site: Site, options: Options, progress: Progress | None, started: floa
     copies = [c for c in site.plan.copies if c.path in planned]
     copies = [c for c in copies if not as_built(output, before, planned, c.path)]
     try:
-        # Pagefind refuses to make an index of nothing; a library without stories has none.
-        wanted = options.search and site.library.stories and BUNDLE not in left
-        index = search_index(config, site.library, options.part_pages, options.workers) if wanted else None
         # Each page is written where it is made, so only what was written comes back.
         make = lambda stage: render_kept(  # noqa: E731
             site.env, Plan(tuple(stale), ()), config, stage, progress, options.workers

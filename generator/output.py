@@ -11,7 +11,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -27,6 +27,8 @@ BUNDLE = "pagefind"  # the search index's folder: a Pagefind bundle for each par
 PARTS = f"{BUNDLE}/parts.json"  # the names of the parts, newest first, for the search page
 LISTED = b"insole replaces only the files listed here and leaves every other file as it is:\n"
 OLD = "site"  # the old output's name inside the folder it is moved aside to
+SPARE = ".spare"  # `.<output>.spare` beside the output: the site before, where the next one is put together
+FOLDER = -1  # the inode given to an empty folder among the files of a tree
 
 
 def check_output(output: Path, config: SiteConfig, force: bool = False) -> list[Problem]:
@@ -85,22 +87,26 @@ def clashes(output: Path, paths: Iterable[str], force: bool) -> tuple[list[Probl
     output = output.resolve()
     site = set(paths)
     ours = owned(output, site) if output.is_dir() else None
-    if ours is None:
-        if not force or not output.is_dir():
-            return [], set()
-        ours = set()
-    folders = {str(parent) for path in site for parent in PurePosixPath(path).parents if parent.parts}
+    if ours is None and not (force and output.is_dir()):
+        return [], set()
     problems: list[Problem] = []
     left: set[str] = set()
-    for path in theirs(output, ours):
-        if path in folders and (output / path).is_dir() and not (output / path).is_symlink():
-            continue  # an empty folder of theirs where the site puts files
-        taken = {path} & site | {s for s in site if s.startswith(path + "/")}
-        taken |= {str(p) for p in PurePosixPath(path).parents if str(p) in site}
-        if taken:
-            left |= taken
-            problems.append(_clash(output, path, sorted(taken)[0], force))
+    for path in sorted(site - (ours or set())):
+        theirs = _in_the_way(output, path)
+        if theirs:
+            left.add(path)
+            problems.append(_clash(output, theirs, path, force))
     return problems, left
+
+
+def _in_the_way(output: Path, path: str) -> str:
+    """What stands where the site puts `path`: a file there, or where a folder of it goes; or ''."""
+    parts = path.split("/")
+    for end in range(1, len(parts)):
+        folder = "/".join(parts[:end])
+        if os.path.lexists(output / folder) and not (output / folder).is_dir():
+            return folder
+    return path if os.path.lexists(output / path) else ""
 
 
 def _clash(output: Path, path: str, wanted: str, force: bool) -> Problem:
@@ -191,10 +197,12 @@ def write_site(
 
     `planned` maps every path of the site to a digest of its inputs; the pages `make`
     stages and `copies` are the files made anew, the other planned paths are as `record`
-    says. The new site is put together in a folder beside the output: the files made
-    anew and the changed parts of the search `index`, hard links to the files kept, and
-    to every file insole did not write. The two folders are then exchanged in one step,
-    so the output holds the whole old site or the whole new one at any instant.
+    says. The new site is put together in the spare folder beside the output, which holds
+    the site before: the files made anew and the changed parts of the search `index` move
+    in, and hard links to the files kept and to every file insole did not write take the
+    place of what changed since. The two folders are then exchanged in one step, so the
+    output holds the whole old site or the whole new one at any instant, and the old one
+    is the spare of the next build.
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -209,15 +217,16 @@ def write_site(
         marked = _marked(output, site)
         if not [*written, *made] and marked:
             return 0, site  # the output is the new site already
-        for path in site.keys() - written.keys() - set(made):
-            _link_tree(output / path, _target(staging, path))
-        _keep_theirs(output, staging, ours or set())
+        fresh = dict(_walk(staging))
+        kept = _kept(output, ours or set(), site, [*written, *made])
+        spare = output.parent / f".{output.name}{SPARE}"
+        _mirror(spare, staging, output, kept, fresh)
         if marked:
-            _link(output / MARKER, staging / MARKER)
+            _link(output / MARKER, spare / MARKER)
         else:
-            (staging / MARKER).write_bytes(manifest(site))
-        _settle_mode(staging, output)
-        exchange(staging, output)
+            (spare / MARKER).write_bytes(manifest(site))
+        _settle_mode(spare, output)
+        exchange(spare, output)
         return len(written), site
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -350,47 +359,99 @@ def _marked(output: Path, site: Iterable[str]) -> bool:
         return False
 
 
-def _ours(path: str, ours: set[str]) -> bool:
-    """True when a path of the output, or a folder holding it, is one insole wrote."""
-    parts = PurePosixPath(path).parts
-    return any("/".join(parts[:end]) in ours for end in range(1, len(parts) + 1))
+def _inside(path: str, paths: Container[str]) -> bool:
+    """True when a path, or a folder holding it, is one of `paths`."""
+    parts = path.split("/")
+    return any("/".join(parts[:end]) in paths for end in range(1, len(parts) + 1))
 
 
-def theirs(output: Path, ours: set[str]) -> Iterator[str]:
-    """Every file in the output insole did not write, and every empty folder it did not make."""
-    stack = [""] if output.is_dir() else []
+def _walk(folder: Path) -> Iterator[tuple[str, int]]:
+    """Every file (or symbolic link) under a folder with its inode, and every empty folder as FOLDER."""
+    stack = [""] if folder.is_dir() else []
     while stack:
-        folder = stack.pop()
-        with os.scandir(output / folder) as listing:
+        inner = stack.pop()
+        with os.scandir(folder / inner) as listing:
             entries = list(listing)
-        if folder and not entries:
-            yield folder.rstrip("/")
+        if inner and not entries:
+            yield inner.rstrip("/"), FOLDER
         for entry in entries:
-            path = f"{folder}{entry.name}"
-            if path == MARKER or _ours(path, ours):
-                continue
             if entry.is_dir(follow_symlinks=False):
-                stack.append(path + "/")
+                stack.append(f"{inner}{entry.name}/")
             else:
-                yield path
+                yield f"{inner}{entry.name}", entry.inode()
 
 
-def _keep_theirs(output: Path, staging: Path, ours: set[str]) -> None:
-    """Put every file and empty folder insole did not write into the new site, as it is."""
-    for path in theirs(output, ours):
-        target = staging.joinpath(*PurePosixPath(path).parts)
-        if os.path.lexists(target):
+def _kept(output: Path, ours: set[str], site: Mapping[str, Written], fresh: Iterable[str]) -> dict[str, int]:
+    """The files of the output the new site keeps, by inode: insole's unchanged ones, and all others."""
+    anew = set(fresh)
+    kept: dict[str, int] = {}
+    for path, inode in _walk(output):
+        mine = path == MARKER or _inside(path, ours)
+        if not mine and _inside(path, anew):
             raise FileExistsError(f"'{path}' in the output is not insole's, and the new site has it too")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _link_tree(output / path, target)
+        if not mine or (_inside(path, site) and not _inside(path, anew)):
+            kept[path] = inode
+    return kept
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    """Put a file, a symbolic link or a folder's tree at `target`, without copying where the disk allows."""
-    if source.is_dir() and not source.is_symlink():
-        shutil.copytree(source, target, symlinks=True, copy_function=_link, dirs_exist_ok=True)
+def _mirror(
+    spare: Path, staging: Path, output: Path, kept: Mapping[str, int], fresh: Mapping[str, int]
+) -> None:
+    """Make the spare folder hold the new site: kept files linked from the output, new ones moved in.
+
+    Only what differs from the spare is touched, so a build that changed a few files
+    costs a look at every file, not a new folder for each page.
+    """
+    spare.mkdir(exist_ok=True)
+    have = dict(_walk(spare))
+    stale = {path for path, inode in have.items() if kept.get(path) != inode or path in fresh}
+    for path in stale:
+        _remove(spare / path)
+    for path, inode in kept.items():
+        if path in have and path not in stale:
+            continue
+        target = _place(spare, path)
+        if inode == FOLDER:
+            target.mkdir()
+        else:
+            _link(output / path, target)
+    for path, inode in fresh.items():
+        target = _place(spare, path)
+        if inode == FOLDER:
+            target.mkdir()
+        else:
+            os.replace(staging / path, target)
+    for folder in sorted({(spare / path).parent for path in stale}, key=lambda f: len(f.parts), reverse=True):
+        _prune(spare, folder, kept)
+
+
+def _remove(target: Path) -> None:
+    """Remove a file, a symbolic link or a whole folder of the spare."""
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
     else:
-        _link(source, target)
+        target.unlink(missing_ok=True)
+
+
+def _place(spare: Path, path: str) -> Path:
+    """The spare's file for a site path, with its folder made and nothing left in its place."""
+    target = spare.joinpath(*PurePosixPath(path).parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if os.path.lexists(target):
+        _remove(target)
+    return target
+
+
+def _prune(spare: Path, folder: Path, kept: Mapping[str, int]) -> None:
+    """Remove a folder of the spare and its parents while they are empty and not kept empty."""
+    while folder != spare and folder.is_relative_to(spare):
+        if kept.get(folder.relative_to(spare).as_posix()) == FOLDER:
+            return
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _settle_mode(staging: Path, output: Path) -> None:

@@ -24,6 +24,11 @@ PERSONS_FILES = {
 }
 
 
+def beside(root: Path) -> list[str]:
+    """What the site's folder holds, but the spare folder a build keeps the site before in."""
+    return sorted(p.name for p in root.iterdir() if p.name != "._site.spare")
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under a folder with its bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
@@ -33,7 +38,7 @@ def test_build_leaves_marker_and_no_staging_folders(site):
     root = site({"content/stories/lunch.md": story()})
     build(Options(root=root))
     assert (root / "_site" / MARKER).is_file()
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert beside(root) == ["_site", "content", "site.yaml"]
 
 
 def test_failure_while_writing_leaves_previous_output_untouched(site, monkeypatch):
@@ -55,7 +60,7 @@ def test_failure_while_writing_leaves_previous_output_untouched(site, monkeypatc
     with pytest.raises(BuildFailed, match="_site:1:1: error: could not write the site: disk full"):
         build(Options(root=root))
     assert snapshot(root / "_site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert beside(root) == ["_site", "content", "site.yaml"]
 
 
 def test_a_page_a_worker_process_cannot_write_fails_the_build_and_leaves_the_old_site(site, monkeypatch):
@@ -78,7 +83,7 @@ def test_a_page_a_worker_process_cannot_write_fails_the_build_and_leaves_the_old
     ):
         build(Options(root=root, search=False, workers=2))
     assert snapshot(root / "_site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert beside(root) == ["_site", "content", "site.yaml"]
 
 
 def test_rebuild_replaces_output_and_drops_removed_pages(site):
@@ -227,7 +232,7 @@ def test_failure_while_putting_the_new_site_together_leaves_the_old_one(site, mo
         build(Options(root=root, search=False))
     assert calls["n"] == 5
     assert snapshot(root / "_site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert beside(root) == ["_site", "content", "site.yaml"]
 
 
 def test_failing_search_index_puts_the_old_site_back(site, monkeypatch):
@@ -416,7 +421,7 @@ def test_a_crash_before_or_at_the_exchange_leaves_the_whole_old_site(site, monke
     with pytest.raises(KeyboardInterrupt):
         build(Options(root=root, search=False))
     assert snapshot(root / "_site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert beside(root) == ["_site", "content", "site.yaml"]
 
 
 def test_the_two_step_exchange_puts_the_old_site_back_when_stopped_between_its_steps(site, monkeypatch):
@@ -442,7 +447,7 @@ def test_the_two_step_exchange_puts_the_old_site_back_when_stopped_between_its_s
     assert not (root / "_site").exists()
     output_module.clear_leftovers(root / "_site")
     assert snapshot(root / "_site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert beside(root) == ["_site", "content", "site.yaml"]
     build(Options(root=root, search=False))
     assert b"Story 1, retold" in (root / "_site/stories/s1/index.html").read_bytes()
     assert {path: snapshot(root / "_site")[path] for path in PERSONS_FILES} == PERSONS_FILES
@@ -483,7 +488,7 @@ def test_ctrl_c_during_a_build_exits_130_with_one_line_and_leaves_the_old_site(s
     assert result.err == "insole: interrupted; the output folder holds the last complete site\n"
     assert result.out == ""
     assert snapshot(root / "_site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert beside(root) == ["_site", "content", "site.yaml"]
 
 
 def test_what_a_stopped_build_left_beside_the_output_is_cleared_and_nothing_else(site, run):
@@ -498,6 +503,5 @@ def test_what_a_stopped_build_left_beside_the_output_is_cleared_and_nothing_else
     (root / "._site.old-12345678").write_bytes(b"a file, not a build's folder")
     result = run(root, "build", "--no-search")
     assert result.code == 0, result.err
-    names = sorted(p.name for p in root.iterdir())
-    assert names == sorted(["._site.old-12345678", *kept, "_site", "content", "site.yaml"])
+    assert beside(root) == sorted(["._site.old-12345678", *kept, "_site", "content", "site.yaml"])
     assert all((root / name / "notes.txt").read_bytes() == b"a person's" for name in kept)

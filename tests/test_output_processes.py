@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from conftest import story
-from test_output import PERSONS_FILES, put, snapshot
+from test_output import PERSONS_FILES, beside, put, snapshot
 
 from generator import output as output_module
 from generator.build import Options, build
@@ -50,7 +50,7 @@ def test_builds_started_together_end_with_the_site_a_fresh_build_makes(site, tmp
         assert [b.wait(timeout=120) for b in builds] == [0, 0, 0], [b.communicate()[1] for b in builds]
         expected = {**fresh(root, tmp_path / f"fresh{round_}"), **PERSONS_FILES}
         assert snapshot(root / "_site") == expected, f"round {round_}"
-        assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+        assert beside(root) == ["_site", "content", "site.yaml"]
 
 
 def test_a_build_waits_for_another_build_of_the_same_folder_and_says_so(site):
@@ -94,7 +94,7 @@ def test_ctrl_c_stops_a_build_with_exit_130_one_line_and_the_old_site(site):
     assert err == "insole: interrupted; the output folder holds the last complete site\n"
     assert out == ""
     assert snapshot(root / "_site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert beside(root) == ["_site", "content", "site.yaml"]
 
 
 def test_the_next_build_clears_what_a_killed_build_left(site):
@@ -108,6 +108,6 @@ def test_the_next_build_clears_what_a_killed_build_left(site):
     assert staging(root), "a killed build leaves the new site it was putting together"
     again = start(root, "--no-search")
     assert again.wait(timeout=120) == 0, again.communicate()
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert beside(root) == ["_site", "content", "site.yaml"]
     assert (root / "_site/stories/many299/index.html").is_file()
     assert {path: snapshot(root / "_site")[path] for path in PERSONS_FILES} == PERSONS_FILES
