@@ -222,9 +222,9 @@ def write_site(
         spare = output.parent / f".{output.name}{SPARE}"
         _mirror(spare, staging, output, kept, fresh)
         if marked:
-            _link(output / MARKER, spare / MARKER)
+            _link(output / MARKER, _place(spare, MARKER))
         else:
-            (spare / MARKER).write_bytes(manifest(site))
+            _place(spare, MARKER).write_bytes(manifest(site))  # a new file: the old one is also the output's
         _settle_mode(spare, output)
         exchange(spare, output)
         return len(written), site

@@ -17,6 +17,7 @@ from generator.build import Options, build
 from generator.errors import BuildFailed
 from generator.output import MARKER, Index
 
+PERSONS_PATHS = {"CNAME", ".well-known/x", ".well-known/y", "notes/thesis.docx"}
 PERSONS_FILES = {
     "CNAME": b"stories.example.com\n",
     ".well-known/x": b"verification token\n",
@@ -505,3 +506,38 @@ def test_what_a_stopped_build_left_beside_the_output_is_cleared_and_nothing_else
     assert result.code == 0, result.err
     assert beside(root) == sorted(["._site.old-12345678", *kept, "_site", "content", "site.yaml"])
     assert all((root / name / "notes.txt").read_bytes() == b"a person's" for name in kept)
+
+
+def test_builds_after_any_changes_match_a_fresh_build_and_the_spare_folder_may_go(site, tmp_path):
+    image = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    stories = {f"content/stories/s{i}.md": story(f"Story {i}") for i in range(6)}
+    folder = story("In a folder", body="![A plan](plan.svg)\n")
+    root = site({**stories, "content/stories/f/index.md": folder, "content/stories/f/plan.svg": image})
+    output, spare = root / "_site", root / "._site.spare"
+    build(Options(root=root, search=False))
+    put(output, PERSONS_FILES)
+    steps = [
+        lambda: (root / "content/stories/s1.md").write_text(story("Story 1, retold"), encoding="utf-8"),
+        lambda: (root / "content/stories/s2.md").unlink(),
+        lambda: (root / "content/stories/f/plan.svg").write_bytes(image.replace(b"/>", b"><g/></svg>")),
+        lambda: put(output, {"CNAME": b"other.example.com\n", ".well-known/y": b"another token\n"}),
+        lambda: (
+            (root / "content/stories/f/index.md").unlink() or (root / "content/stories/f/plan.svg").unlink()
+        ),
+        lambda: shutil.rmtree(spare / "stories") or put(spare, {"stray.html": b"x", "index.html": b"stale"}),
+        lambda: (output / ".well-known/y").unlink() or (output / "CNAME").open("ab").write(b"# in place\n"),
+        lambda: (
+            shutil.rmtree(spare)
+            or (root / "content/stories/s4.md").write_text(story("Four"), encoding="utf-8")
+        ),
+    ]
+    for number, step in enumerate(steps):
+        step()
+        theirs = {path: data for path, data in snapshot(output).items() if path in PERSONS_PATHS}
+        build(Options(root=root, search=False))
+        fresh = tmp_path / f"fresh{number}"
+        build(Options(root=root, output=fresh, search=False, cache=False))
+        assert snapshot(output) == {**snapshot(fresh), **theirs}, f"step {number}"
+        assert sorted(p.name for p in root.iterdir()) == ["._site.spare", "_site", "content", "site.yaml"], (
+            number
+        )
