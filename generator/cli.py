@@ -66,7 +66,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--force",
         action="store_true",
-        help="replace an output folder that holds files insole did not write",
+        help="write into an output folder that holds files insole did not write, keeping every one of them",
     )
     run.add_argument(
         "--no-search",

@@ -41,9 +41,8 @@ def check_output(output: Path, config: SiteConfig, force: bool = False) -> list[
     if out.exists() and not out.is_dir():
         return [error(shown, 1, 1, "the output path is a file, not a folder")]
     if not force and out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        hint = (
-            f"insole replaces only folders it made (they hold {MARKER}); empty it, choose another, or --force"
-        )
+        hint = f"insole writes only into folders it made (they hold {MARKER}); empty it, choose another,"
+        hint += " or give --force to write into it and keep every file it holds"
         return [error(shown, 1, 1, "the output folder holds files insole did not write", hint)]
     return []
 
@@ -68,14 +67,12 @@ def refusal(out: Path, config: SiteConfig) -> str:
 
 
 def home_folders() -> set[Path]:
-    """The home folders of this computer's people: yours, root's and every login's."""
+    """Your home folder, as $HOME and the user database give it, and root's."""
     homes = {Path.home()}
     with contextlib.suppress(ImportError, KeyError):
         import pwd  # not on Windows
 
-        people = [user for user in pwd.getpwall() if user.pw_uid == 0 or 1000 <= user.pw_uid < 65534]
-        homes |= {Path(user.pw_dir) for user in people}
-        homes.add(Path(pwd.getpwuid(os.getuid()).pw_dir))
+        homes |= {Path(pwd.getpwuid(os.getuid()).pw_dir), Path(pwd.getpwnam("root").pw_dir)}
     return {home.resolve() for home in homes if home.is_absolute() and home != Path(home.anchor)}
 
 
@@ -284,7 +281,7 @@ def _link(source: Path | str, target: Path | str) -> None:
     """Put a file at `target` without copying it where the disk allows; a symbolic link stays one."""
     try:
         os.link(source, target, follow_symlinks=False)
-    except OSError:
+    except (OSError, NotImplementedError):
         if os.path.islink(source):
             os.symlink(os.readlink(source), target)
         else:
