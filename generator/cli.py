@@ -33,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
         prog="insole",
         description="Turn a folder of customer stories into a cross-linked website.",
         epilog="Run 'insole COMMAND --help' for a command's options. "
-        "Exit codes: 0 success, 1 content errors, 2 usage errors.",
+        "Exit codes: 0 success, 1 content errors, 2 usage errors, 130 stopped by Ctrl-C.",
     )
     main.add_argument("--version", action="version", version=f"insole {__version__}")
     commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
