@@ -217,7 +217,9 @@ def write_site(
         fresh = dict(_walk(staging))
         kept = _kept(output, ours or set(), site, [*written, *made])
         spare = output.parent / f".{output.name}{SPARE}"
-        _mirror(spare, staging, output, kept, fresh)
+        if not spare.is_dir():
+            os.rename(staging, spare)  # the new files are in place already
+        _mirror(spare, staging if staging.is_dir() else spare, output, kept, fresh)
         if marked:
             _link(output / MARKER, _place(spare, MARKER))
         else:
@@ -399,9 +401,8 @@ def _mirror(
     Only what differs from the spare is touched, so a build that changed a few files
     costs a look at every file, not a new folder for each page.
     """
-    spare.mkdir(exist_ok=True)
     have = dict(_walk(spare))
-    stale = {path for path, inode in have.items() if kept.get(path) != inode or path in fresh}
+    stale = {path for path, inode in have.items() if (fresh if path in fresh else kept).get(path) != inode}
     for path in stale:
         _remove(spare / path)
     for path, inode in kept.items():
@@ -413,6 +414,8 @@ def _mirror(
         else:
             _link(output / path, target)
     for path, inode in fresh.items():
+        if staging == spare:
+            break
         target = _place(spare, path)
         if inode == FOLDER:
             target.mkdir()
