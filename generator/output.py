@@ -1,4 +1,4 @@
-"""Writing the planned site: into a new folder beside the output, swapped in when complete."""
+"""Writing the planned site: put together beside the output and exchanged with it in one step."""
 
 from __future__ import annotations
 
@@ -100,9 +100,9 @@ def _in_the_way(output: Path, path: str) -> str:
     """What stands where the site puts `path`: a file there, or where a folder of it goes; or ''."""
     parts = path.split("/")
     for end in range(1, len(parts)):
-        folder = "/".join(parts[:end])
-        if os.path.lexists(output / folder) and not (output / folder).is_dir():
-            return folder
+        folder = output.joinpath(*parts[:end])
+        if os.path.islink(folder) or (folder.exists() and not folder.is_dir()):
+            return "/".join(parts[:end])
     return path if os.path.lexists(output / path) else ""
 
 
@@ -437,6 +437,8 @@ def _place(spare: Path, path: str) -> Path:
     """The spare's file for a site path, with its folder made and nothing left in its place."""
     target = spare.joinpath(*PurePosixPath(path).parts)
     target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.resolve().is_relative_to(spare.resolve()):  # a symbolic link on the way
+        raise FileExistsError(f"refusing to write through a symbolic link in the output: {path!r}")
     if os.path.lexists(target):
         _remove(target)
     return target

@@ -542,3 +542,19 @@ def test_builds_after_any_changes_match_a_fresh_build_and_the_spare_folder_may_g
         assert sorted(p.name for p in root.iterdir()) == ["._site.spare", "_site", "content", "site.yaml"], (
             number
         )
+
+
+def test_a_symbolic_link_of_a_persons_where_the_site_puts_a_folder_is_never_written_through(
+    site, run, tmp_path
+):
+    root = site({"content/stories/a.md": story("A")})
+    assert run(root, "build", "--no-search").code == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "_site/stories/b").symlink_to(outside)
+    (root / "content/stories/b.md").write_text(story("B"), encoding="utf-8")
+    refused = run(root, "build", "--no-search")
+    assert "_site/stories/b:1:1: error: insole did not write this file, and the site puts" in refused.err
+    assert run(root, "build", "--no-search", "--force").code == 0
+    assert (root / "_site/stories/b").is_symlink()
+    assert list(outside.iterdir()) == []
