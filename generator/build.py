@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from .forked import WorkerFailed, aside
 from .library import Library, build_library
 from .links import body_links, broken_body_links, broken_links, link_problem
 from .markup import make_markdown
-from .output import Record, as_built, check_output, write_site
+from .output import BUNDLE, PARTS, Record, as_built, check_output, clashes, turn, write_site
 from .pages import Copy, Plan, check_plan, plan_site
 from .render import (
     Progress,
@@ -33,6 +34,8 @@ from .render import (
 )
 from .review import Due, due_for_review
 from .search import search_index
+
+Waiting = Callable[[Path], None] | None  # told the output folder when another build of it must end first
 
 
 @dataclass(frozen=True)
@@ -128,11 +131,32 @@ def gather(
     return Site(config, library, plan, env, sorted(problems))
 
 
-def build(options: Options, progress: Progress | None = None) -> Result:
-    """Build the site into its output folder; the previous output stays if anything fails."""
+def build(options: Options, progress: Progress | None = None, waiting: Waiting = None) -> Result:
+    """Build the site into its output folder; the previous output stays if anything fails.
+
+    Builds of one output folder take turns; `waiting` is called when this one must wait.
+    """
     started = time.perf_counter()
     site = gather(options)
+    try:
+        with turn(site.config.output, lambda: waiting(site.config.output) if waiting else None):
+            return write(site, options, progress, started)
+    except OSError as exc:
+        shown = display_path(site.config.output)
+        raise BuildFailed([error(shown, 1, 1, f"could not write the site: {exc}")]) from None
+
+
+def write(site: Site, options: Options, progress: Progress | None, started: float) -> Result:
+    """Write the site gathered into its output folder, making only what changed."""
     config = site.config
+    # Pagefind refuses to make an index of nothing; a library without stories has none.
+    wanted = options.search and site.library.stories
+    index = search_index(config, site.library, options.part_pages, options.workers) if wanted else None
+    indexed = [*(f"{BUNDLE}/{part}" for part in index.parts), PARTS] if index else []
+    problems, left = clashes(config.output, [*site.plan.paths, *indexed], options.force)
+    if has_errors(problems):
+        raise BuildFailed(problems)
+    index = None if left & set(indexed) else index
     store = open_store(config.root, "output", str(config.output.resolve()), options.cache)
     # A term's description is among its own page's inputs, so editing one remakes one page.
     basis = digest(repr(without_descriptions(config)), repr(template_stamp(config)), code_digest())
@@ -143,12 +167,12 @@ def build(options: Options, progress: Progress | None = None) -> Result:
     model = model_digest(site, basis)
     planned = input_digests(site, before, model == store.get("model"))
     planned |= {copy.path: copy_digest(copy) for copy in site.plan.copies}
-    stale = [p for p in site.plan.pages if not as_built(output, before, planned, p.path)]
-    copies = [c for c in site.plan.copies if not as_built(output, before, planned, c.path)]
+    planned = {path: inputs for path, inputs in planned.items() if path not in left}
+    pages = [page for page in site.plan.pages if page.path in planned]
+    stale = [p for p in pages if not as_built(output, before, planned, p.path)]
+    copies = [c for c in site.plan.copies if c.path in planned]
+    copies = [c for c in copies if not as_built(output, before, planned, c.path)]
     try:
-        # Pagefind refuses to make an index of nothing; a library without stories has none.
-        wanted = options.search and site.library.stories
-        index = search_index(config, site.library, options.part_pages, options.workers) if wanted else None
         # Each page is written where it is made, so only what was written comes back.
         make = lambda stage: render_kept(  # noqa: E731
             site.env, Plan(tuple(stale), ()), config, stage, progress, options.workers
@@ -169,7 +193,7 @@ def build(options: Options, progress: Progress | None = None) -> Result:
         len(site.plan.paths),
         config.output,
         time.perf_counter() - started,
-        site.problems,
+        sorted([*site.problems, *problems]),
         written=written,
     )
 

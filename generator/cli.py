@@ -25,6 +25,7 @@ from .schema import story_schema
 
 OK, CONTENT_ERRORS, USAGE = 0, 1, 2
 MAX_PORT = 65535  # the highest TCP port
+INTERRUPTED = 130  # what shells report for a program ended by Ctrl-C
 
 
 def parser() -> argparse.ArgumentParser:
@@ -33,7 +34,7 @@ def parser() -> argparse.ArgumentParser:
         prog="insole",
         description="Turn a folder of customer stories into a cross-linked website.",
         epilog="Run 'insole COMMAND --help' for a command's options. "
-        "Exit codes: 0 success, 1 content errors, 2 usage errors.",
+        "Exit codes: 0 success, 1 content errors, 2 usage errors, 130 stopped by Ctrl-C.",
     )
     main.add_argument("--version", action="version", version=f"insole {__version__}")
     commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -66,7 +67,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--force",
         action="store_true",
-        help="replace an output folder that holds files insole did not write",
+        help="write into an output folder that holds files insole did not write, keeping every one of them",
     )
     run.add_argument(
         "--no-search",
@@ -151,6 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `insole report | head` closed the pipe; that is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
+    except KeyboardInterrupt:
+        clear_progress()
+        print("insole: interrupted; the output folder holds the last complete site", file=sys.stderr)
+        return INTERRUPTED
 
 
 def entry() -> None:
@@ -212,7 +217,7 @@ def run_build(command: str, options: Options) -> int:
     """`insole build` and `insole check`."""
     progress = progress_line(time.perf_counter()) if sys.stderr.isatty() else None
     try:
-        result = build(options, progress) if command == "build" else check(options, progress)
+        result = build(options, progress, waiting) if command == "build" else check(options, progress)
     except BuildFailed as failed:
         clear_progress()
         report(failed.problems)
@@ -225,6 +230,13 @@ def run_build(command: str, options: Options) -> int:
         print(line)
     print(summary(command, result))
     return OK
+
+
+def waiting(output: Path) -> None:
+    """Say that this build waits for another build of the same output folder."""
+    clear_progress()
+    shown = display_path(output)
+    print(f"insole: waiting for another build of {shown}/ to finish", file=sys.stderr, flush=True)
 
 
 def due_lines(due: Sequence[Due]) -> list[str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,18 @@ from generator.build import Options, build
 from generator.errors import BuildFailed
 from generator.output import MARKER, Index
 
+PERSONS_PATHS = {"CNAME", ".well-known/x", ".well-known/y", "notes/thesis.docx"}
+PERSONS_FILES = {
+    "CNAME": b"stories.example.com\n",
+    ".well-known/x": b"verification token\n",
+    "notes/thesis.docx": b"years of work",
+}
+
+
+def beside(root: Path) -> list[str]:
+    """What the site's folder holds, but the spare folder a build keeps the site before in."""
+    return sorted(p.name for p in root.iterdir() if p.name != "._site.spare")
+
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under a folder with its bytes."""
@@ -25,7 +39,7 @@ def test_build_leaves_marker_and_no_staging_folders(site):
     root = site({"content/stories/lunch.md": story()})
     build(Options(root=root))
     assert (root / "_site" / MARKER).is_file()
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert beside(root) == ["_site", "content", "site.yaml"]
 
 
 def test_failure_while_writing_leaves_previous_output_untouched(site, monkeypatch):
@@ -47,7 +61,7 @@ def test_failure_while_writing_leaves_previous_output_untouched(site, monkeypatc
     with pytest.raises(BuildFailed, match="_site:1:1: error: could not write the site: disk full"):
         build(Options(root=root))
     assert snapshot(root / "_site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert beside(root) == ["_site", "content", "site.yaml"]
 
 
 def test_a_page_a_worker_process_cannot_write_fails_the_build_and_leaves_the_old_site(site, monkeypatch):
@@ -70,7 +84,7 @@ def test_a_page_a_worker_process_cannot_write_fails_the_build_and_leaves_the_old
     ):
         build(Options(root=root, search=False, workers=2))
     assert snapshot(root / "_site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert beside(root) == ["_site", "content", "site.yaml"]
 
 
 def test_rebuild_replaces_output_and_drops_removed_pages(site):
@@ -118,15 +132,24 @@ def test_write_refuses_paths_outside_the_output(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_force_replaces_a_folder_insole_did_not_write(site, run):
+def test_force_writes_into_a_folder_of_a_persons_files_and_keeps_them_all(site, run):
     root = site({"content/stories/lunch.md": story()})
-    (root / "_site").mkdir()
-    (root / "_site" / "old.html").write_text("old")
+    theirs = root / "_site"
+    for path, data in PERSONS_FILES.items():
+        (theirs / path).parent.mkdir(parents=True, exist_ok=True)
+        (theirs / path).write_bytes(data)
+    (theirs / "empty").mkdir()
     assert run(root, "build").code == 1
     result = run(root, "build", "--force")
     assert result.code == 0, result.err
-    assert not (root / "_site" / "old.html").exists()
-    assert (root / "_site" / MARKER).is_file()
+    assert (theirs / "stories/lunch/index.html").is_file()
+    assert {path: snapshot(theirs)[path] for path in PERSONS_FILES} == PERSONS_FILES
+    assert (theirs / "empty").is_dir()
+    (root / "content/stories/lunch.md").unlink()
+    (root / "content/stories/other.md").write_text(story("Other"), encoding="utf-8")
+    assert run(root, "build", "--force").code == 0
+    assert not (theirs / "stories/lunch").exists()
+    assert {path: snapshot(theirs)[path] for path in PERSONS_FILES} == PERSONS_FILES
 
 
 def test_home_disk_root_and_git_work_trees_are_refused_even_with_force(site, run, monkeypatch, tmp_path):
@@ -189,27 +212,28 @@ def test_output_file_changed_by_hand_is_written_again(site):
     assert (root / "_site/index.html").is_file()
 
 
-def test_failure_while_moving_files_in_puts_the_old_site_back(site, monkeypatch):
+def test_failure_while_putting_the_new_site_together_leaves_the_old_one(site, monkeypatch):
     root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(4)})
     build(Options(root=root, search=False))
+    (root / "_site/CNAME").write_bytes(b"stories.example.com\n")
     before = snapshot(root / "_site")
     (root / "content/stories/s1.md").write_text(story("Story 1 renamed"), encoding="utf-8")
     (root / "content/stories/s2.md").unlink()
-    real_move = output_module._move
+    real_link = output_module._link
     calls = {"n": 0}
 
-    def failing_move(source: Path, target: Path) -> None:
+    def failing_link(source: Path, target: Path) -> None:
         calls["n"] += 1
         if calls["n"] == 5:
             raise OSError("disk full")
-        real_move(source, target)
+        real_link(source, target)
 
-    monkeypatch.setattr(output_module, "_move", failing_move)
+    monkeypatch.setattr(output_module, "_link", failing_link)
     with pytest.raises(BuildFailed, match="could not write the site: disk full"):
         build(Options(root=root, search=False))
-    assert calls["n"] > 5  # some files were moved in, and back
+    assert calls["n"] == 5
     assert snapshot(root / "_site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "site.yaml"]
+    assert beside(root) == ["_site", "content", "site.yaml"]
 
 
 def test_failing_search_index_puts_the_old_site_back(site, monkeypatch):
@@ -307,3 +331,230 @@ def test_a_changed_term_description_rewrites_only_pages_about_terms(site):
     changed = sorted(path for path in after if after[path] != before.get(path))
     assert changed == ["needs/assemble-without-help/index.html", "needs/index.html"]
     assert b"People want the" in (root / "_site/needs/assemble-without-help/index.html").read_bytes()
+
+
+def put(folder: Path, files: dict[str, bytes]) -> None:
+    """Write files into a folder, making their folders."""
+    for path, data in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+
+
+def test_a_persons_files_survive_warm_cold_and_forced_builds(site, run, tmp_path, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    assert run(root, "build", "--no-search").code == 0
+    put(root / "_site", PERSONS_FILES)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("INSOLE_CACHE_DIR", str(cache))
+    for step, args in enumerate([(), ("--no-cache",), (), ("--force",), ("--force", "--no-cache")]):
+        (root / f"content/stories/new{step}.md").write_text(story(f"New {step}"), encoding="utf-8")
+        (root / "content/stories/s0.md").write_text(story(f"Story 0, take {step}"), encoding="utf-8")
+        result = run(root, "build", "--no-search", *args)
+        assert result.code == 0, result.err
+        assert f"new{step}/index.html" in str(sorted(snapshot(root / "_site")))
+        assert {path: snapshot(root / "_site")[path] for path in PERSONS_FILES} == PERSONS_FILES, args
+    shutil.rmtree(cache)  # deleting the cache folder is always safe
+    (root / "content/stories/s1.md").unlink()
+    assert run(root, "build", "--no-search").code == 0
+    assert not (root / "_site/stories/s1").exists()
+    assert {path: snapshot(root / "_site")[path] for path in PERSONS_FILES} == PERSONS_FILES
+
+
+def test_a_persons_files_survive_a_build_after_an_older_insoles_marker(site, run):
+    root = site({"content/stories/a.md": story("A")})
+    put(root / "_site", {**PERSONS_FILES, MARKER: output_module.MARKER_TEXT, "index.html": b"old home"})
+    result = run(root, "build", "--no-search")
+    assert result.code == 0, result.err
+    assert {path: snapshot(root / "_site")[path] for path in PERSONS_FILES} == PERSONS_FILES
+    assert (root / "_site/index.html").read_bytes() != b"old home"
+    assert b'"CNAME"' not in (root / "_site" / MARKER).read_bytes()
+    assert b'"index.html"' in (root / "_site" / MARKER).read_bytes()
+
+
+def test_a_persons_file_where_the_site_puts_its_own_is_an_error_and_kept_with_force(site, run):
+    root = site({"content/stories/a.md": story("A")})
+    assert run(root, "build", "--no-search").code == 0
+    theirs = {"stories/b/index.html": b"my own page", "stories/c": b"a file where a folder goes"}
+    put(root / "_site", theirs)
+    (root / "content/stories/b.md").write_text(story("B"), encoding="utf-8")
+    (root / "content/stories/c.md").write_text(story("C"), encoding="utf-8")
+    before = snapshot(root / "_site")
+    refused = run(root, "build", "--no-search")
+    assert refused.code == 1
+    clash = "error: insole did not write this file, and the site puts"
+    assert f"_site/stories/b/index.html:1:1: {clash} 'stories/b/index.html' here" in refused.err
+    assert f"_site/stories/c:1:1: {clash} 'stories/c/index.html' here" in refused.err
+    assert snapshot(root / "_site") == before
+    forced = run(root, "build", "--no-search", "--force")
+    assert forced.code == 0, forced.err
+    kept = "warning: kept this file insole did not write; the site's 'stories/b/index.html' is left out"
+    assert f"_site/stories/b/index.html:1:1: {kept}" in forced.err
+    assert {path: snapshot(root / "_site")[path] for path in theirs} == theirs
+    assert b"stories/b/" in (root / "_site/stories/index.html").read_bytes()
+
+
+def test_a_folder_that_holds_a_home_folder_is_refused_even_with_force(site, run, monkeypatch, tmp_path):
+    root = site({"content/stories/lunch.md": story()})
+    disk = tmp_path / "disk"
+    home = disk / "home" / "maja"
+    put(home, {".bashrc": b"export EDITOR=vi\n"})
+    monkeypatch.setenv("HOME", str(home))
+    before = snapshot(disk)
+    for output in [disk / "home", disk]:
+        result = run(root, "build", "--force", "--output", str(output))
+        assert result.code == 1
+        assert f"{output}:1:1: error: the output folder contains a home folder ({home})" in result.err
+    assert snapshot(disk) == before
+    assert [p.name for p in disk.iterdir()] == ["home"]
+
+
+def test_a_crash_before_or_at_the_exchange_leaves_the_whole_old_site(site, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    build(Options(root=root, search=False))
+    put(root / "_site", PERSONS_FILES)
+    before = snapshot(root / "_site")
+    (root / "content/stories/s1.md").write_text(story("Story 1, retold"), encoding="utf-8")
+
+    def crash(new: Path, output: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output_module, "exchange", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build(Options(root=root, search=False))
+    assert snapshot(root / "_site") == before
+    assert beside(root) == ["_site", "content", "site.yaml"]
+
+
+def test_the_two_step_exchange_puts_the_old_site_back_when_stopped_between_its_steps(site, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    build(Options(root=root, search=False))
+    put(root / "_site", PERSONS_FILES)
+    before = snapshot(root / "_site")
+    (root / "content/stories/s1.md").write_text(story("Story 1, retold"), encoding="utf-8")
+    monkeypatch.setattr(output_module, "_exchange_at_once", lambda new, output: False)
+    real_rename = os.rename
+    renames: list[str] = []
+
+    def killed_after_the_first_step(source: Path, target: Path) -> None:
+        if renames:  # the process is gone: nothing after the first step runs
+            raise SystemExit("killed")
+        if Path(source) == root / "_site":
+            renames.append(str(target))
+        real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", killed_after_the_first_step)
+    with pytest.raises(SystemExit):
+        build(Options(root=root, search=False))
+    monkeypatch.setattr(os, "rename", real_rename)
+    assert not (root / "_site").exists()
+    output_module.clear_leftovers(root / "_site")
+    assert snapshot(root / "_site") == before
+    assert beside(root) == ["_site", "content", "site.yaml"]
+    build(Options(root=root, search=False))
+    assert b"Story 1, retold" in (root / "_site/stories/s1/index.html").read_bytes()
+    assert {path: snapshot(root / "_site")[path] for path in PERSONS_FILES} == PERSONS_FILES
+
+
+def test_both_exchanges_swap_two_folders_whole(tmp_path, monkeypatch):
+    for at_once in [True, False]:
+        old, new = tmp_path / f"site{at_once}", tmp_path / f"new{at_once}"
+        put(old, {"index.html": b"old", "a/b.html": b"old b"})
+        put(new, {"index.html": b"new", "c.html": b"new c"})
+        if not at_once:
+            monkeypatch.setattr(output_module, "_exchange_at_once", lambda new, output: False)
+        else:
+            assert output_module._exchange_at_once(new, old), "Linux exchanges folders in one step"
+            output_module._exchange_at_once(new, old)  # and back
+        output_module.exchange(new, old)
+        assert snapshot(old) == {"index.html": b"new", "c.html": b"new c"}
+        assert snapshot(new) == {"index.html": b"old", "a/b.html": b"old b"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["newFalse", "newTrue", "siteFalse", "siteTrue"]
+
+
+def test_ctrl_c_during_a_build_exits_130_with_one_line_and_leaves_the_old_site(site, run, monkeypatch):
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    assert run(root, "build", "--no-search").code == 0
+    put(root / "_site", PERSONS_FILES)
+    before = snapshot(root / "_site")
+    (root / "content/stories/s1.md").write_text(story("Story 1, retold"), encoding="utf-8")
+    real_stage = output_module.Stage.__call__
+
+    def interrupted(self: output_module.Stage, path: str, data: bytes) -> output_module.Staged:
+        if path == "stories/s1/index.html":
+            raise KeyboardInterrupt
+        return real_stage(self, path, data)
+
+    monkeypatch.setattr(output_module.Stage, "__call__", interrupted)
+    result = run(root, "build", "--no-search")
+    assert result.code == 130
+    assert result.err == "insole: interrupted; the output folder holds the last complete site\n"
+    assert result.out == ""
+    assert snapshot(root / "_site") == before
+    assert beside(root) == ["_site", "content", "site.yaml"]
+
+
+def test_what_a_stopped_build_left_beside_the_output_is_cleared_and_nothing_else(site, run):
+    root = site({"content/stories/a.md": story("A")})
+    assert run(root, "build", "--no-search").code == 0
+    left = ["._site.new-k2j4_x9q", "._site.old-abcdefgh", "._site.index-0a1b2c3d"]
+    for name in left:
+        put(root / name, {"site/index.html": b"half a site", "stories/a/index.html": b"x"})
+    kept = ["._site.new-mine", "._site.new-abcdefgh.txt", "._other.new-abcdefgh", "._site.lockers"]
+    for name in kept:
+        put(root / name, {"notes.txt": b"a person's"})
+    (root / "._site.old-12345678").write_bytes(b"a file, not a build's folder")
+    result = run(root, "build", "--no-search")
+    assert result.code == 0, result.err
+    assert beside(root) == sorted(["._site.old-12345678", *kept, "_site", "content", "site.yaml"])
+    assert all((root / name / "notes.txt").read_bytes() == b"a person's" for name in kept)
+
+
+def test_builds_after_any_changes_match_a_fresh_build_and_the_spare_folder_may_go(site, tmp_path):
+    image = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    stories = {f"content/stories/s{i}.md": story(f"Story {i}") for i in range(6)}
+    folder = story("In a folder", body="![A plan](plan.svg)\n")
+    root = site({**stories, "content/stories/f/index.md": folder, "content/stories/f/plan.svg": image})
+    output, spare = root / "_site", root / "._site.spare"
+    build(Options(root=root, search=False))
+    put(output, PERSONS_FILES)
+    steps = [
+        lambda: (root / "content/stories/s1.md").write_text(story("Story 1, retold"), encoding="utf-8"),
+        lambda: (root / "content/stories/s2.md").unlink(),
+        lambda: (root / "content/stories/f/plan.svg").write_bytes(image.replace(b"/>", b"><g/></svg>")),
+        lambda: put(output, {"CNAME": b"other.example.com\n", ".well-known/y": b"another token\n"}),
+        lambda: (
+            (root / "content/stories/f/index.md").unlink() or (root / "content/stories/f/plan.svg").unlink()
+        ),
+        lambda: shutil.rmtree(spare / "stories") or put(spare, {"stray.html": b"x", "index.html": b"stale"}),
+        lambda: (output / ".well-known/y").unlink() or (output / "CNAME").open("ab").write(b"# in place\n"),
+        lambda: (
+            shutil.rmtree(spare)
+            or (root / "content/stories/s4.md").write_text(story("Four"), encoding="utf-8")
+        ),
+    ]
+    for number, step in enumerate(steps):
+        step()
+        theirs = {path: data for path, data in snapshot(output).items() if path in PERSONS_PATHS}
+        build(Options(root=root, search=False))
+        fresh = tmp_path / f"fresh{number}"
+        build(Options(root=root, output=fresh, search=False, cache=False))
+        assert snapshot(output) == {**snapshot(fresh), **theirs}, f"step {number}"
+        assert sorted(p.name for p in root.iterdir()) == ["._site.spare", "_site", "content", "site.yaml"], (
+            number
+        )
+
+
+def test_a_symbolic_link_of_a_persons_where_the_site_puts_a_folder_is_never_written_through(
+    site, run, tmp_path
+):
+    root = site({"content/stories/a.md": story("A")})
+    assert run(root, "build", "--no-search").code == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "_site/stories/b").symlink_to(outside)
+    (root / "content/stories/b.md").write_text(story("B"), encoding="utf-8")
+    refused = run(root, "build", "--no-search")
+    assert "_site/stories/b:1:1: error: insole did not write this file, and the site puts" in refused.err
+    assert run(root, "build", "--no-search", "--force").code == 0
+    assert (root / "_site/stories/b").is_symlink()
+    assert list(outside.iterdir()) == []
