@@ -18,7 +18,8 @@ from pathlib import Path, PurePosixPath
 
 from .cache import digest
 from .config import SiteConfig
-from .errors import Problem, display_path, error, warning
+from .errors import BuildFailed, Problem, display_path, error, warning
+from .files import Refused
 from .pages import Copy
 
 MARKER = ".insole-output"
@@ -303,7 +304,10 @@ def _stage(
         (written if new else same)[path] = entry
     for copy in copies:
         target = _target(staging, copy.path)
-        shutil.copyfile(copy.source, target)
+        try:  # checked again as it is read: the file may have been swapped since the plan was made
+            target.write_bytes(copy.read())
+        except Refused as refused:
+            raise BuildFailed([refused.problem(display_path(copy.source))]) from None
         written[copy.path] = _written(target, planned[copy.path], "")
     return written, same
 

@@ -558,3 +558,30 @@ def test_a_symbolic_link_of_a_persons_where_the_site_puts_a_folder_is_never_writ
     assert run(root, "build", "--no-search", "--force").code == 0
     assert (root / "_site/stories/b").is_symlink()
     assert list(outside.iterdir()) == []
+
+
+def test_a_file_swapped_for_a_link_after_the_plan_is_refused_as_it_is_copied(site, monkeypatch, tmp_path):
+    root = site({"content/stories/a/index.md": story(), "content/stories/a/plan.txt": "floor plan"})
+    build(Options(root=root, search=False))
+    before = snapshot(root / "_site")
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"the-secret-password-1234")
+    (root / "content/stories/a/plan.txt").write_text("a new floor plan")
+    real_gather = build_module.gather
+
+    def gather_then_swap(*args, **kwargs):
+        found = real_gather(*args, **kwargs)
+        asset = root / "content/stories/a/plan.txt"
+        asset.unlink()
+        asset.symlink_to(secret)
+        return found
+
+    monkeypatch.setattr(build_module, "gather", gather_then_swap)
+    with pytest.raises(BuildFailed) as failed:
+        build(Options(root=root, search=False))
+    assert [str(p) for p in failed.value.problems] == [
+        f"{root / 'content/stories/a/plan.txt'}:1:1: error: symbolic link leads outside the content folder (copy the file in instead of linking to it)"
+    ]
+    assert snapshot(root / "_site") == before
+    written = [p for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
+    assert all(b"the-secret" not in p.read_bytes() for p in written)
