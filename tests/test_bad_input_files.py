@@ -36,7 +36,7 @@ ERRORS = {
     "python-tag.md": "6:11: error: unsupported YAML tag tag:yaml.org,2002:python/object/apply:os.system",
     "slug-backslash.md": "6:7: error: 'a\\b' is not a valid slug",
     "slug-dotdot.md": "6:7: error: '../../outside' is not a valid slug",
-    "slug-nul.md": "6:7: error: 'a\x00b' is not a valid slug",
+    "slug-nul.md": "6:7: error: 'a\\x00b' is not a valid slug",  # shown escaped, not sent to the terminal
     "slug-percent.md": "6:7: error: 'a%2e%2e' is not a valid slug",
     "slug-query.md": "6:7: error: 'a?b#c' is not a valid slug",
     "slug-slash.md": "6:7: error: 'a/b' is not a valid slug",
