@@ -39,10 +39,28 @@ def test_wheel_carries_the_default_theme(wheel):
     assert "generator/theme/static/style.css" in names
 
 
+def see_the_installed_dependencies(venv: Path) -> None:
+    """Let a new venv import what the running interpreter has installed, after its own packages.
+
+    `venv --system-site-packages` would show it the packages of the base interpreter only,
+    not those of the virtual environment that may be running the tests.
+    """
+    folders = [entry for entry in sys.path if Path(entry).name in ("site-packages", "dist-packages")]
+    own = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (Path(own.stdout.strip()) / "running-interpreter.pth").write_text(
+        "\n".join(folders) + "\n", encoding="utf-8"
+    )
+
+
 def test_installed_wheel_builds_a_site_without_templates(wheel, tmp_path):
     venv = tmp_path / "venv"
-    # The venv sees the already installed dependencies but gets its own copy of insole.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    see_the_installed_dependencies(venv)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall"]
     subprocess.run([*pip, str(wheel)], check=True)
     root = make_site(tmp_path / "library", {"content/stories/lunch.md": story()})
