@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -77,3 +79,25 @@ def test_installed_wheel_builds_a_site_without_templates(wheel, tmp_path):
     page = (root / "_site" / "stories" / "lunch" / "index.html").read_text(encoding="utf-8")
     assert "Lunch in the support centre" in page
     assert (root / "_site" / "static" / "style.css").is_file()
+
+
+def release(version: str) -> tuple[int, ...]:
+    """A version's numbers, with zeros to three places: 8 is 8.0.0."""
+    numbers = tuple(int(part) for part in version.split("."))
+    return numbers + (0,) * (3 - len(numbers))
+
+
+def test_the_lowest_constraints_pin_every_lower_bound():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = [requirement for group in project["optional-dependencies"].values() for requirement in group]
+    bounds = {}
+    for requirement in [*project["dependencies"], *extras]:
+        found = re.match(r"([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?\s*(?:>=\s*([0-9.]+))?", requirement)
+        assert found, requirement
+        if found.group(2):
+            bounds[found.group(1).lower()] = found.group(2)
+    lines = (REPO / "constraints" / "lowest.txt").read_text(encoding="utf-8").splitlines()
+    pins = dict(line.lower().split("==") for line in lines if line and not line.startswith("#"))
+    assert {name: release(pins.get(name, "0")) for name in bounds} == {
+        name: release(lowest) for name, lowest in bounds.items()
+    }
