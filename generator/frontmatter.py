@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ KeyPath = tuple[str | int, ...]
 MAX_DEPTH = 64
 MAX_VALUES = 20_000
 FENCE = re.compile(r"---[ \t]*")
+BLOCK_PREFIX = re.compile(r"^[ \t?-]+", re.MULTILINE)  # block collections opened at a line's start
 PLAIN_TAGS = {
     "tag:yaml.org,2002:str": "str",
     "tag:yaml.org,2002:timestamp": "str",
@@ -156,12 +158,12 @@ def parse(text: str, path: str, first_line: int = 1) -> Document:
     """Parse YAML safely, keeping where each key and value is."""
     try:
         node = yaml.compose(text, Loader=SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise BuildFailed([_yaml_problem(exc, text, path, first_line)]) from None
-    except yaml.YAMLError as exc:
-        raise BuildFailed([error(path, first_line, 1, f"invalid YAML: {exc}")]) from None
-    except RecursionError:
-        raise BuildFailed([error(path, first_line, 1, "YAML nested too deeply")]) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        # PyYAML's own limits (libyaml's nesting depth, Python's recursion) vary by version
+        # and build, so a value nested deeper than ours is reported as ours first.
+        raise BuildFailed(
+            [_too_deep(text, path, first_line) or _compose_problem(exc, text, path, first_line)]
+        ) from None
     start = Spot(first_line, 1)
     if node is None:
         return Document(path, None, start=start)
@@ -170,6 +172,63 @@ def parse(text: str, path: str, first_line: int = 1) -> Document:
     if builder.problems:
         raise BuildFailed(builder.problems)
     return Document(path, data, builder.nodes, builder.key_nodes, start, text)
+
+
+def _compose_problem(exc: Exception, text: str, path: str, first_line: int) -> Problem:
+    """The problem PyYAML found in front matter, at its place when it has one."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return _yaml_problem(exc, text, path, first_line)
+    if isinstance(exc, RecursionError):
+        return error(path, first_line, 1, "YAML nested too deeply")
+    return error(path, first_line, 1, f"invalid YAML: {exc}")
+
+
+def _too_deep(text: str, path: str, first_line: int) -> Problem | None:
+    """The error _Builder gives for the first value nested more than MAX_DEPTH levels, if one is read.
+
+    Read with the pure-Python parser (libyaml's scanner reads ahead and stops at its own
+    limit), and only as far as _Builder would read values.
+    """
+    if not _may_nest_deeply(text):
+        return None
+    counts: list[int] = []  # for each open collection, the nodes begun in it (a mapping's keys too)
+    mappings: list[bool] = []  # whether each open collection is a mapping
+    try:
+        for seen, event in enumerate(_node_events(text)):
+            if isinstance(event, yaml.CollectionEndEvent):
+                counts.pop()
+                mappings.pop()
+                continue
+            is_key = bool(mappings) and mappings[-1] and counts[-1] % 2 == 0
+            if counts:
+                counts[-1] += 1
+            if len(counts) > MAX_DEPTH and not is_key and event.start_mark:
+                mark = event.start_mark
+                return error(
+                    path, mark.line + first_line, mark.column + 1, f"nested more than {MAX_DEPTH} levels deep"
+                )
+            if seen > MAX_VALUES:
+                return None
+            if isinstance(event, yaml.CollectionStartEvent):
+                counts.append(0)
+                mappings.append(isinstance(event, yaml.MappingStartEvent))
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """False when too few brackets and too short an indentation leave no room for MAX_DEPTH levels."""
+    flow = text.count("[") + text.count("{")
+    block = max((len(found) for found in BLOCK_PREFIX.findall(text)), default=0)
+    return flow + block + 1 > MAX_DEPTH
+
+
+def _node_events(text: str) -> Iterator[yaml.NodeEvent | yaml.CollectionEndEvent]:
+    """The events of a YAML text that begin or end a node, read by the pure-Python parser."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.NodeEvent | yaml.CollectionEndEvent):
+            yield event
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: str, offset: int) -> Problem:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.presets import commonmark
 from markdown_it.token import Token
 
 from .errors import Problem, warning
@@ -45,6 +46,17 @@ PARAGRAPH_OR_ITEM = re.compile(r"<p>|<li>")
 IMAGE_TAG = re.compile(r'<img src="[^"]*" alt="([^"]*)"[^>]*>')
 IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"')
 EMPTY_QUOTE = "<blockquote>\n</blockquote>"  # markdown-it-py writes it on one line
+# Markers that open a quote or a list item, after their indentation (see _block_depth).
+CONTAINER = re.compile(r"([ \t]*)(?:>|(?:[-+*]|[0-9]{1,9}[.)])(?=[ \t]|$))")
+BULLET_ITEM = re.compile(r" {0,3}[-+*][ \t]+\S")  # starts a list item even inside a paragraph
+# markdown-it-pyrs 0.4 pairs emphasis delimiters in time growing with the square of their
+# number, and nests strong emphasis on its stack: 100,000 delimiters take minutes or crash it.
+MAX_FAST_DELIMITERS = 2000
+# How deep markdown-it-py nests blocks and links; deeper, it stops and the engines differ.
+NESTING_LIMIT: int = commonmark.make()["options"]["maxNesting"]
+# A line that may open NESTING_LIMIT levels starts with a quarter as many container characters
+# (a tab may indent by four columns, two levels of lists); only such lines are measured.
+DEEP_LINE = re.compile(rf"\n[ \t>*+\-0-9.)]{{{NESTING_LIMIT // 4}}}")
 
 
 @dataclass(frozen=True)
@@ -146,7 +158,7 @@ def render_fast(engine: FastMarkdownIt, source: str) -> Rendered | None:
     Taken only for texts on which the reference path has nothing to warn about or drop,
     so there are no problems; the first paragraph and the images are read from the HTML.
     """
-    if not fast_can_render(source):
+    if not fast_can_render(source) or not shallow(source):
         return None
     try:
         html = engine.render(source, xhtml=False)
@@ -192,6 +204,55 @@ def fast_can_render(source: str) -> bool:
         and _same_emphasis(source)
         and _same_blocks(source)
     )
+
+
+def shallow(source: str) -> bool:
+    """True when no quote, list or link in the text nests NESTING_LIMIT levels deep, and emphasis is short.
+
+    markdown-it-pyrs 0.4 recurses for each level with no limit of its own, so a text of
+    100,000 nested quotes or list markers overflows its stack and ends the process.
+    """
+    if sum(source.count(mark) for mark in DELIMITERS) > MAX_FAST_DELIMITERS:
+        return False
+    return _shallow_blocks(source) and _shallow_links(source)
+
+
+def _shallow_blocks(source: str) -> bool:
+    """True unless a line may open quotes and lists NESTING_LIMIT levels deep."""
+    text = "\n" + source
+    for found in DEEP_LINE.finditer(text):
+        end = text.find("\n", found.end())
+        if _block_depth(text[found.start() + 1 : end if end >= 0 else None]) >= NESTING_LIMIT:
+            return False
+    return True
+
+
+def _block_depth(line: str) -> int:
+    """At least markdown-it-py's nesting level for the quotes and lists a line opens, up to the limit.
+
+    A quote is one level, a list two (the list and its item); a nested item's indentation
+    holds at least two columns for each list around it.
+    """
+    depth = position = 0
+    while depth < NESTING_LIMIT and (found := CONTAINER.match(line, position)):
+        indent = len(found.group(1).expandtabs(4)) // 2 * 2
+        depth += indent + (1 if line[found.end() - 1] == ">" else 2)
+        position = found.end()
+    return depth
+
+
+def _shallow_links(source: str) -> bool:
+    """True unless NESTING_LIMIT brackets open in one paragraph (a blank line or a bullet item ends it)."""
+    if source.count("[") < NESTING_LIMIT:
+        return True
+    opened = 0
+    for line in source.split("\n"):
+        if not line.strip() or BULLET_ITEM.match(line):
+            opened = 0
+        opened += line.count("[")
+        if opened >= NESTING_LIMIT:
+            return False
+    return True
 
 
 def _mixed_delimiters(source: str) -> bool:

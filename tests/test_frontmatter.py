@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
+from generator import frontmatter
 from generator.errors import BuildFailed, Problem
 from generator.frontmatter import Spot, decode, list_at, parse, split, text_at
 
@@ -196,6 +198,30 @@ def test_parse_alias_bomb_is_cut_short():
 def test_parse_deep_nesting_is_refused():
     problem = failure(parse, "x: " + "[" * 500 + "]" * 500, PATH)
     assert "nested more than" in problem.message
+
+
+DEEP = {
+    "flow lists": ("title: x\nx: " + "[" * 1500 + "]" * 1500, (2, 68)),
+    "unclosed flow lists": ("x: " + "[" * 1500, (1, 68)),
+    "flow mappings": ("x: " + "{a: " * 1500 + "}" * 1500, (1, 260)),
+    "block mappings": (
+        "x:\n" + "".join(" " * i + "k:\n" for i in range(1, 1500)) + " " * 1500 + "v",
+        (66, 66),
+    ),
+    "block lists": ("x:\n" + "".join(" " * i + "-\n" for i in range(1, 1500)), (66, 66)),
+}
+
+
+@pytest.mark.parametrize("loader", ["C", "pure Python"])
+@pytest.mark.parametrize("name", sorted(DEEP))
+def test_parse_deep_nesting_gives_the_same_error_whatever_yaml_reads_it(name, loader, monkeypatch):
+    # libyaml stops at its own depth in PyYAML 6.0.4 and not before; the pure-Python composer
+    # runs out of Python's recursion.
+    if loader == "pure Python":
+        monkeypatch.setattr(frontmatter, "SafeLoader", yaml.SafeLoader)
+    text, (line, column) = DEEP[name]
+    problem = failure(parse, text, PATH, first_line=2)
+    assert str(problem) == f"{PATH}:{line + 1}:{column}: error: nested more than 64 levels deep"
 
 
 def test_parse_small_aliases_are_fine():

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("markdown_it_pyrs")
+from conftest import make_site, story
 
 from generator import markup
 from generator.frontmatter import split
@@ -26,6 +26,9 @@ SPEC = json.loads((Path(__file__).parent / "commonmark" / "spec.json").read_text
 ]
 FAST = Markdown()
 REFERENCE = Markdown(fast=False)
+# Without the "fast" extra (on Python 3.13, which it has no wheel for) only the tests that
+# render with markdown-it-py alone run.
+needs_fast = pytest.mark.skipif(markup.FastMarkdownIt is None, reason="the fast extra is not installed")
 
 # Texts on which the two engines once differed or markdown-it-pyrs 0.4 panicked; each must
 # now go the reference way or come out the same.
@@ -194,12 +197,14 @@ def assert_same(source: str, allow_unsafe: bool = False) -> None:
     assert fast == reference, source
 
 
+@needs_fast
 @pytest.mark.parametrize("example", SPEC, ids=lambda example: str(example["example"]))
 def test_every_commonmark_example_comes_out_the_same(example):
     assert_same(example["markdown"])
     assert_same(example["markdown"], allow_unsafe=True)
 
 
+@needs_fast
 def test_every_story_in_the_example_library_comes_out_the_same():
     bodies = library_bodies()
     assert len(bodies) >= 10
@@ -207,23 +212,27 @@ def test_every_story_in_the_example_library_comes_out_the_same():
         assert_same(body)
 
 
+@needs_fast
 def test_synthetic_stories_come_out_the_same_and_all_take_the_fast_path():
     for body in SYNTHETIC:
         assert_same(body)
         assert render_fast(FAST.fast, body) is not None, body
 
 
+@needs_fast
 @pytest.mark.parametrize("source", FOUND)
 def test_texts_where_the_engines_once_differed_come_out_the_same(source):
     assert_same(source)
 
 
+@needs_fast
 @pytest.mark.parametrize("first", range(0, 1500, 250))
 def test_random_texts_come_out_the_same(first):
     for seed in range(first, first + 250):
         assert_same(generated(seed))
 
 
+@needs_fast
 def test_an_ordinary_story_takes_the_fast_path(monkeypatch):
     body = SYNTHETIC[0]
     expected = render_reference(REFERENCE, body, "s.md", 7)
@@ -235,6 +244,7 @@ def test_an_ordinary_story_takes_the_fast_path(monkeypatch):
     assert render_markdown(make_markdown(), body, "s.md", 7) == expected
 
 
+@needs_fast
 def test_an_unsafe_link_still_warns_at_its_place():
     source = "A first paragraph.\n\nSee [the form](javascript:alert(1)) now.\n"
     rendered = render_markdown(make_markdown(), source, "s.md", 10)
@@ -245,6 +255,80 @@ def test_an_unsafe_link_still_warns_at_its_place():
     assert rendered == render_reference(REFERENCE, source, "s.md", 10)
 
 
+@needs_fast
 def test_a_site_that_allows_html_never_uses_the_faster_engine():
     assert make_markdown(allow_html=True).fast is None
     assert make_markdown().fast is not None
+
+
+# Nesting of every kind, as deep as a story file allows; markdown-it-pyrs 0.4 once crashed on
+# the first ones (exit -11) and took minutes on emphasis, so each is rendered in a process of its own.
+DEEP = {
+    "quotes": "'> ' * n + 'x'",
+    "quotes without spaces": "'>' * n + 'x'",
+    "list markers": "'- ' * n + 'x'",
+    "ordered list markers": "'1. ' * n + 'x'",
+    "mixed list markers": "'- * + 1. ' * (n // 4) + 'x'",
+    "quotes and lists": "'> - ' * (n // 2) + 'x'",
+    "strong emphasis": "'**' * n + 'x' + '**' * n",
+    "emphasis": "'*a ' * n + 'x' + ' b*' * n",
+    "underscores": "'_a ' * (n // 10) + 'x' + ' b_' * (n // 10)",
+    "strikethrough": "'~~' * (n // 10) + 'x' + '~~' * (n // 10)",
+    "brackets": "'[' * (n // 10) + 'x' + ']' * (n // 10)",
+    "links": "'[' * (n // 10) + 'x' + '](u)' * (n // 10)",
+    "images": "'![' * (n // 10) + 'x' + '](u)' * (n // 10)",
+    "backtick runs": "'`' * n + 'x'",
+    "indented quotes across lines": "''.join(' ' * (i % 4) + '>' * i + ' x\\n' for i in range(1, 2000))",
+    "indented lists across lines": "''.join('  ' * i + '- x\\n' for i in range(2000))",
+}
+RENDER_DEEP = """
+import sys
+from generator.markup import Markdown, render_markdown
+n = 100_000
+rendered = render_markdown(Markdown(fast=sys.argv[1] == "fast"), eval(sys.argv[2]), "s.md", 5)
+print(len(rendered.html))
+"""
+
+
+@pytest.mark.parametrize("engine", [pytest.param("fast", marks=needs_fast), "reference"])
+@pytest.mark.parametrize("name", sorted(DEEP))
+def test_deep_nesting_is_rendered_without_a_crash(name, engine):
+    done = subprocess.run(
+        [sys.executable, "-c", RENDER_DEEP, engine, DEEP[name]], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 0
+
+
+@needs_fast
+def test_a_story_of_100000_nested_quotes_builds(tmp_path):
+    root = make_site(tmp_path / "site", {"content/stories/deep.md": story(body="> " * 100_000 + "x\n")})
+    build = [
+        sys.executable,
+        "-c",
+        "from generator.cli import entry; entry()",
+        "build",
+        "--no-search",
+        "--no-cache",
+    ]
+    done = subprocess.run(build, cwd=root, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "<blockquote>" in (root / "_site/stories/deep/index.html").read_text(encoding="utf-8")
+
+
+@needs_fast
+@pytest.mark.parametrize("depth", range(1, 2 * markup.NESTING_LIMIT))
+def test_texts_nested_near_markdown_it_pys_limit_come_out_the_same(depth):
+    for source in (
+        "> " * depth + "x\n",
+        "- " * depth + "x\n",
+        "1. " * depth + "x\n",
+        "> - " * depth + "x\n",
+        "".join("  " * i + "- x\n" for i in range(depth)),
+        "".join("\t" * i + "- x\n" for i in range(depth)),
+        "".join(">" * (i + 1) + " x\n" for i in range(depth)),
+        "> " * (depth // 2) + "[" * depth + "x" + "](u)" * depth + "\n",
+        "- [" + "[" * depth + "x" + "](u)" * depth + "\n",
+        "**" * depth + "x" + "**" * depth + "\n",
+    ):
+        assert_same(source)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -39,10 +41,28 @@ def test_wheel_carries_the_default_theme(wheel):
     assert "generator/theme/static/style.css" in names
 
 
+def see_the_installed_dependencies(venv: Path) -> None:
+    """Let a new venv import what the running interpreter has installed, after its own packages.
+
+    `venv --system-site-packages` would show it the packages of the base interpreter only,
+    not those of the virtual environment that may be running the tests.
+    """
+    folders = [entry for entry in sys.path if Path(entry).name in ("site-packages", "dist-packages")]
+    own = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (Path(own.stdout.strip()) / "running-interpreter.pth").write_text(
+        "\n".join(folders) + "\n", encoding="utf-8"
+    )
+
+
 def test_installed_wheel_builds_a_site_without_templates(wheel, tmp_path):
     venv = tmp_path / "venv"
-    # The venv sees the already installed dependencies but gets its own copy of insole.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    see_the_installed_dependencies(venv)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall"]
     subprocess.run([*pip, str(wheel)], check=True)
     root = make_site(tmp_path / "library", {"content/stories/lunch.md": story()})
@@ -59,3 +79,25 @@ def test_installed_wheel_builds_a_site_without_templates(wheel, tmp_path):
     page = (root / "_site" / "stories" / "lunch" / "index.html").read_text(encoding="utf-8")
     assert "Lunch in the support centre" in page
     assert (root / "_site" / "static" / "style.css").is_file()
+
+
+def release(version: str) -> tuple[int, ...]:
+    """A version's numbers, with zeros to three places: 8 is 8.0.0."""
+    numbers = tuple(int(part) for part in version.split("."))
+    return numbers + (0,) * (3 - len(numbers))
+
+
+def test_the_lowest_constraints_pin_every_lower_bound():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = [requirement for group in project["optional-dependencies"].values() for requirement in group]
+    bounds = {}
+    for requirement in [*project["dependencies"], *extras]:
+        found = re.match(r"([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?\s*(?:>=\s*([0-9.]+))?", requirement)
+        assert found, requirement
+        if found.group(2):
+            bounds[found.group(1).lower()] = found.group(2)
+    lines = (REPO / "constraints" / "lowest.txt").read_text(encoding="utf-8").splitlines()
+    pins = dict(line.lower().split("==") for line in lines if line and not line.startswith("#"))
+    assert {name: release(pins.get(name, "0")) for name in bounds} == {
+        name: release(lowest) for name, lowest in bounds.items()
+    }
