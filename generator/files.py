@@ -95,7 +95,8 @@ def open_inside(path: Path, within: Path, where: str) -> int:
     try:
         real = path.resolve(strict=True)
     except OSError as exc:
-        if exc.errno == errno.ENOENT and path.is_symlink():
+        # Python 3.13 reports a loop as ELOOP where older ones raise RuntimeError.
+        if exc.errno in (errno.ENOENT, errno.ELOOP) and path.is_symlink():
             raise Refused("symbolic link that leads nowhere or in a loop") from None
         raise Refused(cannot_read(exc)) from None
     except RuntimeError:
