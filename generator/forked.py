@@ -54,6 +54,7 @@ def forked(
             reader, writer = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: take runs until none is left, send each result, never return
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent ends a worker it no longer needs
                 os.close(reader)
                 _child(_taken(items, size, runs), work, writer)
             os.close(writer)
