@@ -41,6 +41,11 @@ def check_output(output: Path, config: SiteConfig, force: bool = False) -> list[
         return [error(shown, 1, 1, reason, "choose another 'output' in site.yaml or --output")]
     if out.exists() and not out.is_dir():
         return [error(shown, 1, 1, "the output path is a file, not a folder")]
+    if out.is_dir() and os.path.ismount(out):
+        # The new site is put together beside the output and exchanged with it, which a
+        # mount point cannot be; writing into it file by file would show a mix of two sites.
+        hint = f"give a folder inside it, such as --output {os.path.join(shown, 'site')}"
+        return [error(shown, 1, 1, "the output folder is a mount point, which insole cannot replace", hint)]
     if not force and out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         hint = f"insole writes only into folders it made (they hold {MARKER}); empty it, choose another,"
         hint += " or give --force to write into it and keep every file it holds"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -585,3 +587,33 @@ def test_a_file_swapped_for_a_link_after_the_plan_is_refused_as_it_is_copied(sit
     assert snapshot(root / "_site") == before
     written = [p for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
     assert all(b"the-secret" not in p.read_bytes() for p in written)
+
+
+@pytest.fixture
+def mounted(tmp_path: Path) -> Iterator[Path]:
+    """An empty folder with a small file system of its own mounted on it (skipped where that can't be)."""
+    folder = tmp_path / "mounted"
+    folder.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], capture_output=True
+    )
+    if made.returncode:
+        pytest.skip("mounting a file system needs root")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_an_output_folder_that_is_a_mount_point_is_refused_with_a_hint(site, run, mounted):
+    root = site({"content/stories/lunch.md": story()})
+    (mounted / "CNAME").write_bytes(b"stories.example.com\n")
+    for args in [(), ("--force",)]:
+        result = run(root, "build", "--no-search", "--output", str(mounted), *args)
+        assert result.code == 1
+        assert (
+            f"{mounted}:1:1: error: the output folder is a mount point, which insole cannot replace"
+            in result.err
+        )
+        assert f"(give a folder inside it, such as --output {mounted}/site)" in result.err
+    assert snapshot(mounted) == {"CNAME": b"stories.example.com\n"}
+    assert sorted(p.name for p in mounted.parent.iterdir()) == ["mounted", "site"]
+    assert run(root, "build", "--no-search", "--output", str(mounted / "site")).code == 0
