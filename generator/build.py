@@ -11,10 +11,10 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import code_digest, digest, open_store
+from .cache import ENVIRONMENT, cache_home, cache_refusal, code_digest, digest, open_store
 from .config import SiteConfig, load_config, without_descriptions
 from .content import StoryCache, load_stories
-from .errors import BuildFailed, Problem, display_path, error, has_errors, strict
+from .errors import BuildFailed, Problem, display_path, error, has_errors, strict, warning
 from .forked import WorkerFailed, aside
 from .library import Library, build_library
 from .links import body_links, broken_body_links, broken_links, link_problem
@@ -120,6 +120,7 @@ def gather(
     problems += broken_body_links(library.stories.values(), plan.paths)
     if options.strict:
         problems = strict(problems)
+    problems += cache_warnings(options.cache)  # about this computer, not the library: --strict leaves it
     if has_errors(problems):
         raise BuildFailed(problems)
     if compiled is None and options.cache:
@@ -129,6 +130,16 @@ def gather(
     items = open_store(config.root, "items", shown, options.cache and stored)
     env = make_environment(config, library, compiled, items)
     return Site(config, library, plan, env, sorted(problems))
+
+
+def cache_warnings(wanted: bool) -> list[Problem]:
+    """A warning that the cache folder is left alone, being open to other users; or none."""
+    reason = cache_refusal() if wanted else ""
+    if not reason:
+        return []
+    hint = f"what a cache holds runs as code: set {ENVIRONMENT} to a folder only you can write to"
+    message = f"the cache folder is not used: {reason}"
+    return [warning(display_path(cache_home()), 1, 1, message, hint)]
 
 
 def build(options: Options, progress: Progress | None = None, waiting: Waiting = None) -> Result:
