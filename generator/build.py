@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import time
 from collections.abc import Callable
@@ -153,8 +154,7 @@ def build(options: Options, progress: Progress | None = None, waiting: Waiting =
         with turn(site.config.output, lambda: waiting(site.config.output) if waiting else None):
             return write(site, options, progress, started)
     except OSError as exc:
-        shown = display_path(site.config.output)
-        raise BuildFailed([error(shown, 1, 1, f"could not write the site: {exc}")]) from None
+        raise BuildFailed([write_failure(site.config.output, exc)]) from None
 
 
 def write(site: Site, options: Options, progress: Progress | None, started: float) -> Result:
@@ -190,8 +190,7 @@ def write(site: Site, options: Options, progress: Progress | None, started: floa
         )
         written, record = write_site(config.output, planned, make, copies, record, index)
     except (OSError, WorkerFailed) as exc:
-        shown = display_path(config.output)
-        raise BuildFailed([error(shown, 1, 1, f"could not write the site: {exc}")]) from None
+        raise BuildFailed([write_failure(config.output, exc)]) from None
     store.put("record", (basis, record))
     store.put("model", model)
     store.save()
@@ -207,6 +206,19 @@ def write(site: Site, options: Options, progress: Progress | None, started: floa
         sorted([*site.problems, *problems]),
         written=written,
     )
+
+
+def write_failure(output: Path, exc: OSError | WorkerFailed) -> Problem:
+    """The error of a site that could not be written: what the system said, about which file."""
+    raised = exc.raised if isinstance(exc, WorkerFailed) else exc
+    if not isinstance(raised, OSError) or not raised.strerror:
+        return error(display_path(output), 1, 1, f"could not write the site: {exc}")
+    said = raised.strerror
+    if raised.filename:
+        said += f": {display_path(Path(os.fsdecode(raised.filename)))}"
+    hint = "the new site is put together in the folder that holds the output, which must be writable"
+    hints = {errno.ENOSPC: "free some room on that disk", errno.EROFS: hint, errno.EACCES: hint}
+    return error(display_path(output), 1, 1, f"could not write the site: {said}", hints.get(raised.errno or 0, ""))
 
 
 def model_digest(site: Site, basis: str) -> str:

@@ -138,6 +138,10 @@ class OwnBytecode(jinja2.FileSystemBytecodeCache):
             with handle:
                 bucket.load_bytecode(handle)
 
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):  # a full or read-only disk costs the next build time, no more
+            super().dump_bytecode(bucket)
+
 
 @functools.cache
 def code_digest() -> str:
@@ -246,11 +250,17 @@ class Store:
                 return
             make_private(self.folder)
             handle, name = tempfile.mkstemp(prefix=".new-", dir=self.folder)
+        except OSError:
+            return
+        try:
             with os.fdopen(handle, "wb") as out:
                 pickle.dump((self.basis, entries), out, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(name, path)
         except OSError:
             return
+        finally:
+            with contextlib.suppress(OSError):  # what is left of a file the disk had no room for
+                os.unlink(name)
 
 
 def open_store(root: Path, kind: str, basis: str, enabled: bool = True) -> Store:

@@ -82,7 +82,8 @@ def test_a_page_a_worker_process_cannot_write_fails_the_build_and_leaves_the_old
 
     monkeypatch.setattr(output_module.Stage, "__call__", failing_stage)
     with pytest.raises(
-        BuildFailed, match=r"_site:1:1: error: could not write the site: \[Errno 28\] No space left on device"
+        BuildFailed,
+        match=r"_site:1:1: error: could not write the site: No space left on device \(free some room on that disk\)$",
     ):
         build(Options(root=root, search=False, workers=2))
     assert snapshot(root / "_site") == before
@@ -617,3 +618,24 @@ def test_an_output_folder_that_is_a_mount_point_is_refused_with_a_hint(site, run
     assert snapshot(mounted) == {"CNAME": b"stories.example.com\n"}
     assert sorted(p.name for p in mounted.parent.iterdir()) == ["mounted", "site"]
     assert run(root, "build", "--no-search", "--output", str(mounted / "site")).code == 0
+
+
+def test_a_read_only_disk_under_the_output_is_one_error_naming_the_file_and_the_site_stays(
+    site, run, mounted
+):
+    root = site({"content/stories/lunch.md": story()})
+    assert run(root, "build", "--no-search", "--output", str(mounted / "site")).code == 0
+    before = snapshot(mounted)
+    (root / "content/stories/lunch.md").write_text(story("Lunch, retold"), encoding="utf-8")
+    subprocess.run(["mount", "-o", "remount,ro", str(mounted)], check=True)
+    try:
+        result = run(root, "build", "--no-search", "--output", str(mounted / "site"))
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(mounted)], check=True)
+    assert result.code == 1
+    assert result.err == (
+        f"{mounted}/site:1:1: error: could not write the site: Read-only file system: {mounted}/.site.lock"
+        " (the new site is put together in the folder that holds the output, which must be writable)\n"
+        "insole: 1 error; nothing was written\n"
+    )
+    assert snapshot(mounted) == before
