@@ -218,7 +218,8 @@ def write_failure(output: Path, exc: OSError | WorkerFailed) -> Problem:
         said += f": {display_path(Path(os.fsdecode(raised.filename)))}"
     hint = "the new site is put together in the folder that holds the output, which must be writable"
     hints = {errno.ENOSPC: "free some room on that disk", errno.EROFS: hint, errno.EACCES: hint}
-    return error(display_path(output), 1, 1, f"could not write the site: {said}", hints.get(raised.errno or 0, ""))
+    hinted = hints.get(raised.errno or 0, "")
+    return error(display_path(output), 1, 1, f"could not write the site: {said}", hinted)
 
 
 def model_digest(site: Site, basis: str) -> str:
