@@ -27,6 +27,8 @@ MARKER_TEXT = b"This folder is written by insole and brought up to date by each 
 BUNDLE = "pagefind"  # the search index's folder: a Pagefind bundle for each part
 PARTS = f"{BUNDLE}/parts.json"  # the names of the parts, newest first, for the search page
 LISTED = b"insole replaces only the files listed here and leaves every other file as it is:\n"
+CHECKSUM = b"\nchecksum: "  # after the list: its digest, so that a list changed since is not believed
+MARKER_LIMIT = 256 << 20  # bytes; far more than the list of 100,000 stories' files
 OLD = "site"  # the old output's name inside the folder it is moved aside to
 SPARE = ".spare"  # `.<output>.spare` beside the output: the site before, where the next one is put together
 FOLDER = -1  # the inode given to an empty folder among the files of a tree
@@ -46,7 +48,7 @@ def check_output(output: Path, config: SiteConfig, force: bool = False) -> list[
         # mount point cannot be; writing into it file by file would show a mix of two sites.
         hint = f"give a folder inside it, such as --output {os.path.join(shown, 'site')}"
         return [error(shown, 1, 1, "the output folder is a mount point, which insole cannot replace", hint)]
-    if not force and out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+    if not force and out.is_dir() and any(out.iterdir()) and read_marker(out) is None:
         hint = f"insole writes only into folders it made (they hold {MARKER}); empty it, choose another,"
         hint += " or give --force to write into it and keep every file it holds"
         return [error(shown, 1, 1, "the output folder holds files insole did not write", hint)]
@@ -334,9 +336,23 @@ def _target(staging: Path, path: str) -> Path:
 
 
 def manifest(site: Iterable[str]) -> bytes:
-    """The marker's text: what it is, and every path of the output insole wrote."""
-    listed = json.dumps(sorted(site), ensure_ascii=False, indent=0)
-    return MARKER_TEXT + LISTED + listed.encode() + b"\n"
+    """The marker's text: what it is, every path of the output insole wrote, and their checksum."""
+    listed = json.dumps(sorted(site), ensure_ascii=False, indent=0).encode()
+    return MARKER_TEXT + LISTED + listed + CHECKSUM + digest(listed).encode() + b"\n"
+
+
+def read_marker(output: Path) -> bytes | None:
+    """The text of the output's marker; None when there is none, or no regular file of a sane size."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:  # not followed if a link, and never waited on if a named pipe
+        handle = os.open(output / MARKER, flags)
+    except OSError:
+        return None
+    with os.fdopen(handle, "rb") as marker:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        text = marker.read(MARKER_LIMIT + 1)
+    return text if len(text) <= MARKER_LIMIT else None
 
 
 def owned(output: Path, site: Iterable[str]) -> set[str] | None:
@@ -345,13 +361,14 @@ def owned(output: Path, site: Iterable[str]) -> set[str] | None:
     A marker from before the list was kept names none: the paths of the `site` count as
     insole's then, so every other file stays.
     """
-    try:
-        text = (output / MARKER).read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
+    text = read_marker(output)
+    if text is None:
         return None
     _, found, listed = text.partition(LISTED)
-    try:
-        paths = json.loads(listed) if found else None
+    listed, checked, checksum = listed.rpartition(CHECKSUM) if CHECKSUM in listed else (listed, b"", b"")
+    try:  # a list changed since insole wrote it may name files that are not insole's
+        sound = found and (not checked or checksum.strip() == digest(listed).encode())
+        paths = json.loads(listed) if sound else None
     except ValueError:
         paths = None
     if not isinstance(paths, list) or not all(isinstance(path, str) for path in paths):
@@ -361,10 +378,7 @@ def owned(output: Path, site: Iterable[str]) -> set[str] | None:
 
 def _marked(output: Path, site: Iterable[str]) -> bool:
     """True when the output's marker lists exactly the paths of the site."""
-    try:
-        return (output / MARKER).read_bytes() == manifest(site)
-    except OSError:
-        return False
+    return read_marker(output) == manifest(site)
 
 
 def _inside(path: str, paths: Container[str]) -> bool:

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -639,3 +640,41 @@ def test_a_read_only_disk_under_the_output_is_one_error_naming_the_file_and_the_
         "insole: 1 error; nothing was written\n"
     )
     assert snapshot(mounted) == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda text: text.replace(
+            b'[\n"', b'[\n"CNAME",\n".well-known/x",\n"notes",\n"../../outside.txt",\n"/etc/x",\n"'
+        ),
+        lambda text: text[: len(text) // 2],
+        lambda text: bytes(range(256)) * 64,
+    ],
+    ids=["list-naming-their-files", "cut-short", "binary-junk"],
+)
+def test_a_changed_or_broken_marker_never_costs_a_person_their_files(site, change, tmp_path):
+    root = site({"content/stories/lunch.md": story()})
+    build(Options(root=root, search=False))
+    put(root / "_site", PERSONS_FILES)
+    (tmp_path / "outside.txt").write_bytes(b"not the site's")
+    marker = root / "_site" / MARKER
+    marker.write_bytes(change(marker.read_bytes()))
+    (root / "content/stories/lunch.md").write_text(story("Lunch, retold"), encoding="utf-8")
+    build(Options(root=root, search=False))
+    assert {path: snapshot(root / "_site").get(path) for path in PERSONS_FILES} == PERSONS_FILES
+    assert (tmp_path / "outside.txt").read_bytes() == b"not the site's"
+    assert b"Lunch, retold" in (root / "_site/stories/lunch/index.html").read_bytes()
+
+
+def test_a_named_pipe_in_the_markers_place_is_never_waited_on(site):
+    root = site({"content/stories/lunch.md": story()})
+    build(Options(root=root, search=False))
+    (root / "_site" / MARKER).unlink()
+    os.mkfifo(root / "_site" / MARKER)
+    command = [sys.executable, "-m", "generator", "build", "--no-search"]
+    refused = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1
+    assert "_site:1:1: error: the output folder holds files insole did not write" in refused.stderr
+    forced = subprocess.run([*command, "--force"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert forced.returncode == 0, forced.stderr
