@@ -71,6 +71,10 @@ def refusal(out: Path, config: SiteConfig) -> str:
             return f"the output folder contains a home folder ({home})"
     if (out / ".git").exists():
         return "the output folder is a git work tree"
+    with contextlib.suppress(OSError):
+        # Others may be adding files while the site is put together, and those would be left behind.
+        if out.stat().st_mode & (stat.S_IWOTH | stat.S_ISVTX):
+            return "the output folder is shared: others can put files in it (like /tmp)"
     return ""
 
 

@@ -597,7 +597,7 @@ def mounted(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "mounted"
     folder.mkdir()
     made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(folder)], capture_output=True
     )
     if made.returncode:
         pytest.skip("mounting a file system needs root")
@@ -678,3 +678,20 @@ def test_a_named_pipe_in_the_markers_place_is_never_waited_on(site):
     assert "_site:1:1: error: the output folder holds files insole did not write" in refused.stderr
     forced = subprocess.run([*command, "--force"], cwd=root, capture_output=True, text=True, timeout=60)
     assert forced.returncode == 0, forced.stderr
+
+
+def test_a_folder_others_can_write_to_is_refused_even_with_force(site, run, tmp_path):
+    root = site({"content/stories/lunch.md": story()})
+    shared = tmp_path / "shared"
+    put(shared, PERSONS_FILES)
+    shared.chmod(0o1777)
+    before = stamps(shared)
+    for args in [(), ("--force",)]:
+        result = run(root, "build", "--no-search", "--output", str(shared), *args)
+        assert result.code == 1
+        assert (
+            f"{shared}:1:1: error: the output folder is shared: others can put files in it (like /tmp)"
+            in result.err
+        )
+    assert stamps(shared) == before and snapshot(shared) == PERSONS_FILES
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shared", "site"]
