@@ -238,6 +238,7 @@ def write_site(
             _place(spare, MARKER).write_bytes(manifest(site))  # a new file: the old one is also the output's
         _settle_mode(spare, output)
         exchange(spare, output)
+        _rescue(spare, output, {MARKER, *(ours or ()), *site, *kept})
         return len(written), site
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -450,6 +451,20 @@ def _mirror(
             os.replace(staging / path, target)
     for folder in sorted({(spare / path).parent for path in stale}, key=lambda f: len(f.parts), reverse=True):
         _prune(spare, folder, kept)
+
+
+def _rescue(old: Path, output: Path, known: Container[str]) -> None:
+    """Link into the output the files someone put in the old one while the new one was put together.
+
+    Left in the old site, the spare, they would be removed by the next build.
+    """
+    for path, inode in _walk(old):
+        if inode == FOLDER or _inside(path, known) or os.path.lexists(output / path):
+            continue
+        target = output.joinpath(*PurePosixPath(path).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent.resolve().is_relative_to(output.resolve()):  # never through a link
+            _link(old / path, target)
 
 
 def _remove(target: Path) -> None:

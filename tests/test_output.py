@@ -695,3 +695,22 @@ def test_a_folder_others_can_write_to_is_refused_even_with_force(site, run, tmp_
         )
     assert stamps(shared) == before and snapshot(shared) == PERSONS_FILES
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shared", "site"]
+
+
+def test_a_file_put_in_the_output_while_a_build_runs_stays_through_the_next_builds(site, monkeypatch):
+    root = site({"content/stories/lunch.md": story()})
+    build(Options(root=root, search=False))
+    real_exchange = output_module.exchange
+
+    def late_save(new: Path, output: Path) -> None:
+        put(output, {"notes/late.txt": b"saved while the site was put together"})
+        real_exchange(new, output)
+
+    monkeypatch.setattr(output_module, "exchange", late_save)
+    (root / "content/stories/lunch.md").write_text(story("Lunch, retold"), encoding="utf-8")
+    build(Options(root=root, search=False))
+    monkeypatch.setattr(output_module, "exchange", real_exchange)
+    for title in ["Lunch, told again", "Lunch, once more"]:
+        (root / "content/stories/lunch.md").write_text(story(title), encoding="utf-8")
+        build(Options(root=root, search=False))
+        assert snapshot(root / "_site")["notes/late.txt"] == b"saved while the site was put together"
