@@ -48,6 +48,10 @@ def check_output(output: Path, config: SiteConfig, force: bool = False) -> list[
         # mount point cannot be; writing into it file by file would show a mix of two sites.
         hint = f"give a folder inside it, such as --output {os.path.join(shown, 'site')}"
         return [error(shown, 1, 1, "the output folder is a mount point, which insole cannot replace", hint)]
+    spare = spare_of(out)
+    if os.path.lexists(spare) and not is_spare(spare):
+        hint = "insole puts the new site together there; move it away"
+        return [error(display_path(spare), 1, 1, "this is not a folder of insole's spare site", hint)]
     if not force and out.is_dir() and any(out.iterdir()) and read_marker(out) is None:
         hint = f"insole writes only into folders it made (they hold {MARKER}); empty it, choose another,"
         hint += " or give --force to write into it and keep every file it holds"
@@ -228,8 +232,10 @@ def write_site(
             return 0, site  # the output is the new site already
         fresh = dict(_walk(staging))
         kept = _kept(output, ours or set(), site, [*written, *made])
-        spare = output.parent / f".{output.name}{SPARE}"
-        if not spare.is_dir():
+        spare = spare_of(output)
+        if not is_spare(spare):
+            if os.path.lexists(spare):  # a link there would have the site written where it leads
+                raise FileExistsError(errno.EEXIST, "not a folder of insole's spare site", str(spare))
             os.rename(staging, spare)  # the new files are in place already
         _mirror(spare, staging if staging.is_dir() else spare, output, kept, fresh)
         if marked:
@@ -242,6 +248,20 @@ def write_site(
         return len(written), site
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def spare_of(output: Path) -> Path:
+    """The folder beside the output where the next site is put together: the site before."""
+    return output.parent / f".{output.name}{SPARE}"
+
+
+def is_spare(spare: Path) -> bool:
+    """True when `spare` is a folder of yours, not a link to one (whose files a build would replace)."""
+    try:
+        info = os.lstat(spare)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == getattr(os, "geteuid", lambda: info.st_uid)()
 
 
 def _index(
@@ -561,7 +581,8 @@ def turn(output: Path, waiting: Callable[[], None] = lambda: None) -> Iterator[N
     lock = output.parent / f".{output.name}.lock"
     told = False
     while True:
-        handle = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+        handle = os.open(lock, flags, 0o644)  # never through a link, which could make a file anywhere
         try:
             _hold(handle, told or waiting)
             told = True

@@ -714,3 +714,25 @@ def test_a_file_put_in_the_output_while_a_build_runs_stays_through_the_next_buil
         (root / "content/stories/lunch.md").write_text(story(title), encoding="utf-8")
         build(Options(root=root, search=False))
         assert snapshot(root / "_site")["notes/late.txt"] == b"saved while the site was put together"
+
+
+@pytest.mark.parametrize("planted", ["spare", "lock"])
+def test_a_link_planted_beside_the_output_never_has_insole_write_where_it_leads(site, run, tmp_path, planted):
+    root = site({"content/stories/lunch.md": story()})
+    assert run(root, "build", "--no-search").code == 0
+    before = snapshot(root / "_site")
+    elsewhere = tmp_path / "elsewhere"
+    put(elsewhere, PERSONS_FILES)
+    name = {"spare": "._site.spare", "lock": "._site.lock"}[planted]
+    shutil.rmtree(root / "._site.spare", ignore_errors=True)
+    (root / name).symlink_to(elsewhere / ("notes" if planted == "spare" else "new-file"))
+    (root / "content/stories/lunch.md").write_text(story("Lunch, retold"), encoding="utf-8")
+    result = run(root, "build", "--no-search")
+    assert result.code == 1
+    assert result.err.startswith(
+        "._site.spare:1:1: error: this is not a folder of insole's spare site"
+        if planted == "spare"
+        else "_site:1:1: error: could not write the site: Too many levels of symbolic links: ._site.lock"
+    ), result.err
+    assert snapshot(elsewhere) == PERSONS_FILES
+    assert snapshot(root / "_site") == before and not (root / "_site").is_symlink()
