@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -164,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `insole report | head` closed the pipe; that is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
+    except OSError as exc:  # what insole prints could not be written: a full disk under `> file`
+        with contextlib.suppress(OSError):
+            print(f"insole: could not print: {exc.strerror or exc}", file=sys.stderr)
+        return CONTENT_ERRORS
     except KeyboardInterrupt as stopped:
         clear_progress()
         how = "stopped by SIGTERM" if isinstance(stopped, Terminated) else "interrupted"
@@ -193,11 +198,13 @@ def entry() -> None:
     open_standard_streams()
     signal.signal(signal.SIGTERM, terminated)
     code = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            pass
+        except OSError:  # what was printed is lost, so the run did not do all it was asked
+            code = code or CONTENT_ERRORS
     os._exit(code)
 
 
