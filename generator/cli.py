@@ -165,9 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `insole report | head` closed the pipe; that is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
-    except OSError as exc:  # what insole prints could not be written: a full disk under `> file`
+    except OSError as exc:  # mostly what insole prints could not be written: a full disk under `> file`
+        about = f"{display_path(Path(os.fsdecode(exc.filename)))}" if exc.filename else "could not print"
         with contextlib.suppress(OSError):
-            print(f"insole: could not print: {exc.strerror or exc}", file=sys.stderr)
+            print(f"insole: {about}: {exc.strerror or exc}", file=sys.stderr)
         return CONTENT_ERRORS
     except KeyboardInterrupt as stopped:
         clear_progress()
