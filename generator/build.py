@@ -92,6 +92,8 @@ def gather(
     `stored` lets stories parsed by an earlier build be taken from the cache folder.
     """
     config, problems = load_config(options.root, options.output)
+    refused = cache_warnings(config.root) if options.cache else []
+    options = replace(options, cache=options.cache and not refused)
     if writing:
         problems += check_output(config.output, config, options.force)
     today = options.today or dt.date.today()
@@ -121,7 +123,7 @@ def gather(
     problems += broken_body_links(library.stories.values(), plan.paths)
     if options.strict:
         problems = strict(problems)
-    problems += cache_warnings(options.cache)  # about this computer, not the library: --strict leaves it
+    problems += refused  # about this computer, not the library: --strict leaves it a warning
     if has_errors(problems):
         raise BuildFailed(problems)
     if compiled is None and options.cache:
@@ -133,9 +135,9 @@ def gather(
     return Site(config, library, plan, env, sorted(problems))
 
 
-def cache_warnings(wanted: bool) -> list[Problem]:
-    """A warning that the cache folder is left alone, being open to other users; or none."""
-    reason = cache_refusal() if wanted else ""
+def cache_warnings(root: Path) -> list[Problem]:
+    """A warning that the cache folder is left alone, being open to others than you; or none."""
+    reason = cache_refusal(root)
     if not reason:
         return []
     hint = f"what a cache holds runs as code: set {ENVIRONMENT} to a folder only you can write to"

@@ -46,16 +46,19 @@ def digest(*parts: bytes | str) -> str:
     return hasher.hexdigest()
 
 
-def cache_refusal() -> str:
+def cache_refusal(root: Path | None = None) -> str:
     """Why the cache folder may hold what another user wrote, or '' when only you can write there.
 
     Reading a cache runs code (unpickled objects, compiled templates), so the folder must be
     yours and none of the folders on the way to it (nor those its links lead through) may let
-    another user swap it for one of theirs.
+    another user swap it for one of theirs; nor may it be inside the library at `root`, whose
+    files may come from anyone (a clone makes them yours).
     """
+    home = cache_home()
+    if root is not None and home.resolve().is_relative_to(root.resolve()):
+        return "it is inside the library, whose files may come from anyone"
     if not hasattr(os, "geteuid"):  # Windows: folders are guarded by access lists, not modes
         return ""
-    home = cache_home()
     for path in (Path(os.path.abspath(home)), home.resolve()):
         reason = _path_refusal(path)
         if reason:
@@ -269,7 +272,7 @@ def open_store(root: Path, kind: str, basis: str, enabled: bool = True) -> Store
     Also empty, and never written, when another user could have written its files.
     """
     site = cache_home() / digest(str(root.resolve()))[:20]
-    if not enabled or cache_refusal() or _path_refusal(site / kind):
+    if not enabled or cache_refusal(root) or _path_refusal(site / kind):
         return Store(None, basis)
     # A store was once one file; a changed insole can't read it, so it only takes room.
     with contextlib.suppress(OSError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 from pathlib import Path
 
 import jinja2
@@ -126,3 +127,19 @@ def test_a_cache_made_under_a_group_sharing_umask_is_private_and_used(site, run,
         os.umask(before)
     assert result.code == 0 and WARNING not in result.err
     assert "0 written" in result.out
+
+
+def test_a_cache_folder_inside_the_library_is_not_read_for_it_may_come_with_a_clone(
+    filled, run, monkeypatch, tmp_path
+):
+    root = filled(tmp_path / "cache")
+    shipped = root / ".cache" / "insole"
+    shutil.copytree(tmp_path / "cache", shipped)  # as a clone of someone's library would bring it
+    plant(shipped, tmp_path / "ran")
+    monkeypatch.setenv("INSOLE_CACHE_DIR", str(shipped))
+    result = run(root, "build", "--no-search")
+    assert result.code == 0, result.err
+    assert not (tmp_path / "ran").exists()
+    assert result.err.startswith(
+        f".cache/insole:1:1: {WARNING}it is inside the library, whose files may come from anyone"
+    )
