@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import time
 from collections.abc import Callable
@@ -11,10 +12,10 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import code_digest, digest, open_store
+from .cache import ENVIRONMENT, cache_home, cache_refusal, code_digest, digest, open_store
 from .config import SiteConfig, load_config, without_descriptions
 from .content import StoryCache, load_stories
-from .errors import BuildFailed, Problem, display_path, error, has_errors, strict
+from .errors import BuildFailed, Problem, display_path, error, has_errors, strict, warning
 from .forked import WorkerFailed, aside
 from .library import Library, build_library
 from .links import body_links, broken_body_links, broken_links, link_problem
@@ -91,6 +92,8 @@ def gather(
     `stored` lets stories parsed by an earlier build be taken from the cache folder.
     """
     config, problems = load_config(options.root, options.output)
+    refused = cache_warnings(config.root) if options.cache else []
+    options = replace(options, cache=options.cache and not refused)
     if writing:
         problems += check_output(config.output, config, options.force)
     today = options.today or dt.date.today()
@@ -120,6 +123,7 @@ def gather(
     problems += broken_body_links(library.stories.values(), plan.paths)
     if options.strict:
         problems = strict(problems)
+    problems += refused  # about this computer, not the library: --strict leaves it a warning
     if has_errors(problems):
         raise BuildFailed(problems)
     if compiled is None and options.cache:
@@ -129,6 +133,16 @@ def gather(
     items = open_store(config.root, "items", shown, options.cache and stored)
     env = make_environment(config, library, compiled, items)
     return Site(config, library, plan, env, sorted(problems))
+
+
+def cache_warnings(root: Path) -> list[Problem]:
+    """A warning that the cache folder is left alone, being open to others than you; or none."""
+    reason = cache_refusal(root)
+    if not reason:
+        return []
+    hint = f"what a cache holds runs as code: set {ENVIRONMENT} to a folder only you can write to"
+    message = f"the cache folder is not used: {reason}"
+    return [warning(display_path(cache_home()), 1, 1, message, hint)]
 
 
 def build(options: Options, progress: Progress | None = None, waiting: Waiting = None) -> Result:
@@ -142,8 +156,7 @@ def build(options: Options, progress: Progress | None = None, waiting: Waiting =
         with turn(site.config.output, lambda: waiting(site.config.output) if waiting else None):
             return write(site, options, progress, started)
     except OSError as exc:
-        shown = display_path(site.config.output)
-        raise BuildFailed([error(shown, 1, 1, f"could not write the site: {exc}")]) from None
+        raise BuildFailed([write_failure(site.config.output, exc)]) from None
 
 
 def write(site: Site, options: Options, progress: Progress | None, started: float) -> Result:
@@ -179,8 +192,7 @@ def write(site: Site, options: Options, progress: Progress | None, started: floa
         )
         written, record = write_site(config.output, planned, make, copies, record, index)
     except (OSError, WorkerFailed) as exc:
-        shown = display_path(config.output)
-        raise BuildFailed([error(shown, 1, 1, f"could not write the site: {exc}")]) from None
+        raise BuildFailed([write_failure(config.output, exc)]) from None
     store.put("record", (basis, record))
     store.put("model", model)
     store.save()
@@ -196,6 +208,20 @@ def write(site: Site, options: Options, progress: Progress | None, started: floa
         sorted([*site.problems, *problems]),
         written=written,
     )
+
+
+def write_failure(output: Path, exc: OSError | WorkerFailed) -> Problem:
+    """The error of a site that could not be written: what the system said, about which file."""
+    raised = exc.raised if isinstance(exc, WorkerFailed) else exc
+    if not isinstance(raised, OSError) or not raised.strerror:
+        return error(display_path(output), 1, 1, f"could not write the site: {exc}")
+    said = raised.strerror
+    if raised.filename:
+        said += f": {display_path(Path(os.fsdecode(raised.filename)))}"
+    hint = "the new site is put together in the folder that holds the output, which must be writable"
+    hints = {errno.ENOSPC: "free some room on that disk", errno.EROFS: hint, errno.EACCES: hint}
+    hinted = hints.get(raised.errno or 0, "")
+    return error(display_path(output), 1, 1, f"could not write the site: {said}", hinted)
 
 
 def model_digest(site: Site, basis: str) -> str:

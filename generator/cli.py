@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -26,6 +28,8 @@ from .schema import story_schema
 OK, CONTENT_ERRORS, USAGE = 0, 1, 2
 MAX_PORT = 65535  # the highest TCP port
 INTERRUPTED = 130  # what shells report for a program ended by Ctrl-C
+TERMINATED = 143  # what shells report for a program ended by SIGTERM
+STANDARD_STREAMS = 3  # standard input, output and error
 
 
 def parser() -> argparse.ArgumentParser:
@@ -34,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
         prog="insole",
         description="Turn a folder of customer stories into a cross-linked website.",
         epilog="Run 'insole COMMAND --help' for a command's options. "
-        "Exit codes: 0 success, 1 content errors, 2 usage errors, 130 stopped by Ctrl-C.",
+        "Exit codes: 0 success, 1 content errors, 2 usage errors, 130 stopped by Ctrl-C, 143 by SIGTERM.",
     )
     main.add_argument("--version", action="version", version=f"insole {__version__}")
     commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -145,6 +149,15 @@ def port_number(text: str) -> int:
     return port
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: the build stops the way Ctrl-C stops it."""
+
+
+def terminated(signum: int, frame: object) -> None:
+    """Stop the command where it is, so that it cleans up as after Ctrl-C."""
+    raise Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     try:
@@ -152,10 +165,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `insole report | head` closed the pipe; that is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
-    except KeyboardInterrupt:
+    except OSError as exc:  # mostly what insole prints could not be written: a full disk under `> file`
+        about = f"{display_path(Path(os.fsdecode(exc.filename)))}" if exc.filename else "could not print"
+        with contextlib.suppress(OSError):
+            print(f"insole: {about}: {exc.strerror or exc}", file=sys.stderr)
+        return CONTENT_ERRORS
+    except KeyboardInterrupt as stopped:
         clear_progress()
-        print("insole: interrupted; the output folder holds the last complete site", file=sys.stderr)
-        return INTERRUPTED
+        how = "stopped by SIGTERM" if isinstance(stopped, Terminated) else "interrupted"
+        print(f"insole: {how}; the output folder holds the last complete site", file=sys.stderr)
+        return TERMINATED if isinstance(stopped, Terminated) else INTERRUPTED
+
+
+def open_standard_streams() -> None:
+    """Give a closed standard stream /dev/null, so no file insole opens takes its number."""
+    for number in range(STANDARD_STREAMS):
+        try:
+            os.fstat(number)
+        except OSError:
+            os.dup2(os.open(os.devnull, os.O_RDWR), number)  # a program writing there writes nowhere
+    if sys.stdout is None:
+        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 - it lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 - it lives as long as the process
 
 
 def entry() -> None:
@@ -164,12 +196,16 @@ def entry() -> None:
     Freeing every story and page one by one at exit takes a tenth of a build with
     nothing changed; the files are written and closed by then, so nothing is lost.
     """
+    open_standard_streams()
+    signal.signal(signal.SIGTERM, terminated)
     code = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            pass
+        except OSError:  # what was printed is lost, so the run did not do all it was asked
+            code = code or CONTENT_ERRORS
     os._exit(code)
 
 

@@ -44,23 +44,46 @@ def forked(
     if it can't be pickled, WorkerFailed carries its traceback.
     """
     size = max(SMALLEST_RUN, -(-len(items) // MOST_RUNS))
-    runs, handed = os.pipe()
+    try:
+        runs, handed = os.pipe()
+    except OSError:  # no file descriptor left (a low `ulimit -n`): the work is done here
+        yield from work(items)
+        return
     # Every run's ticket is written before any worker starts; a pipe holds at least 4 KB.
     with os.fdopen(handed, "wb") as tickets:
         tickets.write(b"".join(start.to_bytes(TICKET, "little") for start in range(0, len(items), size)))
-    pipes = {}
+    pipes: dict[int, int] = {}
     try:
         for _ in range(workers):
-            reader, writer = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: take runs until none is left, send each result, never return
-                os.close(reader)
-                _child(_taken(items, size, runs), work, writer)
-            os.close(writer)
-            pipes[reader] = pid
+            started = _worker(items, size, runs, work)
+            if started is None:  # the workers started take every run; with none, this process does
+                break
+            pipes[started[0]] = started[1]
     finally:
         os.close(runs)
-    yield from _gather(pipes)
+    yield from _gather(pipes) if pipes else work(items)
+
+
+def _worker(
+    items: Sequence[Item], size: int, runs: int, work: Callable[[Iterable[Item]], Iterable[Any]]
+) -> tuple[int, int] | None:
+    """Start a worker on the runs of items; its pipe and process id, or None if the system can't."""
+    try:
+        reader, writer = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:  # too many processes, or no memory for one more
+        os.close(reader)
+        os.close(writer)
+        return None
+    if pid == 0:  # the child: take runs until none is left, send each result, never return
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent ends a worker it no longer needs
+        os.close(reader)
+        _child(_taken(items, size, runs), work, writer)
+    os.close(writer)
+    return reader, pid
 
 
 def _taken(items: Sequence[Item], size: int, runs: int) -> Iterator[Item]:
@@ -81,8 +104,18 @@ def aside(work: Callable[[], object], workers: int) -> Callable[[], None]:
     if not can_fork(workers):
         work()
         return lambda: None
-    reader, writer = os.pipe()
-    pid = os.fork()
+    try:
+        reader, writer = os.pipe()
+    except OSError:  # no file descriptor left: done here
+        work()
+        return lambda: None
+    try:
+        pid = os.fork()
+    except OSError:  # too many processes: done here
+        os.close(reader)
+        os.close(writer)
+        work()
+        return lambda: None
     if pid == 0:
         os.close(reader)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, once this is done

@@ -27,6 +27,8 @@ MARKER_TEXT = b"This folder is written by insole and brought up to date by each 
 BUNDLE = "pagefind"  # the search index's folder: a Pagefind bundle for each part
 PARTS = f"{BUNDLE}/parts.json"  # the names of the parts, newest first, for the search page
 LISTED = b"insole replaces only the files listed here and leaves every other file as it is:\n"
+CHECKSUM = b"\nchecksum: "  # after the list: its digest, so that a list changed since is not believed
+MARKER_LIMIT = 256 << 20  # bytes; far more than the list of 100,000 stories' files
 OLD = "site"  # the old output's name inside the folder it is moved aside to
 SPARE = ".spare"  # `.<output>.spare` beside the output: the site before, where the next one is put together
 FOLDER = -1  # the inode given to an empty folder among the files of a tree
@@ -41,7 +43,16 @@ def check_output(output: Path, config: SiteConfig, force: bool = False) -> list[
         return [error(shown, 1, 1, reason, "choose another 'output' in site.yaml or --output")]
     if out.exists() and not out.is_dir():
         return [error(shown, 1, 1, "the output path is a file, not a folder")]
-    if not force and out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+    if out.is_dir() and os.path.ismount(out):
+        # The new site is put together beside the output and exchanged with it, which a
+        # mount point cannot be; writing into it file by file would show a mix of two sites.
+        hint = f"give a folder inside it, such as --output {os.path.join(shown, 'site')}"
+        return [error(shown, 1, 1, "the output folder is a mount point, which insole cannot replace", hint)]
+    spare = spare_of(out)
+    if os.path.lexists(spare) and not is_spare(spare):
+        hint = "insole puts the new site together there; move it away"
+        return [error(display_path(spare), 1, 1, "this is not a folder of insole's spare site", hint)]
+    if not force and out.is_dir() and any(out.iterdir()) and read_marker(out) is None:
         hint = f"insole writes only into folders it made (they hold {MARKER}); empty it, choose another,"
         hint += " or give --force to write into it and keep every file it holds"
         return [error(shown, 1, 1, "the output folder holds files insole did not write", hint)]
@@ -64,6 +75,10 @@ def refusal(out: Path, config: SiteConfig) -> str:
             return f"the output folder contains a home folder ({home})"
     if (out / ".git").exists():
         return "the output folder is a git work tree"
+    with contextlib.suppress(OSError):
+        # Others may be adding files while the site is put together, and those would be left behind.
+        if out.stat().st_mode & (stat.S_IWOTH | stat.S_ISVTX):
+            return "the output folder is shared: others can put files in it (like /tmp)"
     return ""
 
 
@@ -217,8 +232,10 @@ def write_site(
             return 0, site  # the output is the new site already
         fresh = dict(_walk(staging))
         kept = _kept(output, ours or set(), site, [*written, *made])
-        spare = output.parent / f".{output.name}{SPARE}"
-        if not spare.is_dir():
+        spare = spare_of(output)
+        if not is_spare(spare):
+            if os.path.lexists(spare):  # a link there would have the site written where it leads
+                raise FileExistsError(errno.EEXIST, "not a folder of insole's spare site", str(spare))
             os.rename(staging, spare)  # the new files are in place already
         _mirror(spare, staging if staging.is_dir() else spare, output, kept, fresh)
         if marked:
@@ -227,9 +244,24 @@ def write_site(
             _place(spare, MARKER).write_bytes(manifest(site))  # a new file: the old one is also the output's
         _settle_mode(spare, output)
         exchange(spare, output)
+        _rescue(spare, output, {MARKER, *(ours or ()), *site, *kept})
         return len(written), site
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def spare_of(output: Path) -> Path:
+    """The folder beside the output where the next site is put together: the site before."""
+    return output.parent / f".{output.name}{SPARE}"
+
+
+def is_spare(spare: Path) -> bool:
+    """True when `spare` is a folder of yours, not a link to one (whose files a build would replace)."""
+    try:
+        info = os.lstat(spare)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == getattr(os, "geteuid", lambda: info.st_uid)()
 
 
 def _index(
@@ -329,9 +361,23 @@ def _target(staging: Path, path: str) -> Path:
 
 
 def manifest(site: Iterable[str]) -> bytes:
-    """The marker's text: what it is, and every path of the output insole wrote."""
-    listed = json.dumps(sorted(site), ensure_ascii=False, indent=0)
-    return MARKER_TEXT + LISTED + listed.encode() + b"\n"
+    """The marker's text: what it is, every path of the output insole wrote, and their checksum."""
+    listed = json.dumps(sorted(site), ensure_ascii=False, indent=0).encode()
+    return MARKER_TEXT + LISTED + listed + CHECKSUM + digest(listed).encode() + b"\n"
+
+
+def read_marker(output: Path) -> bytes | None:
+    """The text of the output's marker; None when there is none, or no regular file of a sane size."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:  # not followed if a link, and never waited on if a named pipe
+        handle = os.open(output / MARKER, flags)
+    except OSError:
+        return None
+    with os.fdopen(handle, "rb") as marker:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        text = marker.read(MARKER_LIMIT + 1)
+    return text if len(text) <= MARKER_LIMIT else None
 
 
 def owned(output: Path, site: Iterable[str]) -> set[str] | None:
@@ -340,13 +386,14 @@ def owned(output: Path, site: Iterable[str]) -> set[str] | None:
     A marker from before the list was kept names none: the paths of the `site` count as
     insole's then, so every other file stays.
     """
-    try:
-        text = (output / MARKER).read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
+    text = read_marker(output)
+    if text is None:
         return None
     _, found, listed = text.partition(LISTED)
-    try:
-        paths = json.loads(listed) if found else None
+    listed, checked, checksum = listed.rpartition(CHECKSUM) if CHECKSUM in listed else (listed, b"", b"")
+    try:  # a list changed since insole wrote it may name files that are not insole's
+        sound = found and (not checked or checksum.strip() == digest(listed).encode())
+        paths = json.loads(listed) if sound else None
     except ValueError:
         paths = None
     if not isinstance(paths, list) or not all(isinstance(path, str) for path in paths):
@@ -356,10 +403,7 @@ def owned(output: Path, site: Iterable[str]) -> set[str] | None:
 
 def _marked(output: Path, site: Iterable[str]) -> bool:
     """True when the output's marker lists exactly the paths of the site."""
-    try:
-        return (output / MARKER).read_bytes() == manifest(site)
-    except OSError:
-        return False
+    return read_marker(output) == manifest(site)
 
 
 def _inside(path: str, paths: Container[str]) -> bool:
@@ -427,6 +471,20 @@ def _mirror(
             os.replace(staging / path, target)
     for folder in sorted({(spare / path).parent for path in stale}, key=lambda f: len(f.parts), reverse=True):
         _prune(spare, folder, kept)
+
+
+def _rescue(old: Path, output: Path, known: Container[str]) -> None:
+    """Link into the output the files someone put in the old one while the new one was put together.
+
+    Left in the old site, the spare, they would be removed by the next build.
+    """
+    for path, inode in _walk(old):
+        if inode == FOLDER or _inside(path, known) or os.path.lexists(output / path):
+            continue
+        target = output.joinpath(*PurePosixPath(path).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent.resolve().is_relative_to(output.resolve()):  # never through a link
+            _link(old / path, target)
 
 
 def _remove(target: Path) -> None:
@@ -523,7 +581,8 @@ def turn(output: Path, waiting: Callable[[], None] = lambda: None) -> Iterator[N
     lock = output.parent / f".{output.name}.lock"
     told = False
     while True:
-        handle = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+        handle = os.open(lock, flags, 0o644)  # never through a link, which could make a file anywhere
         try:
             _hold(handle, told or waiting)
             told = True

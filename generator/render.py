@@ -18,7 +18,7 @@ from jinja2 import pass_context
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
-from .cache import Store, code_digest, digest, private_folder
+from .cache import OwnBytecode, Store, code_digest, digest, private_folder
 from .config import SiteConfig
 from .content import Story
 from .errors import BuildFailed, Problem, display_path, error
@@ -81,7 +81,7 @@ def compiled_templates() -> jinja2.BytecodeCache | None:
         if not other.name.startswith(mine):
             with contextlib.suppress(OSError):  # a cache that can't be tidied still works
                 other.unlink()
-    return jinja2.FileSystemBytecodeCache(str(folder), mine + "%s.cache")
+    return OwnBytecode(str(folder), mine + "%s.cache")
 
 
 class ListedItems:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import signal
+import stat
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,6 +31,7 @@ PARTS_WANTED = 8
 # Pagefind leaves part of two cores idle (it compresses its files on one), so two parts are
 # made at once where there are the cores; each run holds about 270 MB for 1,000 pages.
 PARTS_AT_ONCE = 2
+ENTRY = "pagefind-entry.json"  # what the search page reads first: the bundle's languages and their files
 UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 
 
@@ -140,15 +145,42 @@ def index_pages(pages: Path, bundle: Path, language: str, shown: str) -> None:
     ]
     try:
         ran = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BuildFailed([failure(shown, f"Pagefind did not run: {exc}")]) from None
+    except subprocess.TimeoutExpired:
+        raise BuildFailed([failure(shown, f"Pagefind did not finish in {TIMEOUT} s")]) from None
+    except OSError as exc:
+        raise BuildFailed(
+            [failure(shown, f"Pagefind did not run: {exc.strerror or exc}: {binary}")]
+        ) from None
     if ran.returncode != 0:
         said = (ran.stderr.strip() or ran.stdout.strip()).splitlines()[-SHOWN_LINES:]
+        if ran.returncode < 0:  # ended by a signal: the kernel's out-of-memory killer, or a person
+            said.append(f"stopped by {signal.Signals(-ran.returncode).name}")
         raise BuildFailed([failure(shown, "Pagefind failed: " + " / ".join(said or ["no output"]))])
+    wrong = unsound_bundle(bundle)
+    if wrong:
+        raise BuildFailed([failure(shown, f"Pagefind wrote no usable index: {wrong}")])
     # The search page brings its own interface; Pagefind's would be copied into every part.
     for pattern in UNUSED:
         for unused in bundle.glob(pattern):
             unused.unlink()
+
+
+def unsound_bundle(bundle: Path) -> str:
+    """What is wrong with a bundle Pagefind wrote, for the site to publish it; or ''.
+
+    It must hold only folders and regular files (a link could publish any file of this
+    computer), and the entry file the search page starts from, as JSON.
+    """
+    for folder, folders, files in os.walk(bundle):
+        for name in [*folders, *files]:
+            mode = os.lstat(Path(folder, name)).st_mode
+            if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                return f"'{Path(folder, name).relative_to(bundle).as_posix()}' is not a file or folder"
+    try:
+        json.loads((bundle / ENTRY).read_bytes())
+    except (OSError, ValueError):
+        return f"'{ENTRY}' is missing or not JSON"
+    return ""
 
 
 def failure(shown: str, message: str, hint: str = "build with --no-search to skip it") -> Problem:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from conftest import SITE_YAML, story
 from markdown_it import MarkdownIt
 
@@ -262,3 +265,28 @@ def test_code_digest_names_the_code_a_process_runs_not_the_files_it_was_loaded_f
     after, _ = run()
     assert during == first  # results a running insole keeps are named by the code it runs
     assert after != first  # and the next process, running the edited code, names its own
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A folder on a small file system with no room left (skipped where one can't be mounted)."""
+    folder = tmp_path / "full"
+    folder.mkdir(mode=0o700)
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(folder)])
+    if made.returncode:
+        pytest.skip("mounting a file system needs root")
+    with contextlib.suppress(OSError), (folder / "filler").open("wb") as filler:
+        filler.write(bytes(1 << 20))
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_disk_under_the_cache_costs_time_never_the_build(site, run, monkeypatch, full_disk):
+    monkeypatch.setenv("INSOLE_CACHE_DIR", str(full_disk / "cache"))
+    root = site({f"content/stories/s{i}.md": story(f"Story {i}") for i in range(3)})
+    for _ in range(2):
+        result = run(root, "build", "--no-search")
+        assert (result.code, result.err) == (0, "")
+        assert result.out.startswith("Built 3 stories into _site/")
+    left = [p.name for p in (full_disk / "cache").rglob("*") if p.is_file()]
+    assert not [name for name in left if name.startswith(".new-")]

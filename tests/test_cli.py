@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from conftest import story
 
 from generator import __version__
@@ -72,3 +74,18 @@ def test_python_dash_m_runs_the_command(site):
     )
     assert result.returncode == 0, result.stderr
     assert "Checked 1 story" in result.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize("command", [["build", "--no-search"], ["report"], ["schema"]])
+def test_output_redirected_to_a_full_disk_is_one_line_and_exit_1(site, command):
+    root = site({"content/stories/lunch.md": story()})
+    with open("/dev/full", "w") as full:
+        ran = subprocess.run(
+            [sys.executable, "-m", "generator", *command],
+            cwd=root,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert (ran.returncode, ran.stderr) == (1, "insole: could not print: No space left on device\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -180,3 +181,45 @@ def test_template_errors_from_every_process_are_reported_once(site):
     assert len(errors) == 1, errors
     assert "templates/story.html:1:1: error: template error:" in errors[0]
     assert "(making stories/s000/index.html from " in errors[0], "the first page it stopped"
+
+
+def failing_after(real, calls: int, code: int):
+    """A stand-in for `real` that works `calls` times, then fails as the system does at a limit."""
+    count = iter(range(calls))
+
+    def call(*args):
+        if next(count, None) is None:
+            raise OSError(code, os.strerror(code))
+        return real(*args)
+
+    return call
+
+
+@pytest.mark.parametrize(
+    ("name", "calls", "code"),
+    [
+        ("pipe", 0, errno.EMFILE),
+        ("pipe", 1, errno.EMFILE),
+        ("pipe", 2, errno.EMFILE),
+        ("fork", 0, errno.EAGAIN),
+        ("fork", 1, errno.EAGAIN),
+    ],
+)
+def test_workers_the_system_cannot_start_leave_their_work_to_the_others_or_to_this_process(
+    monkeypatch, name, calls, code
+):
+    monkeypatch.setattr(os, name, failing_after(getattr(os, name), calls, code))
+    results = list(forked(list(range(1000)), squares, 3))
+    monkeypatch.undo()
+    assert sorted(value for value, _ in results) == [n * n for n in range(1000)]
+
+
+@pytest.mark.parametrize(("name", "code"), [("pipe", errno.EMFILE), ("fork", errno.EAGAIN)])
+def test_work_set_aside_is_done_here_when_the_system_cannot_start_a_process(
+    monkeypatch, tmp_path, name, code
+):
+    monkeypatch.setattr(os, name, failing_after(getattr(os, name), 0, code))
+    wait = aside(lambda: (tmp_path / "done").write_text("yes"), 2)
+    monkeypatch.undo()
+    wait()
+    assert (tmp_path / "done").read_text() == "yes"

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -80,7 +83,8 @@ def test_a_page_a_worker_process_cannot_write_fails_the_build_and_leaves_the_old
 
     monkeypatch.setattr(output_module.Stage, "__call__", failing_stage)
     with pytest.raises(
-        BuildFailed, match=r"_site:1:1: error: could not write the site: \[Errno 28\] No space left on device"
+        BuildFailed,
+        match=r"_site:1:1: error: could not write the site: No space left on device \(free some room on that disk\)$",
     ):
         build(Options(root=root, search=False, workers=2))
     assert snapshot(root / "_site") == before
@@ -585,3 +589,150 @@ def test_a_file_swapped_for_a_link_after_the_plan_is_refused_as_it_is_copied(sit
     assert snapshot(root / "_site") == before
     written = [p for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
     assert all(b"the-secret" not in p.read_bytes() for p in written)
+
+
+@pytest.fixture
+def mounted(tmp_path: Path) -> Iterator[Path]:
+    """An empty folder with a small file system of its own mounted on it (skipped where that can't be)."""
+    folder = tmp_path / "mounted"
+    folder.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(folder)], capture_output=True
+    )
+    if made.returncode:
+        pytest.skip("mounting a file system needs root")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_an_output_folder_that_is_a_mount_point_is_refused_with_a_hint(site, run, mounted):
+    root = site({"content/stories/lunch.md": story()})
+    (mounted / "CNAME").write_bytes(b"stories.example.com\n")
+    for args in [(), ("--force",)]:
+        result = run(root, "build", "--no-search", "--output", str(mounted), *args)
+        assert result.code == 1
+        assert (
+            f"{mounted}:1:1: error: the output folder is a mount point, which insole cannot replace"
+            in result.err
+        )
+        assert f"(give a folder inside it, such as --output {mounted}/site)" in result.err
+    assert snapshot(mounted) == {"CNAME": b"stories.example.com\n"}
+    assert sorted(p.name for p in mounted.parent.iterdir()) == ["mounted", "site"]
+    assert run(root, "build", "--no-search", "--output", str(mounted / "site")).code == 0
+
+
+def test_a_read_only_disk_under_the_output_is_one_error_naming_the_file_and_the_site_stays(
+    site, run, mounted
+):
+    root = site({"content/stories/lunch.md": story()})
+    assert run(root, "build", "--no-search", "--output", str(mounted / "site")).code == 0
+    before = snapshot(mounted)
+    (root / "content/stories/lunch.md").write_text(story("Lunch, retold"), encoding="utf-8")
+    subprocess.run(["mount", "-o", "remount,ro", str(mounted)], check=True)
+    try:
+        result = run(root, "build", "--no-search", "--output", str(mounted / "site"))
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(mounted)], check=True)
+    assert result.code == 1
+    assert result.err == (
+        f"{mounted}/site:1:1: error: could not write the site: Read-only file system: {mounted}/.site.lock"
+        " (the new site is put together in the folder that holds the output, which must be writable)\n"
+        "insole: 1 error; nothing was written\n"
+    )
+    assert snapshot(mounted) == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda text: text.replace(
+            b'[\n"', b'[\n"CNAME",\n".well-known/x",\n"notes",\n"../../outside.txt",\n"/etc/x",\n"'
+        ),
+        lambda text: text[: len(text) // 2],
+        lambda text: bytes(range(256)) * 64,
+    ],
+    ids=["list-naming-their-files", "cut-short", "binary-junk"],
+)
+def test_a_changed_or_broken_marker_never_costs_a_person_their_files(site, change, tmp_path):
+    root = site({"content/stories/lunch.md": story()})
+    build(Options(root=root, search=False))
+    put(root / "_site", PERSONS_FILES)
+    (tmp_path / "outside.txt").write_bytes(b"not the site's")
+    marker = root / "_site" / MARKER
+    marker.write_bytes(change(marker.read_bytes()))
+    (root / "content/stories/lunch.md").write_text(story("Lunch, retold"), encoding="utf-8")
+    build(Options(root=root, search=False))
+    assert {path: snapshot(root / "_site").get(path) for path in PERSONS_FILES} == PERSONS_FILES
+    assert (tmp_path / "outside.txt").read_bytes() == b"not the site's"
+    assert b"Lunch, retold" in (root / "_site/stories/lunch/index.html").read_bytes()
+
+
+def test_a_named_pipe_in_the_markers_place_is_never_waited_on(site):
+    root = site({"content/stories/lunch.md": story()})
+    build(Options(root=root, search=False))
+    (root / "_site" / MARKER).unlink()
+    os.mkfifo(root / "_site" / MARKER)
+    command = [sys.executable, "-m", "generator", "build", "--no-search"]
+    refused = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1
+    assert "_site:1:1: error: the output folder holds files insole did not write" in refused.stderr
+    forced = subprocess.run([*command, "--force"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert forced.returncode == 0, forced.stderr
+
+
+def test_a_folder_others_can_write_to_is_refused_even_with_force(site, run, tmp_path):
+    root = site({"content/stories/lunch.md": story()})
+    shared = tmp_path / "shared"
+    put(shared, PERSONS_FILES)
+    shared.chmod(0o1777)
+    before = stamps(shared)
+    for args in [(), ("--force",)]:
+        result = run(root, "build", "--no-search", "--output", str(shared), *args)
+        assert result.code == 1
+        assert (
+            f"{shared}:1:1: error: the output folder is shared: others can put files in it (like /tmp)"
+            in result.err
+        )
+    assert stamps(shared) == before and snapshot(shared) == PERSONS_FILES
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shared", "site"]
+
+
+def test_a_file_put_in_the_output_while_a_build_runs_stays_through_the_next_builds(site, monkeypatch):
+    root = site({"content/stories/lunch.md": story()})
+    build(Options(root=root, search=False))
+    real_exchange = output_module.exchange
+
+    def late_save(new: Path, output: Path) -> None:
+        put(output, {"notes/late.txt": b"saved while the site was put together"})
+        real_exchange(new, output)
+
+    monkeypatch.setattr(output_module, "exchange", late_save)
+    (root / "content/stories/lunch.md").write_text(story("Lunch, retold"), encoding="utf-8")
+    build(Options(root=root, search=False))
+    monkeypatch.setattr(output_module, "exchange", real_exchange)
+    for title in ["Lunch, told again", "Lunch, once more"]:
+        (root / "content/stories/lunch.md").write_text(story(title), encoding="utf-8")
+        build(Options(root=root, search=False))
+        assert snapshot(root / "_site")["notes/late.txt"] == b"saved while the site was put together"
+
+
+@pytest.mark.parametrize("planted", ["spare", "lock"])
+def test_a_link_planted_beside_the_output_never_has_insole_write_where_it_leads(site, run, tmp_path, planted):
+    root = site({"content/stories/lunch.md": story()})
+    assert run(root, "build", "--no-search").code == 0
+    before = snapshot(root / "_site")
+    elsewhere = tmp_path / "elsewhere"
+    put(elsewhere, PERSONS_FILES)
+    name = {"spare": "._site.spare", "lock": "._site.lock"}[planted]
+    shutil.rmtree(root / "._site.spare", ignore_errors=True)
+    (root / name).symlink_to(elsewhere / ("notes" if planted == "spare" else "new-file"))
+    (root / "content/stories/lunch.md").write_text(story("Lunch, retold"), encoding="utf-8")
+    result = run(root, "build", "--no-search")
+    assert result.code == 1
+    assert result.err.startswith(
+        "._site.spare:1:1: error: this is not a folder of insole's spare site"
+        if planted == "spare"
+        else "_site:1:1: error: could not write the site: Too many levels of symbolic links: ._site.lock"
+    ), result.err
+    assert snapshot(elsewhere) == PERSONS_FILES
+    assert snapshot(root / "_site") == before and not (root / "_site").is_symlink()

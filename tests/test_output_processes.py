@@ -111,3 +111,32 @@ def test_the_next_build_clears_what_a_killed_build_left(site):
     assert beside(root) == ["_site", "content", "site.yaml"]
     assert (root / "_site/stories/many299/index.html").is_file()
     assert {path: snapshot(root / "_site")[path] for path in PERSONS_FILES} == PERSONS_FILES
+
+
+def test_sigterm_stops_a_build_with_exit_143_one_line_and_the_old_site(site):
+    root = site(STORIES)
+    assert start(root, "--no-search").wait() == 0
+    put(root / "_site", PERSONS_FILES)
+    before = snapshot(root / "_site")
+    stopped = stop_while_staging(root, signal.SIGTERM)
+    out, err = stopped.communicate()
+    assert stopped.returncode == 143, err
+    assert err == "insole: stopped by SIGTERM; the output folder holds the last complete site\n"
+    assert out == ""
+    assert snapshot(root / "_site") == before
+    assert beside(root) == ["_site", "content", "site.yaml"]
+
+
+def test_a_build_with_its_output_closed_builds_and_says_nothing_of_it(site):
+    root = site(STORIES)
+    command = [sys.executable, "-m", "generator", "build", "--no-search"]
+    assert subprocess.run(command, cwd=root, stdout=subprocess.DEVNULL).returncode == 0
+    closed = subprocess.run(  # as `insole build >&-`
+        [*command, "--output", "closed"],
+        cwd=root,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert (closed.returncode, closed.stderr) == (0, "")
+    assert snapshot(root / "closed") == snapshot(root / "_site")

@@ -286,3 +286,63 @@ def test_only_the_part_of_the_index_with_a_changed_page_is_made_again(site):
     assert sum(entry(output, name)["languages"]["en"]["page_count"] for name in parts(output)) == 3
     build(Options(root=root, search=False))
     assert not (output / "pagefind").exists(), "an index left over from before is removed"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder with its bytes, and each link with where it leads."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            found[path.relative_to(folder).as_posix()] = str(path.readlink()).encode()
+        elif path.is_file():
+            found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return found
+
+
+FAULTS = {
+    "link-out": (
+        '#!/bin/sh\nwhile [ $# -gt 0 ]; do [ "$1" = --output-path ] && out=$2; shift; done\n'
+        'mkdir -p "$out" && echo "{}" > "$out/pagefind-entry.json" && ln -s /etc/passwd "$out/leak"\n',
+        "Pagefind wrote no usable index: 'leak' is not a file or folder",
+    ),
+    "garbage": (
+        '#!/bin/sh\nwhile [ $# -gt 0 ]; do [ "$1" = --output-path ] && out=$2; shift; done\n'
+        'mkdir -p "$out" && printf "\\377\\376 not an index" > "$out/pagefind-entry.json"\n',
+        "Pagefind wrote no usable index: 'pagefind-entry.json' is missing or not JSON",
+    ),
+    "nothing": (
+        "#!/bin/sh\nexit 0\n",
+        "Pagefind wrote no usable index: 'pagefind-entry.json' is missing or not JSON",
+    ),
+    "killed": ("#!/bin/sh\nkill -9 $$\n", "Pagefind failed: stopped by SIGKILL"),
+    "hangs": ("#!/bin/sh\nexec sleep 60\n", "Pagefind did not finish in 1 s"),
+    "not-executable": ("", "Pagefind did not run: Permission denied: "),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_pagefind_that_misbehaves_is_one_located_error_and_the_old_site_stays(
+    site, run, monkeypatch, tmp_path, fault
+):
+    root = site({"content/stories/lunch.md": LUNCH})
+    assert run(root, "build").code == 0
+    before = snapshot(root / "_site")
+    script, said = FAULTS[fault]
+    pagefind = tmp_path / "pagefind"
+    pagefind.write_text(script)
+    pagefind.chmod(0o644 if fault == "not-executable" else 0o755)
+    monkeypatch.setattr(search, "pagefind_binary", lambda: pagefind)
+    monkeypatch.setattr(search, "TIMEOUT", 1)
+    (root / "content/stories/lunch.md").write_text(LUNCH.replace("Lunch in", "Dinner in"))
+    result = run(root, "build")
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert len(lines) == 2 and lines[1] == "insole: 1 error; nothing was written", result.err
+    assert lines[0].startswith(f"_site:1:1: error: could not make the search index: {said}")
+    assert lines[0].endswith("(build with --no-search to skip it)")
+    assert snapshot(root / "_site") == before
+    assert sorted(p.name for p in root.iterdir() if p.name != "._site.spare") == [
+        "_site",
+        "content",
+        "site.yaml",
+    ]
