@@ -285,6 +285,58 @@ def test_numbers_in_full_width_digits_are_found(text, kind):
     assert [(f.kind, f.text) for f in scan(f"Tel. {wide} nu")] == [(kind, wide)]
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "shown"),
+    [
+        ("Call +46 **8** 123 45 67 now.", "phone", "+46 8 123 45 67"),
+        ("Call 070-*123* 45 67 now.", "phone", "070-123 45 67"),
+        ("Call 070\\-123 45 67 now.", "phone", "070-123 45 67"),
+        ("Call 070&#45;123&nbsp;45 67 now.", "phone", "070-123\u00a045 67"),
+        ("Call 070\u200b-123 45 67 now.", "phone", "070-123 45 67"),
+        (
+            "Call \uff10\uff17\uff10-\uff11\uff12\uff13 \uff14\uff15 \uff16\uff17 now.",
+            "phone",
+            "070-123 45 67",
+        ),
+        ("Mail anna&#64;gmail.com now.", "email", "anna@gmail.com"),
+        ("Mail anna&commat;gmail.com now.", "email", "anna@gmail.com"),
+        ("Mail anna\\@gmail.com now.", "email", "anna@gmail.com"),
+        ("Mail anna@*gmail*.com now.", "email", "anna@gmail.com"),
+        ("Mail anna\u200b@gmail.com now.", "email", "anna@gmail.com"),
+        ("Mail [her](mailto:anna%40gmail.com) now.", "email", "anna@gmail.com"),
+        ("Mail anna (at) gmail (dot) com now.", "email", "anna@gmail.com"),
+        ("Mail anna [AT] gmail [DOT] com now.", "email", "anna@gmail.com"),
+        ('customer: "anna\\x40gmail.com"', "email", "anna@gmail.com"),
+        ('customer: "anna\\u0040gmail.com"', "email", "anna@gmail.com"),
+        ('customer: "070-123 \\\n  45 67"', "phone", "070-123 45 67"),
+    ],
+)
+def test_data_hidden_by_markup_entities_or_escapes_is_found_where_it_starts(text, kind, shown):
+    start = min(text.index(c) for c in ("070", "+46", "anna", "\uff10") if c in text)
+    assert [(f.line, f.column, f.kind, f.text) for f in scan(text)] == [(1, start + 1, kind, shown)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A *bold* claim, `code` and snake_case_names at 8 o'clock.",
+        "Prices &amp; terms: 1 200 kr, see [the list](https://example.com/a%20b).",
+        "Look at (dot) points and the [at] sign alone.",
+        "Version 2.0 **released** on 2024-01-01, build 12_345.",
+    ],
+)
+def test_markup_entities_and_escapes_alone_are_not_personal_data(text):
+    assert scan(text) == []
+
+
+def test_data_hidden_in_markup_stops_the_build_at_its_place(site, run):
+    body = "Call +46 **8** 123 45 67, or anna&#64;gmail.com.\n"
+    result = run(site({STORY: story(body=body)}), "build", "--no-search")
+    assert result.code == 1
+    assert f"{STORY}:7:6: error: possible personal data: phone number '+46 8 123 45 67'" in result.err
+    assert f"{STORY}:7:30: error: possible personal data: e-mail address 'anna@gmail.com'" in result.err
+
+
 def test_an_address_and_a_phone_number_side_by_side_are_both_found():
     found = scan("x@y.se:+46 8 123 456 78")
     assert [(f.column, f.kind) for f in found] == [(1, "email"), (8, "phone")]
