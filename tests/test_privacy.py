@@ -454,3 +454,26 @@ def test_personal_data_that_is_no_mapping_is_an_error(site, run):
     result = run(site({STORY: story()}, site_yaml=SITE_YAML + "personal_data: example.com\n"), "check")
     assert result.code == 1
     assert f"site.yaml:{AFTER_SITE_YAML}:16: error: 'personal_data' must be a mapping" in result.err
+
+
+def test_personal_data_in_site_yaml_stops_the_build_at_its_place(site, run):
+    site_yaml = SITE_YAML.replace(
+        "description: A small library for tests.", "description: Questions to anna@gmail.com."
+    ).replace("  support: Support", "  support: {title: Support, description: 'Call 070-123 45 67'}")
+    root = site({STORY: story()}, site_yaml=site_yaml)
+    result = run(root, "build", "--no-search")
+    assert result.code == 1
+    assert "site.yaml:2:27: error: possible personal data: e-mail address 'anna@gmail.com'" in result.err
+    assert "site.yaml:18:48: error: possible personal data: phone number '070-123 45 67'" in result.err
+    assert not (root / "_site").exists()
+
+
+def test_personal_data_in_site_yaml_warns_when_asked_and_allowed_domains_pass(site, run):
+    site_yaml = (
+        SITE_YAML.replace("description: A small library for tests.", "description: Ask kim@example.com")
+        + "personal_data:\n  on_finding: warn\n  allow_domains: [example.com]\n"
+    ).replace("title: Sample stories", "title: Stories, +46 8 123 456 78")
+    result = run(site({STORY: story()}, site_yaml=site_yaml), "build", "--no-search")
+    assert result.code == 0
+    assert "site.yaml:1:17: warning: possible personal data: phone number '+46 8 123 456 78'" in result.err
+    assert "kim@example.com" not in result.err
