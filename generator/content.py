@@ -55,7 +55,8 @@ JUNK = re.compile(r"(^\.|^#|~$|\.swp$|\.swx$|\.tmp$|___jb_\w+___$|^4913$|^Thumbs
 SUMMARY_LENGTH = 280
 RACY_NS = 1_000_000_000
 MAX_STORY_BYTES = 5_000_000  # ten times the longest real story seen, far below what slows a build
-LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+# A BCP 47 tag: a language, then subtags of one to eight letters or digits (x-private, u-ca-...).
+LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 FILE_START = Spot(1, 1)
 PARALLEL_FROM = 100  # files to parse before more processes pay for their start
 

@@ -368,3 +368,25 @@ def test_story_language_is_read_and_checked(site, run):
     assert run(root, "build").code == 0
     page = (root / "_site/stories/sv/index.html").read_text(encoding="utf-8")
     assert re.search(r'<h1[^>]* lang="sv"[^>]*>Ingrid vill bo kvar</h1>', page)
+
+
+@pytest.mark.parametrize(
+    "tag", ["zh-Hant-TW-x-private-long", "en-US-u-ca-gregory", "de-CH-1901", "sgn-BE-FR", "SV"]
+)
+def test_a_language_tag_with_any_valid_subtags_is_published(site, run, tag):
+    from conftest import story
+
+    root = site({"content/stories/a.md": story("Tagged", extra=f"language: {tag}")})
+    result = run(root, "build", "--no-search")
+    assert result.code == 0, result.err
+    page = (root / "_site/stories/a/index.html").read_text(encoding="utf-8")
+    assert f'lang="{tag}"' in page
+
+
+@pytest.mark.parametrize("tag", ["en_US", "en--us", "e", "en-", "en-abcdefghi"])
+def test_a_language_tag_that_is_no_bcp_47_tag_is_an_error_at_its_place(site, run, tag):
+    from conftest import story
+
+    result = run(site({"content/stories/a.md": story("Tagged", extra=f"language: {tag}")}), "check")
+    assert result.code == 1
+    assert f"content/stories/a.md:6:11: error: '{tag}' is not a language code" in result.err
