@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.presets import commonmark
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from .errors import Problem, warning
@@ -52,6 +54,8 @@ BULLET_ITEM = re.compile(r" {0,3}[-+*][ \t]+\S")  # starts a list item even insi
 # markdown-it-pyrs 0.4 pairs emphasis delimiters in time growing with the square of their
 # number, and nests strong emphasis on its stack: 100,000 delimiters take minutes or crash it.
 MAX_FAST_DELIMITERS = 2000
+LAST_BRACKET = -1  # a key that is never a position: where an inline state's last "]" is
+InlineRule = Callable[[StateInline, bool], bool]
 # How deep markdown-it-py nests blocks and links; deeper, it stops and the engines differ.
 NESTING_LIMIT: int = commonmark.make()["options"]["maxNesting"]
 # A line that may open NESTING_LIMIT levels starts with a quarter as many container characters
@@ -75,6 +79,9 @@ class Markdown(MarkdownIt):
     def __init__(self, allow_html: bool = False, fast: bool = True) -> None:
         super().__init__("commonmark", {"html": allow_html, "typographer": False, "xhtmlOut": False})
         self.enable(["table", "strikethrough"])
+        for name in ("link", "image"):
+            rule = self.inline.ruler.__rules__[self.inline.ruler.__find__(name)].fn
+            self.inline.ruler.at(name, closed_only(rule))
         # The faster engine never sees raw HTML, so it is not used when a site allows it.
         usable = fast and not allow_html and FastMarkdownIt is not None
         self.fast = fast_engine() if usable else None
@@ -82,6 +89,21 @@ class Markdown(MarkdownIt):
     def validateLink(self, url: str) -> bool:
         """Every link reaches the token walk below, which decides and says why."""
         return True
+
+
+def closed_only(rule: InlineRule) -> InlineRule:
+    """A link or image rule that gives up at once when no "]" follows, which it would need.
+
+    Without it, markdown-it-py spends as long on each "[" of "![![![..." as on a line of prose.
+    """
+
+    def rule_with_a_bracket(state: StateInline, silent: bool) -> bool:
+        last = state.cache.get(LAST_BRACKET)
+        if last is None:
+            last = state.cache[LAST_BRACKET] = state.src.rfind("]")
+        return last > state.pos and rule(state, silent)
+
+    return rule_with_a_bracket
 
 
 def fast_engine() -> FastMarkdownIt:
