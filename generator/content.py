@@ -55,6 +55,11 @@ JUNK = re.compile(r"(^\.|^#|~$|\.swp$|\.swx$|\.tmp$|___jb_\w+___$|^4913$|^Thumbs
 SUMMARY_LENGTH = 280
 RACY_NS = 1_000_000_000
 MAX_STORY_BYTES = 5_000_000  # ten times the longest real story seen, far below what slows a build
+# A date with a time as YAML writes one (2024-03-14 10:30, 2024-03-14T10:30:00+01:00): the time is ignored.
+DATE_AND_TIME = re.compile(
+    r"\d{4}-\d\d-\d\d(?:[Tt]|[ \t]+)(?P<hour>\d\d?):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:\.\d*)?)?"
+    r"(?:[ \t]*(?:Z|[+-]\d\d?(?::?\d\d)?))?"
+)
 # A BCP 47 tag: a language, then subtags of one to eight letters or digits (x-private, u-ca-...).
 LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 FILE_START = Spot(1, 1)
@@ -512,15 +517,20 @@ def date_at(doc: Document, key: str, problems: list[Problem]) -> dt.date | None:
     text = text_at(doc, (key,), problems)
     if not text:
         return None
+    timed = DATE_AND_TIME.fullmatch(text)
     try:
-        return (
-            dt.date.fromisoformat(text[:10])
-            if re.fullmatch(r"\d{4}-\d\d-\d\d([ tT].*)?", text)
-            else dt.date.fromisoformat(text)
-        )
+        if timed and not is_time(timed):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text[:10] if timed else text)
     except ValueError:
         problems.append(doc.error((key,), f"'{text}' is not a date", "write a real date as YYYY-MM-DD"))
         return None
+
+
+def is_time(timed: re.Match[str]) -> bool:
+    """True when the time after a date is one a clock shows: 23:59:59 at the latest."""
+    hour, minute, second = (int(part or 0) for part in timed.group("hour", "minute", "second"))
+    return hour < 24 and minute < 60 and second < 60
 
 
 def terms_at(doc: Document, key: str, declared: dict[str, Term], problems: list[Problem]) -> tuple[str, ...]:

@@ -277,6 +277,25 @@ def test_date_with_a_time_keeps_the_day(load):
     assert stories["a"].date == dt.date(2024, 3, 14)
 
 
+@pytest.mark.parametrize(
+    "date", ["2024-03-14T10:30:00+05:00", "2024-03-14 23:59:59.5 -5", "2024-03-14t09:00Z", "2024-03-14 0:00"]
+)
+def test_date_with_any_time_yaml_writes_keeps_the_day(load, date):
+    stories, problems = load({STORY: story(date=date)})
+    assert problems == []
+    assert stories["a"].date == dt.date(2024, 3, 14)
+
+
+@pytest.mark.parametrize(
+    "date",
+    ["2024-03-14 25:00", "2024-03-14 10:60", "2024-03-14 10:30:61", "2024-03-14 banana", "2024-03-14T"],
+)
+def test_date_with_an_impossible_or_no_time_after_it_is_an_error_at_the_date(load, date):
+    stories, problems = load({STORY: story(date=date)})
+    assert stories == {}
+    assert places(problems) == [(STORY, 3, 7, f"'{date}' is not a date")]
+
+
 def test_terms_are_deduplicated_and_undeclared_ones_warned(load):
     stories, problems = load({STORY: story(needs="[second-trip, second-trip, stay-helthy]")})
     assert stories["a"].needs == ("second-trip", "stay-helthy")
