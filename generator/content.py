@@ -60,6 +60,8 @@ DATE_AND_TIME = re.compile(
     r"\d{4}-\d\d-\d\d(?:[Tt]|[ \t]+)(?P<hour>\d\d?):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:\.\d*)?)?"
     r"(?:[ \t]*(?:Z|[+-]\d\d?(?::?\d\d)?))?"
 )
+# Words in a slug or a file name are apart where these are: "call-070-123-45-67" holds a number.
+NAME_SEPARATORS = re.compile(r"[-_/\\]+")
 # A BCP 47 tag: a language, then subtags of one to eight letters or digits (x-private, u-ca-...).
 LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 FILE_START = Spot(1, 1)
@@ -381,6 +383,8 @@ def read_story(source: Source, config: SiteConfig, md: MarkdownIt) -> Read:
     found: list[Problem] = []
     story = build_story(parts, source, config, md, found)
     found.extend(personal_data(text, parts.meta, config))
+    if story is not None:
+        found.extend(personal_data_in_names(story, parts.meta, config))
     if story is not None and not any(p.is_error for p in found):
         return story, tuple(found), story.slug
     return None, tuple(found), story.slug if story else claimed_slug(parts.meta, source.folder or source.path)
@@ -469,6 +473,27 @@ def personal_data(text: str, doc: Document, config: SiteConfig) -> list[Problem]
             hint += ", or allow its domain under personal_data: allow_domains in site.yaml"
         message = f"possible personal data: {finding.label} '{masked(finding)}'"
         problems.append(found(doc.path, finding.line, finding.column, message, hint))
+    return problems
+
+
+def personal_data_in_names(story: Story, doc: Document, config: SiteConfig) -> list[Problem]:
+    """A problem for each e-mail address, phone or identity number in the names a story's addresses show.
+
+    Those are its slug (from `slug:` or the file name) and the names of the files beside it.
+    """
+    problems: list[Problem] = []
+    allow = list_at(doc, ("allow_personal_data",), problems)
+    found = warning if config.on_finding == "warn" else error
+    by_field = isinstance(doc.data, dict) and "slug" in doc.data
+    at = doc.text_spot("slug") if by_field else Spot(1, 1)
+    names = [("the slug" if by_field else "the file name", story.slug, at)]
+    names += [("the name of a file beside the story", asset, Spot(1, 1)) for asset in story.assets]
+    for what, name, spot in names:
+        for finding in scan(NAME_SEPARATORS.sub(" ", os.path.splitext(name)[0])):
+            if not allowed(finding, allow, config.allow_domains):
+                message = f"possible personal data in {what}: {finding.label} '{masked(finding)}'"
+                hint = "rename it, or list it under allow_personal_data if it may be published"
+                problems.append(found(doc.path, spot.line, spot.column, message, hint))
     return problems
 
 

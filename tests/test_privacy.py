@@ -477,3 +477,24 @@ def test_personal_data_in_site_yaml_warns_when_asked_and_allowed_domains_pass(si
     assert result.code == 0
     assert "site.yaml:1:17: warning: possible personal data: phone number '+46 8 123 456 78'" in result.err
     assert "kim@example.com" not in result.err
+
+
+def test_personal_data_in_a_slug_or_a_file_name_stops_the_build_at_the_story(site, run):
+    files = {
+        "content/stories/call-070-123-45-67.md": story(),
+        "content/stories/b.md": story(extra="slug: ring-0701234567"),
+        "content/stories/c/index.md": story(body="![Plan](plan.png)\n"),
+        "content/stories/c/plan.png": b"\x89PNG",
+        "content/stories/c/anna@gmail.com.png": b"\x89PNG",
+    }
+    result = run(site(files), "build", "--no-search")
+    assert result.code == 1
+    assert (
+        "content/stories/call-070-123-45-67.md:1:1: error: possible personal data in the file name: "
+        "phone number '070 123 45 67' (rename it, or list it under allow_personal_data if it may be published)"
+    ) in result.err
+    assert "content/stories/b.md:6:7: error: possible personal data in the slug: phone number" in result.err
+    assert (
+        "content/stories/c/index.md:1:1: error: possible personal data in the name of a file beside the story: "
+        "e-mail address 'anna@gmail.com'"
+    ) in result.err
