@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Callable
 
 import pytest
@@ -409,3 +410,18 @@ def test_a_language_tag_that_is_no_bcp_47_tag_is_an_error_at_its_place(site, run
     result = run(site({"content/stories/a.md": story("Tagged", extra=f"language: {tag}")}), "check")
     assert result.code == 1
     assert f"content/stories/a.md:6:11: error: '{tag}' is not a language code" in result.err
+
+
+def test_a_story_crowded_with_brackets_is_an_error_at_its_place_in_seconds(site, run):
+    from conftest import story
+
+    body = "A customer called.\n\n" + "![" * 100_001 + "]\n"
+    root = site({"content/stories/a.md": story("Crowded", body=body)})
+    started = time.perf_counter()
+    result = run(root, "build", "--no-search")
+    assert time.perf_counter() - started < 10
+    assert result.code == 1
+    assert (
+        "content/stories/a.md:9:200002: error: more than 100000 '[' of links and images in one text"
+    ) in result.err
+    assert not (root / "_site").exists()
