@@ -106,6 +106,7 @@ class Story:
     html: str = ""
     folder: Path | None = None
     assets: tuple[str, ...] = ()
+    allow_personal_data: tuple[str, ...] = ()
     key: str = ""  # a digest of the file the story was read from, and of its place
 
     @property
@@ -453,6 +454,7 @@ def build_story(
         html=body.html,
         folder=folder,
         assets=assets,
+        allow_personal_data=tuple(list_at(doc, ("allow_personal_data",), [])),
         key=file.key,
     )
 

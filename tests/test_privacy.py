@@ -498,3 +498,24 @@ def test_personal_data_in_a_slug_or_a_file_name_stops_the_build_at_the_story(sit
         "content/stories/c/index.md:1:1: error: possible personal data in the name of a file beside the story: "
         "e-mail address 'anna@gmail.com'"
     ) in result.err
+
+
+def test_personal_data_in_a_text_file_beside_a_story_stops_the_build_at_its_place(site, run):
+    files = {
+        "content/stories/a/index.md": story(extra='allow_personal_data: ["support@example.com"]'),
+        "content/stories/a/notes.md": "---\nstatus: draft\n---\nCall Kim on 070-123 45 67.\n",
+        "content/stories/a/card.vcf": "BEGIN:VCARD\nEMAIL:kim@telia.se\nEMAIL:support@example.com\n",
+        "content/stories/a/photo.png": b"\x89PNG\r\n\x1a\n\x00\x00070-123 45 67",
+    }
+    root = site(files)
+    result = run(root, "build", "--no-search")
+    assert result.code == 1
+    hint = "(remove it, or list it under the story's allow_personal_data if it may be published)"
+    assert [line for line in result.err.splitlines() if "personal data" in line] == [
+        f"content/stories/a/card.vcf:2:7: error: possible personal data: e-mail address 'kim@telia.se' {hint}",
+        f"content/stories/a/notes.md:4:13: error: possible personal data: phone number '070-123 45 67' {hint}",
+    ]
+    assert not (root / "_site").exists()
+    result = run(site(files, site_yaml=WARN), "build", "--no-search")
+    assert result.code == 0
+    assert "content/stories/a/notes.md:4:13: warning: possible personal data: phone number" in result.err
