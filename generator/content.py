@@ -419,6 +419,7 @@ def build_story(
     problems.extend(body.problems)
     assets = file.assets
     problems.extend(check_images(doc.path, parts, body.images, assets))
+    problems.extend(stories_beside(file))
     related = list_at(doc, ("related",), problems)
     # Every check runs whatever else is wrong, so that one run reports all of a story's problems.
     co_creation = co_creation_at(doc, vocabulary.co_creation, problems)
@@ -693,6 +694,18 @@ def list_assets(folder: Path, problems: list[Problem] | None = None) -> tuple[st
             if not JUNK.search(name) and not (Path(here) == folder and name == "index.md"):
                 found.append((Path(here) / name).relative_to(folder).as_posix())
     return tuple(found)
+
+
+def stories_beside(file: Source) -> list[Problem]:
+    """Warn about Markdown files in a story's folder: they are copied as they are, drafts too."""
+    hint = "move it out of the story's folder to make it a story of its own"
+    return [
+        warning(
+            display_path(file.folder / name), 1, 1, "copied as it is beside the story, not made a story", hint
+        )
+        for name in file.assets
+        if file.folder and name.lower().endswith(".md")
+    ]
 
 
 def check_images(

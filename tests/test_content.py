@@ -425,3 +425,21 @@ def test_a_story_crowded_with_brackets_is_an_error_at_its_place_in_seconds(site,
         "content/stories/a.md:9:200002: error: more than 100000 '[' of links and images in one text"
     ) in result.err
     assert not (root / "_site").exists()
+
+
+def test_a_markdown_file_in_a_story_folder_is_a_warning_at_that_file(site, run):
+    from conftest import story
+
+    files = {
+        "content/stories/a/index.md": story("A"),
+        "content/stories/a/other.md": story("Other", extra="status: draft"),
+        "content/stories/a/b/index.md": story("B"),
+    }
+    result = run(site(files), "build", "--no-search", "--strict")
+    assert result.code == 1
+    hint = "(move it out of the story's folder to make it a story of its own)"
+    for name in ("a/b/index.md", "a/other.md"):
+        assert (
+            f"content/stories/{name}:1:1: error: copied as it is beside the story, not made a story {hint}"
+            in (result.err)
+        )
