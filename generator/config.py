@@ -14,6 +14,7 @@ from .errors import BuildFailed, Problem, did_you_mean, display_path, error, war
 from .files import Refused, read_inside
 from .frontmatter import Document, KeyPath, decode, list_at, parse, text_at
 from .markup import make_markdown, render_markdown
+from .privacy import allowed, masked, scan
 
 CONFIG_FILE = "site.yaml"
 LANGUAGES = ("en", "sv", "da")
@@ -146,7 +147,25 @@ def build_config(doc: Document, root: Path, output: Path | None = None) -> tuple
         on_finding=_on_finding(doc, problems),
         review_after_months=_review_after_months(doc, problems),
     )
+    problems.extend(_personal_data(doc, config))
     return config, problems
+
+
+def _personal_data(doc: Document, config: SiteConfig) -> list[Problem]:
+    """A problem for each e-mail address, phone or identity number in site.yaml, which pages show too."""
+    found = warning if config.on_finding == "warn" else error
+    problems = []
+    for finding in scan(doc.source):
+        if allowed(finding, (), config.allow_domains):
+            continue
+        hint = "remove it"
+        if finding.kind == "email":
+            hint += ", or allow its domain under personal_data: allow_domains"
+        line = finding.line + doc.start.line - 1
+        column = finding.column + (doc.start.column - 1 if finding.line == 1 else 0)
+        message = f"possible personal data: {finding.label} '{masked(finding)}'"
+        problems.append(found(doc.path, line, column, message, hint))
+    return problems
 
 
 def _allow_domains(doc: Document, problems: list[Problem]) -> tuple[str, ...]:

@@ -55,7 +55,15 @@ JUNK = re.compile(r"(^\.|^#|~$|\.swp$|\.swx$|\.tmp$|___jb_\w+___$|^4913$|^Thumbs
 SUMMARY_LENGTH = 280
 RACY_NS = 1_000_000_000
 MAX_STORY_BYTES = 5_000_000  # ten times the longest real story seen, far below what slows a build
-LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+# A date with a time as YAML writes one (2024-03-14 10:30, 2024-03-14T10:30:00+01:00): the time is ignored.
+DATE_AND_TIME = re.compile(
+    r"\d{4}-\d\d-\d\d(?:[Tt]|[ \t]+)(?P<hour>\d\d?):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:\.\d*)?)?"
+    r"(?:[ \t]*(?:Z|[+-]\d\d?(?::?\d\d)?))?"
+)
+# Words in a slug or a file name are apart where these are: "call-070-123-45-67" holds a number.
+NAME_SEPARATORS = re.compile(r"[-_/\\]+")
+# A BCP 47 tag: a language, then subtags of one to eight letters or digits (x-private, u-ca-...).
+LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 FILE_START = Spot(1, 1)
 PARALLEL_FROM = 100  # files to parse before more processes pay for their start
 
@@ -98,6 +106,7 @@ class Story:
     html: str = ""
     folder: Path | None = None
     assets: tuple[str, ...] = ()
+    allow_personal_data: tuple[str, ...] = ()
     key: str = ""  # a digest of the file the story was read from, and of its place
 
     @property
@@ -375,6 +384,8 @@ def read_story(source: Source, config: SiteConfig, md: MarkdownIt) -> Read:
     found: list[Problem] = []
     story = build_story(parts, source, config, md, found)
     found.extend(personal_data(text, parts.meta, config))
+    if story is not None:
+        found.extend(personal_data_in_names(story, parts.meta, config))
     if story is not None and not any(p.is_error for p in found):
         return story, tuple(found), story.slug
     return None, tuple(found), story.slug if story else claimed_slug(parts.meta, source.folder or source.path)
@@ -408,6 +419,7 @@ def build_story(
     problems.extend(body.problems)
     assets = file.assets
     problems.extend(check_images(doc.path, parts, body.images, assets))
+    problems.extend(stories_beside(file))
     related = list_at(doc, ("related",), problems)
     # Every check runs whatever else is wrong, so that one run reports all of a story's problems.
     co_creation = co_creation_at(doc, vocabulary.co_creation, problems)
@@ -443,6 +455,7 @@ def build_story(
         html=body.html,
         folder=folder,
         assets=assets,
+        allow_personal_data=tuple(list_at(doc, ("allow_personal_data",), [])),
         key=file.key,
     )
 
@@ -463,6 +476,27 @@ def personal_data(text: str, doc: Document, config: SiteConfig) -> list[Problem]
             hint += ", or allow its domain under personal_data: allow_domains in site.yaml"
         message = f"possible personal data: {finding.label} '{masked(finding)}'"
         problems.append(found(doc.path, finding.line, finding.column, message, hint))
+    return problems
+
+
+def personal_data_in_names(story: Story, doc: Document, config: SiteConfig) -> list[Problem]:
+    """A problem for each e-mail address, phone or identity number in the names a story's addresses show.
+
+    Those are its slug (from `slug:` or the file name) and the names of the files beside it.
+    """
+    problems: list[Problem] = []
+    allow = list_at(doc, ("allow_personal_data",), problems)
+    found = warning if config.on_finding == "warn" else error
+    by_field = isinstance(doc.data, dict) and "slug" in doc.data
+    at = doc.text_spot("slug") if by_field else Spot(1, 1)
+    names = [("the slug" if by_field else "the file name", story.slug, at)]
+    names += [("the name of a file beside the story", asset, Spot(1, 1)) for asset in story.assets]
+    for what, name, spot in names:
+        for finding in scan(NAME_SEPARATORS.sub(" ", os.path.splitext(name)[0])):
+            if not allowed(finding, allow, config.allow_domains):
+                message = f"possible personal data in {what}: {finding.label} '{masked(finding)}'"
+                hint = "rename it, or list it under allow_personal_data if it may be published"
+                problems.append(found(doc.path, spot.line, spot.column, message, hint))
     return problems
 
 
@@ -511,15 +545,20 @@ def date_at(doc: Document, key: str, problems: list[Problem]) -> dt.date | None:
     text = text_at(doc, (key,), problems)
     if not text:
         return None
+    timed = DATE_AND_TIME.fullmatch(text)
     try:
-        return (
-            dt.date.fromisoformat(text[:10])
-            if re.fullmatch(r"\d{4}-\d\d-\d\d([ tT].*)?", text)
-            else dt.date.fromisoformat(text)
-        )
+        if timed and not is_time(timed):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text[:10] if timed else text)
     except ValueError:
         problems.append(doc.error((key,), f"'{text}' is not a date", "write a real date as YYYY-MM-DD"))
         return None
+
+
+def is_time(timed: re.Match[str]) -> bool:
+    """True when the time after a date is one a clock shows: 23:59:59 at the latest."""
+    hour, minute, second = (int(part or 0) for part in timed.group("hour", "minute", "second"))
+    return hour < 24 and minute < 60 and second < 60
 
 
 def terms_at(doc: Document, key: str, declared: dict[str, Term], problems: list[Problem]) -> tuple[str, ...]:
@@ -655,6 +694,18 @@ def list_assets(folder: Path, problems: list[Problem] | None = None) -> tuple[st
             if not JUNK.search(name) and not (Path(here) == folder and name == "index.md"):
                 found.append((Path(here) / name).relative_to(folder).as_posix())
     return tuple(found)
+
+
+def stories_beside(file: Source) -> list[Problem]:
+    """Warn about Markdown files in a story's folder: they are copied as they are, drafts too."""
+    hint = "move it out of the story's folder to make it a story of its own"
+    return [
+        warning(
+            display_path(file.folder / name), 1, 1, "copied as it is beside the story, not made a story", hint
+        )
+        for name in file.assets
+        if file.folder and name.lower().endswith(".md")
+    ]
 
 
 def check_images(

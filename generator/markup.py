@@ -6,16 +6,19 @@ to make byte for byte as markdown-it-py does; every other text goes the markdown
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.presets import commonmark
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from .errors import Problem, warning
+from .errors import Problem, error, warning
 
 try:
     from markdown_it_pyrs import MarkdownIt as FastMarkdownIt
@@ -52,6 +55,14 @@ BULLET_ITEM = re.compile(r" {0,3}[-+*][ \t]+\S")  # starts a list item even insi
 # markdown-it-pyrs 0.4 pairs emphasis delimiters in time growing with the square of their
 # number, and nests strong emphasis on its stack: 100,000 delimiters take minutes or crash it.
 MAX_FAST_DELIMITERS = 2000
+# markdown-it-py reads each "[" that a "]" follows, and each run of emphasis marks, in about 50 and
+# 15 µs however short; so many take it a few seconds, and a story of 5 MB of them a minute or two.
+MAX_OPENERS = 100_000
+MAX_DELIMITER_RUNS = 300_000
+OPENER = re.compile(r"\[")
+DELIMITER_RUN = re.compile(r"[*_~]+")
+LAST_BRACKET = -1  # a key that is never a position: where an inline state's last "]" is
+InlineRule = Callable[[StateInline, bool], bool]
 # How deep markdown-it-py nests blocks and links; deeper, it stops and the engines differ.
 NESTING_LIMIT: int = commonmark.make()["options"]["maxNesting"]
 # A line that may open NESTING_LIMIT levels starts with a quarter as many container characters
@@ -75,6 +86,9 @@ class Markdown(MarkdownIt):
     def __init__(self, allow_html: bool = False, fast: bool = True) -> None:
         super().__init__("commonmark", {"html": allow_html, "typographer": False, "xhtmlOut": False})
         self.enable(["table", "strikethrough"])
+        for name in ("link", "image"):
+            rule = self.inline.ruler.__rules__[self.inline.ruler.__find__(name)].fn
+            self.inline.ruler.at(name, closed_only(rule))
         # The faster engine never sees raw HTML, so it is not used when a site allows it.
         usable = fast and not allow_html and FastMarkdownIt is not None
         self.fast = fast_engine() if usable else None
@@ -82,6 +96,21 @@ class Markdown(MarkdownIt):
     def validateLink(self, url: str) -> bool:
         """Every link reaches the token walk below, which decides and says why."""
         return True
+
+
+def closed_only(rule: InlineRule) -> InlineRule:
+    """A link or image rule that gives up at once when no "]" follows, which it would need.
+
+    Without it, markdown-it-py spends as long on each "[" of "![![![..." as on a line of prose.
+    """
+
+    def rule_with_a_bracket(state: StateInline, silent: bool) -> bool:
+        last = state.cache.get(LAST_BRACKET)
+        if last is None:
+            last = state.cache[LAST_BRACKET] = state.src.rfind("]")
+        return last > state.pos and rule(state, silent)
+
+    return rule_with_a_bracket
 
 
 def fast_engine() -> FastMarkdownIt:
@@ -117,11 +146,31 @@ def render_markdown(
 
     `first_line` and `first_column` say where the source starts in its file, for messages.
     """
+    if crowded := _too_crowded(source, path, first_line, first_column):
+        return Rendered("", "", (crowded,))
     fast = md.fast if isinstance(md, Markdown) else None
     rendered = render_fast(fast, source) if fast is not None else None
     if rendered is not None:
         return rendered
     return render_reference(md, source, path, first_line, allow_unsafe, first_column)
+
+
+def _too_crowded(source: str, path: str, first_line: int, first_column: int) -> Problem | None:
+    """An error where a text has more link brackets or emphasis marks than can be read in seconds."""
+    crowds = (
+        (OPENER, source[: source.rfind("]") + 1], MAX_OPENERS, "'[' of links and images"),
+        (DELIMITER_RUN, source, MAX_DELIMITER_RUNS, "emphasis marks (*, _ or ~)"),
+    )
+    for pattern, text, most, what in crowds:
+        beyond = next(itertools.islice(pattern.finditer(text), most, None), None)
+        if beyond:
+            offset = beyond.start()
+            line_start = source.rfind("\n", 0, offset) + 1
+            line = first_line + source.count("\n", 0, offset)
+            column = offset - line_start + 1 + (first_column - 1 if line == first_line else 0)
+            message = f"more than {most} {what} in one text"
+            return error(path, line, column, message, "split it into several stories")
+    return None
 
 
 def render_reference(

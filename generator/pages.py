@@ -12,11 +12,12 @@ from typing import Any
 
 from .config import CONFIG_FILE, SiteConfig
 from .content import MODES, Story
-from .errors import Problem, display_path, error
+from .errors import Problem, display_path, error, warning
 from .files import Refused, cannot_read, markup_kind, open_inside, read_inside, script_problems, walk_error
 from .insights import insights
 from .journey import lanes
 from .library import Library
+from .privacy import allowed, masked, scan
 
 NEWEST_ON_HOME = 8
 STORY_LIST = "stories/index.html"
@@ -73,6 +74,15 @@ class Facet:
 
 
 @dataclass(frozen=True)
+class Allowed:
+    """The personal data a story's files may publish, and whether the rest is an error or a warning."""
+
+    texts: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    warn: bool = False
+
+
+@dataclass(frozen=True)
 class Copy:
     """A file copied into the site as it is."""
 
@@ -81,6 +91,7 @@ class Copy:
     within: Path | None = None  # the resolved folder it must resolve inside; None: the folder it is in
     where: str = "its folder"  # that folder, in words
     checked: bool = False  # refused when it can run script (a story's file without allow_html)
+    allowed: Allowed | None = None  # read for personal data, if text, when not None (a story's file)
 
     @property
     def folder(self) -> Path:
@@ -106,15 +117,40 @@ class Copy:
         try:
             opened = open_inside(self.source, self.folder, self.where)
             with os.fdopen(opened, "rb") as file:
-                head = file.read(1024) if self.checked else b""
-                if not self.checked or not markup_kind(self.source.name, head):
+                head = file.read(1024) if self.checked or self.allowed else b""
+                scripted = self.checked and bool(markup_kind(self.source.name, head))
+                if not scripted and not (self.allowed and is_text(head)):
                     return []
                 data = head + file.read()
         except Refused as refused:
             return [refused.problem(shown)]
         except OSError as exc:
             return [error(shown, 1, 1, cannot_read(exc))]
-        return script_problems(self.source.name, data, shown)
+        found = script_problems(self.source.name, data, shown) if scripted else []
+        return found + (personal_data(data, shown, self.allowed) if self.allowed else [])
+
+
+def is_text(head: bytes) -> bool:
+    """True when a file's first bytes read as UTF-8 text (the last character may be cut off)."""
+    if b"\0" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return bad.start >= len(head) - 3
+    return True
+
+
+def personal_data(data: bytes, shown: str, allow: Allowed) -> list[Problem]:
+    """A problem for each e-mail address, phone or identity number in a text file a story publishes."""
+    found = warning if allow.warn else error
+    problems = []
+    for finding in scan(data.decode("utf-8", "replace")):
+        if not allowed(finding, allow.texts, allow.domains):
+            message = f"possible personal data: {finding.label} '{masked(finding)}'"
+            hint = "remove it, or list it under the story's allow_personal_data if it may be published"
+            problems.append(found(shown, finding.line, finding.column, message, hint))
+    return problems
 
 
 def folder_problem(folder: Path) -> Problem:
@@ -202,6 +238,7 @@ def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path,
                     content,
                     "the content folder",
                     not config.allow_html,
+                    Allowed(story.allow_personal_data, config.allow_domains, config.on_finding == "warn"),
                 )
                 for name in story.assets
             ]

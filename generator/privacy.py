@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -120,6 +121,21 @@ IDENTITY_LIKE = re.compile(r"\d{6}[-+]\d{4}|\d{8}[-+]\d{4}|\d{6} \d{5}")
 # Nordic letters are) is a digit.
 NUMBER_RUN = re.compile(rf"[0-9(+\u0100-\U0010ffff](?<=[\d(+])[\d()+{SEPARATORS}]*")
 IDENTITY_START = re.compile(START + r"\d{6}")
+# What a reader sees differently from what is written: an entity, an escape (Markdown's \@ or
+# YAML's \x40, a line continued with \), a %-encoded character in a link, an emphasis or code
+# mark beside a digit, "@", "." or "+", an invisible or a full-width character, and "(at)" or
+# "[dot]" written for "@" and ".". Each branch starts with a character of its own, so the engine
+# skips quickly to where one can begin.
+HIDDEN = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+    r"|\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|\n[ \t]*|[!-/:-@\[-`{-~])"
+    r"|%[2-7][0-9a-fA-F]"
+    r"|[*_~`](?<=[\d@.+][*_~`])[*_~`]*|[*_~`]+(?=[\d@.+])"
+    r"|[\u00ad\u200b-\u200d\u2060\ufeff]+"
+    r"|[\uff01-\uff5e]"
+    r"|[(\[{<][ \t]*(?i:at|snabel-a|dot|punkt)[ \t]*[)\]}>][ \t]*"
+)
+ESCAPED_CODE = re.compile(r"\\[xuU]([0-9a-fA-F]+)")
 FINNISH_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 FINNISH_CENTURY = {"+": 1800, **dict.fromkeys("-UVWXY", 1900), **dict.fromkeys("ABCDEF", 2000)}
 
@@ -144,18 +160,82 @@ Span = tuple[int, int]  # start, end
 
 
 def scan(text: str) -> list[Finding]:
-    """Every e-mail address, phone number and valid identity number in a text, in order."""
+    """Every e-mail address, phone number and valid identity number in a text, in order.
+
+    Also those a reader sees once entities, escapes and marks are read, at the place they start.
+    """
     used = bytearray(len(text))
-    runs = number_runs(text)
-    taken = claim(emails(text), used) + claim(identities(text, runs), used) + claim(phones(text, runs), used)
-    if not taken:
-        return []
-    starts = line_starts(text)
+    taken = [(start, end, kind, text[start:end]) for start, end, kind in matches(text, used)]
+    shown, marks = reveal(text)
+    if marks:
+        for start, end, kind in matches(shown, bytearray(len(shown))):
+            at, until = source_offset(marks, start), source_offset(marks, end - 1) + 1
+            if not any(used[at:until]):
+                used[at:until] = b"\x01" * (until - at)
+                taken.append((at, until, kind, shown[start:end]))
+    starts = line_starts(text) if taken else []
     findings = []
-    for start, end, kind in taken:
+    for start, _, kind, found in taken:
         line = bisect.bisect_right(starts, start)
-        findings.append(Finding(line, start - starts[line - 1] + 1, kind, text[start:end]))
+        findings.append(Finding(line, start - starts[line - 1] + 1, kind, found))
     return sorted(findings)
+
+
+def matches(text: str, used: bytearray) -> list[Match]:
+    """The personal data written plainly in a text, each claimed in `used`."""
+    runs = number_runs(text)
+    return claim(emails(text), used) + claim(identities(text, runs), used) + claim(phones(text, runs), used)
+
+
+Mark = tuple[int, int, int]  # offset in the text as read, offset in the text as written, length written
+
+
+def reveal(text: str) -> tuple[str, list[Mark]]:
+    """The text as a reader sees it, and where each part read differently was written; no marks if none."""
+    pieces: list[str] = []
+    marks: list[Mark] = []
+    last = shown = 0
+    for m in HIDDEN.finditer(text):
+        read, start = read_as(m.group()), m.start()
+        if read == m.group():
+            continue
+        while read in ("@", ".") and start > last and text[start - 1] in " \t":
+            start -= 1  # "anna (at) example" is read without the spaces around "(at)"
+        pieces.append(text[last:start])
+        shown += start - last
+        marks.append((shown, start, m.end() - start))
+        pieces.append(read)
+        shown += len(read)
+        marks.append((shown, m.end(), 0))
+        last = m.end()
+    if not marks:
+        return text, []
+    pieces.append(text[last:])
+    return "".join(pieces), [(0, 0, 0), *marks]
+
+
+def read_as(written: str) -> str:
+    """What a reader sees for a piece HIDDEN matched."""
+    if written.startswith("&"):
+        return html.unescape(written)
+    if code := ESCAPED_CODE.fullmatch(written):
+        number = int(code.group(1), 16)
+        return chr(number) if number < 0x110000 else written
+    if written.startswith("\\"):
+        return written[1] if written[1] != "\n" else ""
+    if written.startswith("%"):
+        return chr(int(written[1:], 16))
+    if "\uff01" <= written <= "\uff5e":
+        return chr(ord(written) - 0xFEE0)
+    if written[0] in "([{<":
+        return "@" if written.rstrip(" \t")[1:-1].strip(" \t").lower() in ("at", "snabel-a") else "."
+    return ""
+
+
+def source_offset(marks: list[Mark], offset: int) -> int:
+    """Where a character of the text as read was written: a piece read differently, at its start."""
+    shown, written, length = marks[bisect.bisect_right(marks, (offset, len(marks) + 2**62, 0)) - 1]
+    return written if length else written + offset - shown
 
 
 def claim(found: list[Match], used: bytearray) -> list[Match]:

@@ -28,6 +28,7 @@ ERRORS = {
     "front-matter-null.md": "2:1: error: front matter must be a mapping of keys, not nothing",
     "front-matter-scalar.md": "2:1: error: front matter must be a mapping of keys, not text",
     "impossible-date.md": "3:7: error: '2024-13-45' is not a date",
+    "impossible-time.md": "3:7: error: '2024-01-01 25:00' is not a date",
     "latin1.md": "2:11: error: not UTF-8 text",
     "missing-fields.md": "1:1: error: missing required title, date, needs, processes",
     "needs-number-and-null.md": "4:9: error: 'needs.0' must be text, but 1 reads as int",

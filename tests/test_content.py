@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Callable
 
 import pytest
@@ -277,6 +278,25 @@ def test_date_with_a_time_keeps_the_day(load):
     assert stories["a"].date == dt.date(2024, 3, 14)
 
 
+@pytest.mark.parametrize(
+    "date", ["2024-03-14T10:30:00+05:00", "2024-03-14 23:59:59.5 -5", "2024-03-14t09:00Z", "2024-03-14 0:00"]
+)
+def test_date_with_any_time_yaml_writes_keeps_the_day(load, date):
+    stories, problems = load({STORY: story(date=date)})
+    assert problems == []
+    assert stories["a"].date == dt.date(2024, 3, 14)
+
+
+@pytest.mark.parametrize(
+    "date",
+    ["2024-03-14 25:00", "2024-03-14 10:60", "2024-03-14 10:30:61", "2024-03-14 banana", "2024-03-14T"],
+)
+def test_date_with_an_impossible_or_no_time_after_it_is_an_error_at_the_date(load, date):
+    stories, problems = load({STORY: story(date=date)})
+    assert stories == {}
+    assert places(problems) == [(STORY, 3, 7, f"'{date}' is not a date")]
+
+
 def test_terms_are_deduplicated_and_undeclared_ones_warned(load):
     stories, problems = load({STORY: story(needs="[second-trip, second-trip, stay-helthy]")})
     assert stories["a"].needs == ("second-trip", "stay-helthy")
@@ -368,3 +388,58 @@ def test_story_language_is_read_and_checked(site, run):
     assert run(root, "build").code == 0
     page = (root / "_site/stories/sv/index.html").read_text(encoding="utf-8")
     assert re.search(r'<h1[^>]* lang="sv"[^>]*>Ingrid vill bo kvar</h1>', page)
+
+
+@pytest.mark.parametrize(
+    "tag", ["zh-Hant-TW-x-private-long", "en-US-u-ca-gregory", "de-CH-1901", "sgn-BE-FR", "SV"]
+)
+def test_a_language_tag_with_any_valid_subtags_is_published(site, run, tag):
+    from conftest import story
+
+    root = site({"content/stories/a.md": story("Tagged", extra=f"language: {tag}")})
+    result = run(root, "build", "--no-search")
+    assert result.code == 0, result.err
+    page = (root / "_site/stories/a/index.html").read_text(encoding="utf-8")
+    assert f'lang="{tag}"' in page
+
+
+@pytest.mark.parametrize("tag", ["en_US", "en--us", "e", "en-", "en-abcdefghi"])
+def test_a_language_tag_that_is_no_bcp_47_tag_is_an_error_at_its_place(site, run, tag):
+    from conftest import story
+
+    result = run(site({"content/stories/a.md": story("Tagged", extra=f"language: {tag}")}), "check")
+    assert result.code == 1
+    assert f"content/stories/a.md:6:11: error: '{tag}' is not a language code" in result.err
+
+
+def test_a_story_crowded_with_brackets_is_an_error_at_its_place_in_seconds(site, run):
+    from conftest import story
+
+    body = "A customer called.\n\n" + "![" * 100_001 + "]\n"
+    root = site({"content/stories/a.md": story("Crowded", body=body)})
+    started = time.perf_counter()
+    result = run(root, "build", "--no-search")
+    assert time.perf_counter() - started < 10
+    assert result.code == 1
+    assert (
+        "content/stories/a.md:9:200002: error: more than 100000 '[' of links and images in one text"
+    ) in result.err
+    assert not (root / "_site").exists()
+
+
+def test_a_markdown_file_in_a_story_folder_is_a_warning_at_that_file(site, run):
+    from conftest import story
+
+    files = {
+        "content/stories/a/index.md": story("A"),
+        "content/stories/a/other.md": story("Other", extra="status: draft"),
+        "content/stories/a/b/index.md": story("B"),
+    }
+    result = run(site(files), "build", "--no-search", "--strict")
+    assert result.code == 1
+    hint = "(move it out of the story's folder to make it a story of its own)"
+    for name in ("a/b/index.md", "a/other.md"):
+        assert (
+            f"content/stories/{name}:1:1: error: copied as it is beside the story, not made a story {hint}"
+            in (result.err)
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from generator.markup import Rendered, is_unsafe, make_markdown, render_markdown
@@ -184,3 +186,29 @@ def test_html_output_is_not_xhtml():
 
     html = render_markdown(make_markdown(), "![A photo](p.png)\n\nline  \nbreak\n").html
     assert '<img src="p.png" alt="A photo">' in html and "<br>" in html and "/>" not in html
+
+
+@pytest.mark.parametrize("opener", ["![", "[", "[a](b ", "![x"])
+def test_a_story_of_unclosed_brackets_renders_as_text_in_seconds(opener):
+    source = opener * (400_000 // len(opener))
+    started = time.perf_counter()
+    rendered = render_markdown(make_markdown(), source)
+    assert time.perf_counter() - started < 8  # markdown-it-py alone takes about 20 s on "![" here
+    assert rendered.html == f"<p>{source.rstrip()}</p>\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "column", "what"),
+    [
+        ("Intro " + "![a" * 100_001 + "]", 6 + 300_002, "100000 '[' of links and images"),
+        ("Intro " + "[" * 100_001 + "]", 6 + 100_001, "100000 '[' of links and images"),
+        ("Intro " + "*a" * 300_001, 6 + 600_001, "300000 emphasis marks (*, _ or ~)"),
+    ],
+)
+def test_a_text_crowded_with_brackets_or_emphasis_is_an_error_at_the_first_too_many(source, column, what):
+    started = time.perf_counter()
+    rendered = render_markdown(make_markdown(), "Some text\n" + source, "s.md", first_line=7)
+    assert time.perf_counter() - started < 2  # markdown-it-py alone takes 5 to 10 s on these
+    assert [str(problem) for problem in rendered.problems] == [
+        f"s.md:8:{column}: error: more than {what} in one text (split it into several stories)"
+    ]

@@ -285,6 +285,58 @@ def test_numbers_in_full_width_digits_are_found(text, kind):
     assert [(f.kind, f.text) for f in scan(f"Tel. {wide} nu")] == [(kind, wide)]
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "shown"),
+    [
+        ("Call +46 **8** 123 45 67 now.", "phone", "+46 8 123 45 67"),
+        ("Call 070-*123* 45 67 now.", "phone", "070-123 45 67"),
+        ("Call 070\\-123 45 67 now.", "phone", "070-123 45 67"),
+        ("Call 070&#45;123&nbsp;45 67 now.", "phone", "070-123\u00a045 67"),
+        ("Call 070\u200b-123 45 67 now.", "phone", "070-123 45 67"),
+        (
+            "Call \uff10\uff17\uff10-\uff11\uff12\uff13 \uff14\uff15 \uff16\uff17 now.",
+            "phone",
+            "070-123 45 67",
+        ),
+        ("Mail anna&#64;gmail.com now.", "email", "anna@gmail.com"),
+        ("Mail anna&commat;gmail.com now.", "email", "anna@gmail.com"),
+        ("Mail anna\\@gmail.com now.", "email", "anna@gmail.com"),
+        ("Mail anna@*gmail*.com now.", "email", "anna@gmail.com"),
+        ("Mail anna\u200b@gmail.com now.", "email", "anna@gmail.com"),
+        ("Mail [her](mailto:anna%40gmail.com) now.", "email", "anna@gmail.com"),
+        ("Mail anna (at) gmail (dot) com now.", "email", "anna@gmail.com"),
+        ("Mail anna [AT] gmail [DOT] com now.", "email", "anna@gmail.com"),
+        ('customer: "anna\\x40gmail.com"', "email", "anna@gmail.com"),
+        ('customer: "anna\\u0040gmail.com"', "email", "anna@gmail.com"),
+        ('customer: "070-123 \\\n  45 67"', "phone", "070-123 45 67"),
+    ],
+)
+def test_data_hidden_by_markup_entities_or_escapes_is_found_where_it_starts(text, kind, shown):
+    start = min(text.index(c) for c in ("070", "+46", "anna", "\uff10") if c in text)
+    assert [(f.line, f.column, f.kind, f.text) for f in scan(text)] == [(1, start + 1, kind, shown)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A *bold* claim, `code` and snake_case_names at 8 o'clock.",
+        "Prices &amp; terms: 1 200 kr, see [the list](https://example.com/a%20b).",
+        "Look at (dot) points and the [at] sign alone.",
+        "Version 2.0 **released** on 2024-01-01, build 12_345.",
+    ],
+)
+def test_markup_entities_and_escapes_alone_are_not_personal_data(text):
+    assert scan(text) == []
+
+
+def test_data_hidden_in_markup_stops_the_build_at_its_place(site, run):
+    body = "Call +46 **8** 123 45 67, or anna&#64;gmail.com.\n"
+    result = run(site({STORY: story(body=body)}), "build", "--no-search")
+    assert result.code == 1
+    assert f"{STORY}:7:6: error: possible personal data: phone number '+46 8 123 45 67'" in result.err
+    assert f"{STORY}:7:30: error: possible personal data: e-mail address 'anna@gmail.com'" in result.err
+
+
 def test_an_address_and_a_phone_number_side_by_side_are_both_found():
     found = scan("x@y.se:+46 8 123 456 78")
     assert [(f.column, f.kind) for f in found] == [(1, "email"), (8, "phone")]
@@ -402,3 +454,68 @@ def test_personal_data_that_is_no_mapping_is_an_error(site, run):
     result = run(site({STORY: story()}, site_yaml=SITE_YAML + "personal_data: example.com\n"), "check")
     assert result.code == 1
     assert f"site.yaml:{AFTER_SITE_YAML}:16: error: 'personal_data' must be a mapping" in result.err
+
+
+def test_personal_data_in_site_yaml_stops_the_build_at_its_place(site, run):
+    site_yaml = SITE_YAML.replace(
+        "description: A small library for tests.", "description: Questions to anna@gmail.com."
+    ).replace("  support: Support", "  support: {title: Support, description: 'Call 070-123 45 67'}")
+    root = site({STORY: story()}, site_yaml=site_yaml)
+    result = run(root, "build", "--no-search")
+    assert result.code == 1
+    assert "site.yaml:2:27: error: possible personal data: e-mail address 'anna@gmail.com'" in result.err
+    assert "site.yaml:18:48: error: possible personal data: phone number '070-123 45 67'" in result.err
+    assert not (root / "_site").exists()
+
+
+def test_personal_data_in_site_yaml_warns_when_asked_and_allowed_domains_pass(site, run):
+    site_yaml = (
+        SITE_YAML.replace("description: A small library for tests.", "description: Ask kim@example.com")
+        + "personal_data:\n  on_finding: warn\n  allow_domains: [example.com]\n"
+    ).replace("title: Sample stories", "title: Stories, +46 8 123 456 78")
+    result = run(site({STORY: story()}, site_yaml=site_yaml), "build", "--no-search")
+    assert result.code == 0
+    assert "site.yaml:1:17: warning: possible personal data: phone number '+46 8 123 456 78'" in result.err
+    assert "kim@example.com" not in result.err
+
+
+def test_personal_data_in_a_slug_or_a_file_name_stops_the_build_at_the_story(site, run):
+    files = {
+        "content/stories/call-070-123-45-67.md": story(),
+        "content/stories/b.md": story(extra="slug: ring-0701234567"),
+        "content/stories/c/index.md": story(body="![Plan](plan.png)\n"),
+        "content/stories/c/plan.png": b"\x89PNG",
+        "content/stories/c/anna@gmail.com.png": b"\x89PNG",
+    }
+    result = run(site(files), "build", "--no-search")
+    assert result.code == 1
+    assert (
+        "content/stories/call-070-123-45-67.md:1:1: error: possible personal data in the file name: "
+        "phone number '070 123 45 67' (rename it, or list it under allow_personal_data if it may be published)"
+    ) in result.err
+    assert "content/stories/b.md:6:7: error: possible personal data in the slug: phone number" in result.err
+    assert (
+        "content/stories/c/index.md:1:1: error: possible personal data in the name of a file beside the story: "
+        "e-mail address 'anna@gmail.com'"
+    ) in result.err
+
+
+def test_personal_data_in_a_text_file_beside_a_story_stops_the_build_at_its_place(site, run):
+    files = {
+        "content/stories/a/index.md": story(extra='allow_personal_data: ["support@example.com"]'),
+        "content/stories/a/notes.md": "---\nstatus: draft\n---\nCall Kim on 070-123 45 67.\n",
+        "content/stories/a/card.vcf": "BEGIN:VCARD\nEMAIL:kim@telia.se\nEMAIL:support@example.com\n",
+        "content/stories/a/photo.png": b"\x89PNG\r\n\x1a\n\x00\x00070-123 45 67",
+    }
+    root = site(files)
+    result = run(root, "build", "--no-search")
+    assert result.code == 1
+    hint = "(remove it, or list it under the story's allow_personal_data if it may be published)"
+    assert [line for line in result.err.splitlines() if "personal data" in line] == [
+        f"content/stories/a/card.vcf:2:7: error: possible personal data: e-mail address 'kim@telia.se' {hint}",
+        f"content/stories/a/notes.md:4:13: error: possible personal data: phone number '070-123 45 67' {hint}",
+    ]
+    assert not (root / "_site").exists()
+    result = run(site(files, site_yaml=WARN), "build", "--no-search")
+    assert result.code == 0
+    assert "content/stories/a/notes.md:4:13: warning: possible personal data: phone number" in result.err
