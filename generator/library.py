@@ -250,7 +250,9 @@ def computed_related(
     """
     mine = keys[slug]
     scores: dict[str, float] = {}
-    for key in mine:
+    # Summed in one fixed order: floats added in another order can differ in their last bit,
+    # which would break ties differently from one process to the next.
+    for key in sorted(mine):
         weight, others = weighed[key]
         for other in others:
             scores[other] = scores.get(other, 0.0) + weight

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+
+from conftest import REPO
 
 from generator.config import Term, Vocabulary
 from generator.content import CoCreation, Story
@@ -143,3 +148,40 @@ def test_related_stories_found_in_worker_processes_are_those_found_in_one(monkey
     one = build_library(stories, vocabulary()).related
     assert list(two.items()) == list(one.items())
     assert any(link.declared for link in two["s0"]) and len(two["s1"]) == RELATED_COUNT
+
+
+TIED = """
+import datetime as dt, json
+from generator.content import Story
+from generator.library import relate, story_terms
+needs, processes = [f"n{i}" for i in range(7)], [f"p{i}" for i in range(5)]
+stories = [
+    Story(f"s{i:02}", "t", dt.date(2024, 1, 1), "x.md",
+          tuple(n for j, n in enumerate(needs) if (i >> j) & 1 or j == i % 7),
+          tuple(p for j, p in enumerate(processes) if (i * 7 >> j) & 1 or j == i % 5))
+    for i in range(60)
+]
+terms_of = {s.slug: story_terms(s) for s in stories}
+by_term = {}
+for s in stories:
+    for g, ts in terms_of[s.slug].items():
+        for t in ts:
+            by_term.setdefault(g, {})[t] = by_term.get(g, {}).get(t, ()) + (s.slug,)
+print(json.dumps({k: [r.slug for r in v] for k, v in relate(stories, terms_of, by_term).items()}))
+"""
+
+
+def test_related_stories_with_equal_scores_come_in_the_same_order_in_every_process():
+    """Many stories share terms to the same weight; each process hashes strings differently."""
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", TIED],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+        ).stdout
+        for seed in range(1, 7)
+    }
+    assert len(runs) == 1
