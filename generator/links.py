@@ -125,5 +125,8 @@ def link_problem(story: Story, target: str) -> Problem:
         if found:
             line, column = found[0] + 1, found[1] + 1
             break
+    else:  # written with entities, such as &#x09;: the line is known, the column less so
+        written = unquote(target)
+        line = next((n + 1 for n, text in enumerate(lines) if written in html.unescape(text)), 1)
     hint = "links between stories are written ../other-slug/; files beside a story need a story folder"
     return error(story.source_path, line, column, f"link to '{target}' leads nowhere", hint)

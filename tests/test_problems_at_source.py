@@ -191,3 +191,11 @@ def test_the_review_list_shows_a_title_with_control_characters_escaped(site, run
     assert result.code == 0, result.err
     assert f"  {STORY}:6:12: '\\x1b[2JWiped': review_by 2020-01-01 has passed" in result.out
     assert "\x1b" not in result.out
+
+
+def test_a_link_written_with_entities_that_leads_nowhere_is_reported_at_its_line(site, run):
+    body = "First.\n\nSecond [x](jav&#x09;ascript:alert(1)).\n"
+    root = site({STORY: story(body=body)})
+    result = run(root, "build", "--no-search")
+    assert result.code == 1
+    assert reported(result, f"{STORY}:9:1").startswith("link to 'jav%09ascript:alert(1)' leads nowhere")
