@@ -139,8 +139,21 @@ def choices(terms: dict[str, Term]) -> str:
 
 
 def quote(text: str) -> str:
-    """Text as a double-quoted YAML string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """Text as a double-quoted YAML string that reads back as the same text."""
+    return '"' + "".join(quote_char(char) for char in text) + '"'
+
+
+def quote_char(char: str) -> str:
+    """One character as it may stand inside a double-quoted YAML string."""
+    if char in '\\"':
+        return "\\" + char
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:  # a byte of the command line that was not UTF-8
+        return "\ufffd"
+    # YAML refuses control characters and reads line and paragraph separators as line breaks
+    if code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF):
+        return f"\\u{code:04x}"
+    return char
 
 
 def new_story_path(config: SiteConfig, title: str) -> Path:

@@ -80,3 +80,23 @@ def test_init_where_no_folder_can_be_made_is_one_line_not_a_traceback(run, tmp_p
     assert result.code == 2
     assert result.err == "insole: cannot write a-file/library: Not a directory\n"
     assert (tmp_path / "a-file").read_text() == "mine"
+
+
+def test_new_writes_any_title_so_that_it_reads_back_the_same(site, run):
+    root = site({})
+    titles = ["Line\nbreak", "Bell\x07and\ttab", "Para\u2028graph\u2029end", 'Quote " and \\ back']
+    for index, title in enumerate(titles):
+        result = run(root, "new", f"{title} {index}", "--need", "second-trip", "--process", "support")
+        assert result.code == 0, result.err
+        text = (root / result.out.strip()).read_text(encoding="utf-8")
+        assert yaml.safe_load(text.split("---")[1])["title"] == f"{title} {index}"
+    assert run(root, "check").code == 0
+
+
+def test_new_with_a_title_that_is_not_utf_8_writes_a_replacement_character(site, run):
+    root = site({})
+    title = b"Caf\xe9".decode("utf-8", "surrogateescape")  # how Python passes such bytes on
+    result = run(root, "new", title, "--need", "second-trip", "--process", "support")
+    assert result.code == 0, result.err
+    text = (root / "content/stories/caf.md").read_text(encoding="utf-8")
+    assert yaml.safe_load(text.split("---")[1])["title"] == "Caf\ufffd"
