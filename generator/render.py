@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import marshal
 import os
+import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ THEME_PREFIX = "default"
 PROGRESS_EVERY = 200
 PARALLEL_FROM = 400  # pages to make before more processes pay for their start
 LISTED = "listed_items"  # the templates' helper that makes and keeps story list items
+# Characters XML 1.0 forbids (a feed with one is not XML at all) and HTML counts as errors.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 Progress = Callable[[int, int], None]
 Kept = TypeVar("Kept")
@@ -181,6 +184,7 @@ def make_environment(
         auto_reload=False,  # each build makes a new environment, so a template never changes under it
         bytecode_cache=compiled,
         extensions=[Once],
+        finalize=writable,
     )
     env.globals.update(
         site=config,
@@ -198,6 +202,14 @@ def make_environment(
     env.filters["date"] = lambda day: format_date(day, config.language)
     env.filters["isodate"] = dt.date.isoformat
     return env
+
+
+def writable(value: Any) -> Any:
+    """A value as it can stand in a page or feed: characters XML forbids become U+FFFD."""
+    if not isinstance(value, str) or not UNWRITABLE.search(value):
+        return value
+    cleaned = UNWRITABLE.sub("\ufffd", str(value))
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned
 
 
 @pass_context

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from xml.etree import ElementTree
 
 import jinja2
 from conftest import story
@@ -11,6 +12,8 @@ from conftest import story
 from generator import render
 from generator.build import Options, build, gather
 from generator.fragments import Once
+
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def test_site_template_overrides_one_file(site, run):
@@ -75,6 +78,22 @@ def test_front_matter_is_escaped_everywhere(site, run):
             assert "<b>bold</b>" not in text, path
     page = (root / "_site/stories/lunch/index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+
+
+def test_control_characters_in_front_matter_leave_the_feed_and_sitemap_well_formed(site, run):
+    # YAML's escapes let a person write characters that XML 1.0 forbids.
+    extra = 'author: "Ma\\x01ja"\nsummary: "One\\x0ctwo\\uffff"'
+    root = site({"content/stories/lunch.md": story('"Lunch\\e\\0 in the centre"', extra=extra)})
+    assert run(root, "build").code == 0
+    feed = ElementTree.fromstring((root / "_site/feed.xml").read_bytes())
+    entry = feed.find(f"{ATOM}entry")
+    assert entry is not None
+    assert entry.findtext(f"{ATOM}title") == "Lunch\ufffd\ufffd in the centre"
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Ma\ufffdja"
+    assert entry.findtext(f"{ATOM}summary") == "One\ufffdtwo\ufffd"
+    ElementTree.fromstring((root / "_site/sitemap.xml").read_bytes())
+    page = (root / "_site/stories/lunch/index.html").read_text(encoding="utf-8")
+    assert '<h1 data-pagefind-meta="title">Lunch\ufffd\ufffd in the centre</h1>' in page
 
 
 def test_check_reports_a_broken_link_in_a_template(site, run):
