@@ -23,10 +23,11 @@ from .render import Progress
 from .report import report_data, report_lines
 from .review import REVIEW_BY, Due
 from .scaffold import init_library, new_story_path, story_text, unknown_terms
-from .schema import story_schema
+from .schema import SCHEMA_TITLE, story_schema
 
 OK, CONTENT_ERRORS, USAGE = 0, 1, 2
 MAX_PORT = 65535  # the highest TCP port
+MAX_SCHEMA_BYTES = 10_000_000  # far more than any schema of a vocabulary
 INTERRUPTED = 130  # what shells report for a program ended by Ctrl-C
 TERMINATED = 143  # what shells report for a program ended by SIGTERM
 STANDARD_STREAMS = 3  # standard input, output and error
@@ -160,6 +161,9 @@ def terminated(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code."""
+    for stream in (sys.stdout, sys.stderr):  # a terminal that takes no UTF-8 gets escapes, not a traceback
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         return run(parser().parse_args(argv))
     except BrokenPipeError:  # `insole report | head` closed the pipe; that is not an error
@@ -322,6 +326,12 @@ def run_schema(root: Path, output: Path | None) -> int:
     if output is None:
         print(text, end="")
         return OK
+    if os.path.lexists(output) and not is_story_schema(output):
+        shown = display_path(output)
+        print(
+            f"insole: {shown} is there and is not a schema insole wrote; choose another file", file=sys.stderr
+        )
+        return USAGE
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
@@ -330,6 +340,17 @@ def run_schema(root: Path, output: Path | None) -> int:
         return USAGE
     print(f"wrote {display_path(output)}")
     return OK
+
+
+def is_story_schema(path: Path) -> bool:
+    """True for a regular file holding a schema `insole schema` wrote, which it may write over."""
+    try:
+        if not path.is_file() or path.is_symlink() or path.stat().st_size > MAX_SCHEMA_BYTES:
+            return False
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(found, dict) and str(found.get("title", "")).startswith(SCHEMA_TITLE)
 
 
 def run_serve(options: Options, host: str, port: int) -> int:
@@ -380,7 +401,11 @@ def run_new(args: argparse.Namespace) -> int:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as file:  # "x": never over a file that is there
-            file.write(text)
+            try:
+                file.write(text)
+            except BaseException:
+                path.unlink()  # the empty file just made, not a story
+                raise
     except FileExistsError:
         print(f"insole: {display_path(path)} already exists; choose another title", file=sys.stderr)
         return USAGE

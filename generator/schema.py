@@ -12,6 +12,8 @@ DATE = r"^\d{4}-\d\d-\d\d([ tT].*)?$"  # what content.date_at reads: a date, may
 
 Schema = dict[str, Any]
 
+SCHEMA_TITLE = "Story front matter for "  # how a schema insole wrote is known again
+
 
 def story_schema(config: SiteConfig) -> Schema:
     """The schema every story's front matter should meet, for editors that complete and check YAML."""
@@ -54,7 +56,7 @@ def story_schema(config: SiteConfig) -> Schema:
     }
     return {
         "$schema": DRAFT,
-        "title": f"Story front matter for {config.title}",
+        "title": f"{SCHEMA_TITLE}{config.title}",
         "type": "object",
         "properties": properties,
         "required": list(REQUIRED),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
+import subprocess
+import sys
 import threading
 import urllib.request
 from http.server import SimpleHTTPRequestHandler
@@ -199,3 +202,28 @@ def test_a_link_written_with_entities_that_leads_nowhere_is_reported_at_its_line
     result = run(root, "build", "--no-search")
     assert result.code == 1
     assert reported(result, f"{STORY}:9:1").startswith("link to 'jav%09ascript:alert(1)' leads nowhere")
+
+
+def test_schema_never_writes_over_a_file_it_did_not_write(site, run):
+    root = site({STORY: story()})
+    before = (root / "site.yaml").read_bytes()
+    result = run(root, "schema", "--output", "site.yaml")
+    assert result.code == 2
+    assert result.err == "insole: site.yaml is there and is not a schema insole wrote; choose another file\n"
+    assert (root / "site.yaml").read_bytes() == before
+    assert run(root, "schema", "--output", "story.schema.json").code == 0
+    assert run(root, "schema", "--output", "story.schema.json").code == 0  # its own schema it may renew
+
+
+def test_a_terminal_that_takes_no_utf8_gets_escapes_not_a_traceback(site):
+    root = site({STORY: story()}, SITE_YAML.replace("title: Sample stories", "title: Kundberättelser"))
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    shown = {}
+    for args in (["report"], ["report", "--json"], ["schema"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", *args], cwd=root, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        shown[args[-1]] = result.stdout
+    assert "Kundber\\xe4ttelser" in shown["report"]
+    assert "Kundber\\xe4ttelser" in shown["schema"]
