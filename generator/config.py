@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -85,6 +86,11 @@ class SiteConfig:
         return self.root / "content"
 
     @property
+    def finding(self) -> Callable[..., Problem]:
+        """How personal data found is reported: an error, or a warning where site.yaml says warn."""
+        return warning if self.on_finding == "warn" else error
+
+    @property
     def templates_dir(self) -> Path:
         """Where the site's own templates are, if it has any."""
         return self.root / "templates"
@@ -153,7 +159,7 @@ def build_config(doc: Document, root: Path, output: Path | None = None) -> tuple
 
 def _personal_data(doc: Document, config: SiteConfig) -> list[Problem]:
     """A problem for each e-mail address, phone or identity number in site.yaml, which pages show too."""
-    found = warning if config.on_finding == "warn" else error
+    found = config.finding
     problems = []
     for finding in scan(doc.source):
         if allowed(finding, (), config.allow_domains):

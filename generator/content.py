@@ -467,7 +467,7 @@ def personal_data(text: str, doc: Document, config: SiteConfig) -> list[Problem]
     """
     problems: list[Problem] = []
     allow = list_at(doc, ("allow_personal_data",), problems) if isinstance(doc.data, dict) else []
-    found = warning if config.on_finding == "warn" else error
+    found = config.finding
     for finding in scan(text):
         if allowed(finding, allow, config.allow_domains):
             continue
@@ -486,7 +486,7 @@ def personal_data_in_names(story: Story, doc: Document, config: SiteConfig) -> l
     """
     problems: list[Problem] = []
     allow = list_at(doc, ("allow_personal_data",), problems)
-    found = warning if config.on_finding == "warn" else error
+    found = config.finding
     by_field = isinstance(doc.data, dict) and "slug" in doc.data
     at = doc.text_spot("slug") if by_field else Spot(1, 1)
     names = [("the slug" if by_field else "the file name", story.slug, at)]
