@@ -12,26 +12,40 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import ENVIRONMENT, cache_home, cache_refusal, code_digest, digest, open_store
+from .cache import (
+    ENVIRONMENT,
+    CompiledTemplates,
+    Store,
+    cache_home,
+    cache_refusal,
+    code_digest,
+    compiled_templates,
+    open_memo,
+)
 from .config import SiteConfig, load_config, without_descriptions
-from .content import StoryCache, load_stories
+from .content import JUNK, Read, load_stories
+from .digests import digest
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict, warning
+from .files import Refused
 from .forked import WorkerFailed, aside
-from .library import Library, build_library
+from .library import Library
 from .links import body_links, broken_body_links, broken_links, link_problem
 from .markup import make_markdown
+from .memo import RECORD, keep_items, key, library_of, list_items, story_reader
 from .output import BUNDLE, PARTS, Record, as_built, check_output, clashes, turn, write_site
-from .pages import Copy, Plan, check_plan, plan_site
+from .pages import Copy, Page, Plan, check_plan, page_inputs, plan_site, story_url
 from .render import (
     Progress,
-    compiled_templates,
+    Rendered,
     listed_items,
     make_environment,
     page_digests,
+    render_changed,
     render_kept,
     render_pages,
     static_files,
     template_stamp,
+    theme_only,
 )
 from .review import Due, due_for_review
 from .search import search_index
@@ -63,7 +77,9 @@ class Site:
     library: Library
     plan: Plan
     env: jinja2.Environment
+    memo: Store
     problems: list[Problem] = field(default_factory=list)
+    reads: dict[Path, Read] = field(default_factory=dict)  # each story file's story and problems
 
 
 @dataclass(frozen=True)
@@ -83,13 +99,12 @@ class Result:
 def gather(
     options: Options,
     writing: bool = True,
-    cache: StoryCache | None = None,
+    memo: Store | None = None,
     compiled: jinja2.BytecodeCache | None = None,
-    stored: bool = True,
 ) -> Site:
     """Read and check everything; raises BuildFailed with every problem if anything is wrong.
 
-    `stored` lets stories parsed by an earlier build be taken from the cache folder.
+    `memo` holds what earlier builds made (by default the site's memo in the cache folder).
     """
     config, problems = load_config(options.root, options.output)
     refused = cache_warnings(config.root) if options.cache else []
@@ -97,27 +112,26 @@ def gather(
     if writing:
         problems += check_output(config.output, config, options.force)
     today = options.today or dt.date.today()
+    memo = memo if memo is not None else open_memo(config.root, options.cache)
     # Problems name files as seen from the working folder, so it is part of what they depend on.
-    basis = repr((replace(without_descriptions(config), output=Path()), os.getcwd()))
-    store = open_store(config.root, "stories", basis, options.cache and stored)
+    settings = digest(repr((replace(without_descriptions(config), output=Path()), os.getcwd())))
     md = make_markdown(config.allow_html)
+    reads: dict[Path, Read] = {}
+    read = story_reader(memo, settings, reads)
     try:
-        stories, found = load_stories(config, md, options.drafts, cache, today, store, options.workers)
+        stories, found = load_stories(config, md, options.drafts, today, options.workers, read)
     except WorkerFailed as exc:
         shown = display_path(config.content_dir)
         raise BuildFailed([error(shown, 1, 1, f"could not read the stories: {exc}")]) from None
-    saved = aside(store.save, options.workers)  # on another core while the model is made
+    saved = aside(memo.save, options.workers)  # on another core while the model is made
+    memo.save(write=False)
     problems += found
     due = due_for_review(stories, today, config.review_after_months)
-    known = open_store(config.root, "related", "", options.cache)
-    tables = open_store(config.root, "tables", basis) if options.cache and stored else None
     try:
-        library = build_library(stories, config.vocabulary, due, known, options.workers, tables)
+        library = library_of(stories, config.vocabulary, due, memo, options.workers)
     finally:
         saved()
-    known.save()
-    if tables:
-        tables.save()
+    memo.save()
     plan = plan_site(library, config, static_files(config))
     problems += check_plan(plan)
     problems += broken_body_links(library.stories.values(), plan.paths)
@@ -128,11 +142,11 @@ def gather(
         raise BuildFailed(problems)
     if compiled is None and options.cache:
         compiled = compiled_templates()
-    # The story lists' items are kept with everything they show but their story as the basis.
-    shown = repr((replace(without_descriptions(config), output=Path()), template_stamp(config)))
-    items = open_store(config.root, "items", shown, options.cache and stored)
+    # The story lists' items show their story; all else they show is their basis.
+    shown = digest(repr((replace(without_descriptions(config), output=Path()), template_stamp(config))))
+    items = list_items(memo, shown, theme_only(config))
     env = make_environment(config, library, compiled, items)
-    return Site(config, library, plan, env, sorted(problems))
+    return Site(config, library, plan, env, memo, sorted(problems), reads)
 
 
 def cache_warnings(root: Path) -> list[Problem]:
@@ -170,15 +184,16 @@ def write(site: Site, options: Options, progress: Progress | None, started: floa
     if has_errors(problems):
         raise BuildFailed(problems)
     index = None if left & set(indexed) else index
-    store = open_store(config.root, "output", str(config.output.resolve()), options.cache)
+    memo = site.memo
+    recorded = key(RECORD, str(config.output.resolve()))
     # A term's description is among its own page's inputs, so editing one remakes one page.
     basis = digest(repr(without_descriptions(config)), repr(template_stamp(config)), code_digest())
-    kept = store.get("record")
+    kept = memo.get(recorded)
     record: Record | None = kept[1] if kept else None
     # Files made with other settings or templates are made again, and written if their bytes differ.
     output, before = config.output.resolve(), (record or {}) if kept and kept[0] == basis else {}
     model = model_digest(site, basis)
-    planned = input_digests(site, before, model == store.get("model"))
+    planned = input_digests(site, before, kept is not None and model == kept[2])
     planned |= {copy.path: copy_digest(copy) for copy in site.plan.copies}
     planned = {path: inputs for path, inputs in planned.items() if path not in left}
     pages = [page for page in site.plan.pages if page.path in planned]
@@ -193,12 +208,9 @@ def write(site: Site, options: Options, progress: Progress | None, started: floa
         written, record = write_site(config.output, planned, make, copies, record, index)
     except (OSError, WorkerFailed) as exc:
         raise BuildFailed([write_failure(config.output, exc)]) from None
-    store.put("record", (basis, record))
-    store.put("model", model)
-    store.save()
-    items = listed_items(site.env)
-    if items:
-        items.save(site.library)
+    memo.put(recorded, (basis, record, model))
+    keep_items(memo, listed_items(site.env))
+    memo.save()
     return Result(
         len(site.library.stories),
         len(site.plan.pages),
@@ -273,3 +285,96 @@ def check(options: Options, progress: Progress | None = None) -> Result:
     seconds = time.perf_counter() - started
     due = tuple(site.library.due.values())
     return Result(len(site.library.stories), len(pages), 0, None, seconds, problems, due)
+
+
+def ignored(name: str) -> bool:
+    """True for the editor's and the system's files beside the sources, which no build reads."""
+    return bool(JUNK.search(name))
+
+
+@dataclass
+class Live:
+    """A site kept in memory by `insole serve`, made again by `rebuild` as its files change."""
+
+    options: Options
+    memo: Store | None = None  # what earlier builds made: the cache folder's memo, then kept here
+    compiled: CompiledTemplates = field(default_factory=CompiledTemplates)
+    site: Site | None = None  # the last good build's model and plan
+    rendered: Rendered | None = None  # its pages
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The warnings of the last good build."""
+        return self.site.problems if self.site else []
+
+    def page(self, path: str) -> bytes | None:
+        """The bytes of a page or file of the site, or None if it has none (or must not be read)."""
+        if self.rendered is None or self.site is None:
+            return None
+        if path in self.rendered.pages:
+            return self.rendered.pages[path]
+        copy = next((c for c in self.site.plan.copies if c.path == path), None)
+        try:  # checked as it is read: the file may have been replaced since the build
+            return copy.read() if copy else None
+        except (Refused, OSError):
+            return None
+
+
+def rebuild(live: Live, touched: set[Path]) -> Live:
+    """The site made again in memory for the files changed since `live` was made.
+
+    Raises BuildFailed when anything is wrong; `live` stays as it was.
+    """
+    quick = new_bodies(live, touched)
+    if quick:
+        return replace(live, site=quick[0], rendered=quick[1])
+    # The first build takes what earlier builds kept in the cache folder; later ones keep it here.
+    memo = live.memo if live.memo is not None else open_memo(live.options.root, live.options.cache)
+    site = gather(live.options, False, memo, live.compiled)
+    rendered = render_changed(site.env, site.plan, site.config, site.library, live.rendered)
+    keep_items(memo, listed_items(site.env))
+    return replace(live, memo=memo, site=site, rendered=rendered)
+
+
+def new_bodies(live: Live, touched: set[Path]) -> tuple[Site, Rendered] | None:
+    """The site made again by rendering only the pages of stories whose body alone changed.
+
+    None when anything else changed: a new or removed file, another field, a warning,
+    settings or templates; the whole site is gathered again then. In the default theme
+    only a story's own page shows its body.
+    """
+    site, rendered = live.site, live.rendered
+    if not touched or site is None or rendered is None or not theme_only(site.config):
+        return None
+    files = {path.resolve(): path for path in site.reads}
+    reads = dict(site.reads)
+    stories, pages = dict(site.library.stories), list(site.plan.pages)
+    where = {page.path: index for index, page in enumerate(pages)}
+    changed = []
+    settings = digest(repr((replace(without_descriptions(site.config), output=Path()), os.getcwd())))
+    read = story_reader(site.memo, settings)
+    for real in touched:
+        path = files.get(real)
+        old, old_problems, _ = site.reads.get(path, (None, (), "")) if path else (None, (), "")
+        if path is None or old is None or stories.get(old.slug) is not old:  # new, failed, a draft
+            return None
+        [(story, problems, _)] = read(
+            [(path, old.folder)], site.config, make_markdown(site.config.allow_html), 1
+        )
+        if story is None or problems != old_problems or replace(story, html=old.html, key=old.key) != old:
+            return None
+        reads[path] = (story, problems, story.slug)
+        stories[story.slug] = story
+        url = story_url(story.slug) + "index.html"
+        pages[where[url]] = changed_page = Page(url, "story.html", {"story": story})
+        changed.append(changed_page)
+    model = replace(site.library, stories=stories)
+    site.env.globals["library"] = model
+    plan = replace(site.plan, pages=tuple(pages))
+    made = {**rendered.pages, **dict(render_pages(site.env, Plan(tuple(changed), ()), site.config))}
+    inputs = {**rendered.inputs}
+    for page in changed:
+        inputs[page.path] = page_inputs(page, model)
+    return replace(site, library=model, plan=plan, reads=reads), Rendered(
+        made, inputs, rendered.basis, len(changed)
+    )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 import pickle
+import shutil
 import stat
 import tempfile
-from collections.abc import Callable
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -18,12 +18,17 @@ import jinja2
 import markdown_it
 import yaml
 
+from .digests import digest
+
 try:
     from markdown_it_pyrs import __version__ as FAST_MARKDOWN  # type: ignore[attr-defined]  # the "fast" extra
 except ImportError:
     FAST_MARKDOWN = ""
 
 ENVIRONMENT = "INSOLE_CACHE_DIR"
+MEMO = "memo"
+OLD_STORES = ("stories", "related", "tables", "items", "output")
+KEEP_UNUSED = 14 * 24 * 3600  # seconds an entry no build asked for is kept
 SHARED = stat.S_IWGRP | stat.S_IWOTH  # others than the owner may write
 
 
@@ -34,16 +39,6 @@ def cache_home() -> Path:
         return Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "insole"
-
-
-def digest(*parts: bytes | str) -> str:
-    """A short hex digest of some bytes and texts, each part kept apart from the next."""
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
 
 
 def cache_refusal(root: Path | None = None) -> str:
@@ -159,42 +154,43 @@ def code_digest() -> str:
     return digest(*versions, *(p.read_bytes() for p in sources))
 
 
-SHARD_DIGITS = 2  # a store is kept in up to 256 files, named by the first hex digits of their keys
+SHARD_DIGITS = 2  # each kind of entry is kept in up to 256 files, named by its letter and first hex digits
 OTHER_SHARD = "_"  # the file of keys that are not hex digests
 HEX = frozenset("0123456789abcdef")
 
 
 def shard_of(key: str) -> str:
-    """The name of the file a key is kept in: its first hex digits, else OTHER_SHARD."""
-    head = key[:SHARD_DIGITS]
-    return head if len(head) == SHARD_DIGITS and HEX.issuperset(head) else OTHER_SHARD
+    """The name of the file a key is kept in: its kind's letter and first hex digits, else OTHER_SHARD."""
+    head = key[: SHARD_DIGITS + 1]
+    return head if len(head) == SHARD_DIGITS + 1 and HEX.issuperset(head[1:]) else OTHER_SHARD
 
 
 @dataclass
 class Store:
-    """One site's cached results of one kind; kept only if `basis` is unchanged next time.
+    """The memo: results kept by a digest of exactly their inputs, in memory and in the cache folder.
 
     The entries are spread over files by the first digits of their keys, each read when a
     key of it is first asked for and written again only when its entries changed, so one
-    changed story reads and writes what it needs, not the whole store. The files live in
-    the user's own cache folder, never in the site, so a cache can't arrive with a library
-    someone else wrote (unpickling runs code).
+    changed story reads and writes what it needs, not the whole memo. An entry no build
+    asked for stays for KEEP_UNUSED seconds. The files live in the user's own cache folder,
+    never in the site, so a memo can't arrive with a library someone else wrote (unpickling
+    runs code). Without a folder, entries live as long as the Store (one `insole serve`).
     """
 
     folder: Path | None
     basis: str
-    loaded: dict[str, dict[str, Any]] = field(default_factory=dict)  # the files read, by shard
+    loaded: dict[str, dict[str, tuple[float, Any]]] = field(default_factory=dict)  # by shard
     used: dict[str, dict[str, Any]] = field(default_factory=dict)  # what this build used, by shard
-    changed: set[str] = field(default_factory=set)  # the shards with a new or changed entry
+    changed: set[str] = field(default_factory=set)  # the shards with a new, changed or dropped entry
 
-    def entries(self, shard: str) -> dict[str, Any]:
-        """The entries kept in one shard, read from its file the first time."""
+    def entries(self, shard: str) -> dict[str, tuple[float, Any]]:
+        """The entries kept in one shard with the time each was last used, read the first time."""
         found = self.loaded.get(shard)
         if found is None:
             found = self.loaded[shard] = self.read(shard)
         return found
 
-    def read(self, shard: str) -> dict[str, Any]:
+    def read(self, shard: str) -> dict[str, tuple[float, Any]]:
         """A shard's entries from its file; none when it is missing, unreadable or of another basis."""
         if self.folder is None:
             return {}
@@ -211,38 +207,43 @@ class Store:
     def get(self, key: str) -> Any | None:
         """The value kept under `key`, or None."""
         shard = shard_of(key)
-        value = self.entries(shard).get(key)
-        if value is not None:
-            self.used.setdefault(shard, {})[key] = value
+        value = self.used.get(shard, {}).get(key)
+        if value is None:
+            value = self.entries(shard).get(key, (0.0, None))[1]
+            if value is not None:
+                self.used.setdefault(shard, {})[key] = value
         return value
 
     def put(self, key: str, value: Any) -> None:
         """Keep a value under `key`."""
         shard = shard_of(key)
-        if self.entries(shard).get(key) != value:
+        if self.entries(shard).get(key, (0.0, None))[1] != value:
             self.changed.add(shard)
         self.used.setdefault(shard, {})[key] = value
 
     def forget(self, key: str) -> None:
-        """Keep nothing under `key` after this build, even if it was asked for."""
-        self.used.get(shard_of(key), {}).pop(key, None)
+        """Keep nothing under `key` after this build."""
+        shard = shard_of(key)
+        self.used.get(shard, {}).pop(key, None)
+        if self.entries(shard).pop(key, None) is not None:
+            self.changed.add(shard)
 
-    def save(self, keep: Callable[[str], bool] | None = None) -> None:
-        """Write the shards whose entries changed (skipped if they can't be).
+    def save(self, write: bool = True) -> None:
+        """Write the shards whose entries changed or grew too old (skipped if they can't be).
 
-        A shard keeps what this build used, and of the rest what `keep` accepts (nothing
-        without it). A shard never read is left as it is.
+        Without `write`, only note that they were: a copy of this process wrote them.
         """
-        if self.folder is None:
-            return
+        now = time.time()
         for shard, before in self.loaded.items():
-            now = self.used.get(shard, {})
-            if keep is not None:
-                now = {key: value for key, value in before.items() if key in now or keep(key)} | now
-            if shard in self.changed or len(now) != len(before):
-                self.write(shard, now)
+            used = self.used.get(shard, {})
+            kept = {k: entry for k, entry in before.items() if k not in used and now - entry[0] < KEEP_UNUSED}
+            if shard in self.changed or len(kept) + len(used) != len(before):
+                self.loaded[shard] = kept | {key: (now, value) for key, value in used.items()}
+                if write:
+                    self.write(shard, self.loaded[shard])
+        self.used, self.changed = {}, set()
 
-    def write(self, shard: str, entries: dict[str, Any]) -> None:
+    def write(self, shard: str, entries: dict[str, tuple[float, Any]]) -> None:
         """Replace one shard's file with these entries, or remove it when there are none."""
         if self.folder is None:
             return
@@ -266,15 +267,44 @@ class Store:
                 os.unlink(name)
 
 
-def open_store(root: Path, kind: str, basis: str, enabled: bool = True) -> Store:
-    """The store of one kind for the site at `root`, empty when its basis or insole changed.
+def open_memo(root: Path, enabled: bool = True) -> Store:
+    """The memo of the site at `root`, kept in the cache folder; kept only in memory when not enabled.
 
-    Also empty, and never written, when another user could have written its files.
+    Also kept only in memory when another user could have written its files.
     """
     site = cache_home() / digest(str(root.resolve()))[:20]
-    if not enabled or cache_refusal(root) or _path_refusal(site / kind):
-        return Store(None, basis)
-    # A store was once one file; a changed insole can't read it, so it only takes room.
-    with contextlib.suppress(OSError):
-        (site / f"{kind}.pickle").unlink(missing_ok=True)
-    return Store(site / kind, digest(code_digest(), basis))
+    if not enabled or cache_refusal(root) or _path_refusal(site / MEMO):
+        return Store(None, "")
+    # The memo was once five stores; a changed insole can't read them, so they only take room.
+    for old in OLD_STORES:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(site / old) if (site / old).is_dir() else (site / f"{old}.pickle").unlink()
+    return Store(site / MEMO, code_digest())
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between builds of one process, keyed by their source."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def compiled_templates() -> jinja2.BytecodeCache | None:
+    """Templates compiled by earlier builds of this insole, kept in the cache folder; None if it can't be."""
+    folder = private_folder("templates")
+    if folder is None:
+        return None
+    # Each insole keeps its own files, and those of another are never read again.
+    mine = f"__jinja2_{code_digest()[:16]}_"
+    for other in folder.glob("__jinja2_*.cache"):
+        if not other.name.startswith(mine):
+            with contextlib.suppress(OSError):  # a cache that can't be tidied still works
+                other.unlink()
+    return OwnBytecode(str(folder), mine + "%s.cache")

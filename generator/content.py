@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
-import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .cache import Store, digest
 from .config import SLUG, SLUG_LENGTH, SiteConfig, Term
+from .digests import digest
 from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
 from .files import FOLDER, Refused, cannot_read, open_inside, walk_error
 from .forked import can_fork, forked
@@ -53,7 +51,6 @@ TRANSLITERATE = str.maketrans(
 )
 JUNK = re.compile(r"(^\.|^#|~$|\.swp$|\.swx$|\.tmp$|___jb_\w+___$|^4913$|^Thumbs\.db$|^desktop\.ini$)", re.I)
 SUMMARY_LENGTH = 280
-RACY_NS = 1_000_000_000
 MAX_STORY_BYTES = 5_000_000  # ten times the longest real story seen, far below what slows a build
 # A date with a time as YAML writes one (2024-03-14 10:30, 2024-03-14T10:30:00+01:00): the time is ignored.
 DATE_AND_TIME = re.compile(
@@ -123,6 +120,8 @@ class Story:
 # A story file's story (if it has no errors), its problems, and the slug it claims even when it fails.
 Read = tuple[Story | None, tuple[Problem, ...], str]
 Taken = tuple[str, Read]  # a story file's digest ('' if it could not be read) and what was read from it
+StoryFiles = list[tuple[Path, Path | None]]  # each story file, with its folder if it is a folder story
+Reader = Callable[[StoryFiles, SiteConfig, MarkdownIt, int], list[Read]]
 
 
 def slugify(text: str) -> str:
@@ -154,65 +153,37 @@ def find_story_files(
                 yield here / name, None
 
 
-@dataclass(frozen=True)
-class _Cached:
-    """A story file as read before, with the file's stamp at that time."""
-
-    stamp: tuple[int, ...]
-    story: Story | None
-    problems: tuple[Problem, ...]
-    slug: str  # the slug the file claims, which other stories may name even when it fails
-
-
-@dataclass
-class StoryCache:
-    """Stories read before, kept by a process that builds again and again (`insole serve`)."""
-
-    basis: SiteConfig | None = None
-    entries: dict[Path, _Cached] = field(default_factory=dict)
-
-
 def load_stories(
     config: SiteConfig,
     md: MarkdownIt,
     drafts: bool = False,
-    cache: StoryCache | None = None,
     today: dt.date | None = None,
-    store: Store | None = None,
     workers: int = 1,
+    read: Reader | None = None,
 ) -> tuple[list[Story], list[Problem]]:
-    """Read, check and render every story; problems of all files are collected."""
-    problems: list[Problem] = []
-    stories: list[Story] = []
+    """Read, check and render every story; problems of all files are collected.
+
+    `read` reads a list of story files (`read_stories` unless the caller has a better way).
+    """
     content = config.content_dir
     if not (content / STORIES).is_dir():
         shown = display_path(content / STORIES)
         return [], [error(shown, 1, 1, "no stories folder", "put stories in content/stories/")]
-    cache = cache if cache is not None else StoryCache()
-    if cache.basis != config:
-        cache.basis, cache.entries = config, {}
+    problems: list[Problem] = []
     files = list(find_story_files(content, problems))
-    seen = {}
-    todo = []
-    for path, folder in files:
-        entry = cache.entries.get(path)
-        stamp = file_stamp(path, folder)
-        if entry is None or entry.stamp != stamp or not stamp:
-            todo.append((path, folder, stamp))
-        else:
-            seen[path] = entry
-    stamps = [stamp for _, _, stamp in todo]
-    read = read_stories([(path, folder) for path, folder, _ in todo], config, md, store, workers, stamps)
-    for (path, _, stamp), (story, found, slug) in zip(todo, read, strict=True):
-        seen[path] = _Cached(stamp, story, found, slug)
-    for path, _ in files:
-        entry = seen[path]
-        problems.extend(entry.problems)
-        if entry.story:
-            stories.append(entry.story)
-    cache.entries = seen
+    reads = (read or read_stories)(files, config, md, workers)
+    return collect(reads, problems, drafts, today)
+
+
+def collect(
+    reads: list[Read], problems: list[Problem], drafts: bool, today: dt.date | None
+) -> tuple[list[Story], list[Problem]]:
+    """The stories read and every problem, with those between stories: slugs, links, what is unpublished."""
+    stories = [story for story, _, _ in reads if story]
+    for _, found, _ in reads:
+        problems.extend(found)
     problems.extend(check_slugs(stories))
-    problems.extend(check_related(stories, {entry.slug for entry in seen.values()}))
+    problems.extend(check_related(stories, {slug for _, _, slug in reads}))
     if drafts:
         return stories, problems
     unpublished = {s.slug: problem for s in stories if (problem := not_published(s, today))}
@@ -234,80 +205,33 @@ def not_published(story: Story, today: dt.date | None) -> Problem | None:
     return warning(story.source_path, at.line, at.column, message, "build with --drafts to include it")
 
 
-def stamp_key(path: Path) -> str:
-    """The store's key for a file's stamp and the digest of its bytes then.
-
-    Shorter than a story's key, so the two never meet; one is made for every file each build.
-    """
-    return hashlib.blake2b(os.fsencode(path), digest_size=8).hexdigest()
-
-
-def file_stamp(path: Path, folder: Path | None) -> tuple[int, ...]:
-    """What tells that a story file changed; empty when it may have changed unnoticed.
-
-    A file changed in the same clock tick as it was read could keep its time and size,
-    so files touched in the last second are always read again.
-    """
-    try:
-        info = path.stat()
-        around = folder.stat().st_mtime_ns if folder else 0
-    except OSError:
-        return ()
-    if time.time_ns() - max(info.st_mtime_ns, around) < RACY_NS:
-        return ()
-    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, around)
+def read_stories(files: StoryFiles, config: SiteConfig, md: MarkdownIt, workers: int = 1) -> list[Read]:
+    """Each story file's story and problems, in as many processes as `workers` for many files."""
+    content = config.content_dir.resolve()
+    taken = parse_all(files, lambda path, folder: take_story(path, folder, content, config, md), workers)
+    return [result for _, result in taken]
 
 
-def read_stories(
-    files: list[tuple[Path, Path | None]],
+def take_story(
+    path: Path,
+    folder: Path | None,
+    content: Path,
     config: SiteConfig,
     md: MarkdownIt,
-    store: Store | None = None,
-    workers: int = 1,
-    stamps: list[tuple[int, ...]] | None = None,
-) -> list[Read]:
-    """Each story file and its problems, from the store where its bytes were parsed before.
+    known: Callable[[str], Read | None] | None = None,
+) -> Taken:
+    """A file's digest and story; `known` may know the story by the digest of the file's bytes.
 
-    A file whose stamp is as the store last saw it is not even read (the racy-stamp rule
-    of file_stamp applies); a folder story is, as files deep inside it decide its assets.
-    `stamps` are the files' stamps, when the caller has just taken them.
+    The digest is '' when the file could not be read in full (folder stories whose folder
+    can't be), as the problems are then not its file's alone.
     """
-    results: list[Read | None] = [None] * len(files)
-    unread: list[tuple[int, str, tuple[int, ...]]] = []  # each file to read: its index, place, stamp
-    for index, (path, folder) in enumerate(files):
-        stamp = (stamps[index] if stamps else file_stamp(path, folder)) if store and not folder else ()
-        place = stamp_key(path) if store else ""
-        known = store.get(place) if store and stamp else None
-        kept = store.get(known[1]) if store and known and known[0] == stamp else None
-        if kept is not None:
-            results[index] = kept
-            continue
-        if store and known:
-            store.forget(place)
-        unread.append((index, place, stamp))
-    content = config.content_dir.resolve()
-
-    def take(path: Path, folder: Path | None) -> Taken:
-        """A file's digest and story: kept in the store under the digest, else parsed now.
-
-        A story whose folder could not be read in full is not kept: the problems are not its file's.
-        """
-        try:
-            source = read_file(path, folder, content)
-        except BuildFailed as failed:
-            return "", (None, tuple(failed.problems), name_slug(folder or path))
-        kept = store.get(source.key) if store else None
-        story, found, slug = kept if kept is not None else read_story(source, config, md)
-        return ("" if source.problems else source.key), (story, found + source.problems, slug)
-
-    taken = parse_all([files[index] for index, _, _ in unread], take, workers)
-    for (index, place, stamp), (key, result) in zip(unread, taken, strict=True):
-        results[index] = result
-        if store and key:
-            if stamp:
-                store.put(place, (stamp, key))
-            store.put(key, result)
-    return [result for result in results if result is not None]
+    try:
+        source = read_file(path, folder, content)
+    except BuildFailed as failed:
+        return "", (None, tuple(failed.problems), name_slug(folder or path))
+    kept = known(source.key) if known else None
+    story, found, slug = kept if kept is not None else read_story(source, config, md)
+    return ("" if source.problems else source.key), (story, found + source.problems, slug)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from .cache import Store, digest
 from .config import GROUPINGS, Term, Vocabulary
 from .content import MODES, Story
 from .forked import can_fork, forked
@@ -96,35 +95,29 @@ class Tables:
     matrix: dict[str, dict[str, tuple[str, ...]]]
     evidence: dict[str, dict[str, Evidence]]
     modes: dict[str, dict[str, int]]
-    related_key: str  # the related stories' key in their store
 
 
 def build_library(
-    stories: Iterable[Story],
-    vocabulary: Vocabulary,
-    due: Mapping[str, Due] | None = None,
-    store: Store | None = None,
-    workers: int = 1,
-    kept: Store | None = None,
+    stories: Iterable[Story], vocabulary: Vocabulary, due: Mapping[str, Due] | None = None, workers: int = 1
 ) -> Library:
-    """The whole model from checked stories, the declared vocabulary and the stories due for review.
+    """The whole model from checked stories, the declared vocabulary and the stories due for review."""
+    ordered = in_order(stories)
+    return assemble(ordered, tabulate(ordered, vocabulary), relate_stories(ordered, workers), due)
 
-    Related stories are taken from `store` when no story's terms or links changed, else
-    found in `workers` processes. The other tables are taken from `kept` when no story file
-    and no term changed; its basis must hold all else that decides what a story becomes.
-    """
-    ordered = sorted(stories, key=lambda s: (-s.date.toordinal(), s.slug))
+
+def in_order(stories: Iterable[Story]) -> list[Story]:
+    """The stories in library order: newest first, then by slug."""
+    return sorted(stories, key=lambda s: (-s.date.toordinal(), s.slug))
+
+
+def assemble(
+    ordered: list[Story],
+    tables: Tables,
+    related: dict[str, tuple[Related, ...]],
+    due: Mapping[str, Due] | None = None,
+) -> Library:
+    """The model from stories in library order, their tables, related stories and those due."""
     by_slug = {story.slug: story for story in ordered}
-    # A story read from a file is told by its key, so the tables are known by the keys: working
-    # them out again was about a quarter of a build with nothing changed.
-    keyed = kept is not None and all(story.key for story in ordered)
-    whole = digest(repr(vocabulary), *(story.key for story in ordered)) if keyed else ""
-    tables = kept.get(whole) if kept and whole else None
-    related = store.get(tables.related_key) if store and tables else None
-    if tables is None or related is None:
-        tables, related = derive(ordered, by_slug, vocabulary, store, workers)
-        if kept and whole:
-            kept.put(whole, tables)
     return Library(
         stories=by_slug,
         terms=tables.terms,
@@ -138,29 +131,31 @@ def build_library(
     )
 
 
-def derive(
-    ordered: list[Story], by_slug: dict[str, Story], vocabulary: Vocabulary, store: Store | None, workers: int
-) -> tuple[Tables, dict[str, tuple[Related, ...]]]:
-    """The tables of stories in library order, and their related stories (from `store` if it has them)."""
+def tabulate(ordered: list[Story], vocabulary: Vocabulary) -> Tables:
+    """The tables of stories in library order."""
+    by_slug = {story.slug: story for story in ordered}
     terms_of = {story.slug: story_terms(story) for story in ordered}
     by_term = group_by_term(ordered, terms_of)
     terms = all_terms(vocabulary, by_term)
-    key = digest(repr([(story.slug, terms_of[story.slug], story.related) for story in ordered]))
-    related = store.get(key) if store else None
-    if related is None:
-        related = relate(ordered, terms_of, by_term, workers)
-        if store:
-            store.put(key, related)
-    tables = Tables(
+    return Tables(
         terms=terms,
         by_term={g: {t: by_term[g].get(t, ()) for t in terms[g]} for g in GROUPINGS},
         together=co_occurrence(ordered, terms_of),
         matrix=need_process_matrix(ordered, terms),
         evidence={g: {t: evidence(by_slug, by_term[g].get(t, ())) for t in terms[g]} for g in GROUPINGS},
         modes=opportunities_by_mode(ordered),
-        related_key=key,
     )
-    return tables, related
+
+
+def relations(ordered: list[Story]) -> list[tuple[str, dict[str, tuple[str, ...]], tuple[str, ...]]]:
+    """All that decides the related stories: each story's slug, terms and declared links, in order."""
+    return [(story.slug, story_terms(story), story.related) for story in ordered]
+
+
+def relate_stories(ordered: list[Story], workers: int = 1) -> dict[str, tuple[Related, ...]]:
+    """Each story's related stories, found in `workers` processes for a big library."""
+    terms_of = {story.slug: story_terms(story) for story in ordered}
+    return relate(ordered, terms_of, group_by_term(ordered, terms_of), workers)
 
 
 def group_by_term(

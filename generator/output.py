@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from .cache import digest
 from .config import SiteConfig
+from .digests import digest
 from .errors import BuildFailed, Problem, display_path, error, warning
 from .files import Refused
 from .pages import Copy

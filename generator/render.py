@@ -19,9 +19,9 @@ from jinja2 import pass_context
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
-from .cache import OwnBytecode, Store, code_digest, digest, private_folder
 from .config import SiteConfig
 from .content import Story
+from .digests import digest
 from .errors import BuildFailed, Problem, display_path, error
 from .files import Refused, read_inside
 from .forked import can_fork, forked
@@ -58,49 +58,22 @@ def template_dirs(config: SiteConfig) -> list[Path]:
     return [theme]
 
 
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory between builds of one process, keyed by their source."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-def compiled_templates() -> jinja2.BytecodeCache | None:
-    """Templates compiled by earlier builds of this insole, kept in the cache folder; None if it can't be."""
-    folder = private_folder("templates")
-    if folder is None:
-        return None
-    # A compiled `{% once %}` calls insole's own code, so each insole keeps its own files,
-    # and those of another are never read again.
-    mine = f"__jinja2_{code_digest()[:16]}_"
-    for other in folder.glob("__jinja2_*.cache"):
-        if not other.name.startswith(mine):
-            with contextlib.suppress(OSError):  # a cache that can't be tidied still works
-                other.unlink()
-    return OwnBytecode(str(folder), mine + "%s.cache")
-
-
 class ListedItems:
-    """Each story's item in the story lists, kept by what it shows, so a long list is mostly joined.
+    """Each story's item in the story lists, made once for what it shows, so a long list is mostly joined.
 
     An item shows only its story (whose file `Story.key` digests), whether the story is due
     for review, the way back to the site root and how it is asked for; the rest (settings,
-    templates, insole itself) is the store's basis. Only the default theme's item is known
-    to show nothing else, so with a site's own templates every item is made every time.
+    templates, insole itself) is `basis`. Only the default theme's item is known to show
+    nothing else, so with a site's own templates every item is made every time. `known`
+    finds items made before by their key.
     """
 
-    def __init__(self, store: Store | None = None, known: bool = True) -> None:
-        self.store = store  # items kept between builds; None keeps them for one build
+    def __init__(self, basis: str = "", known: Callable[[str], str | None] | None = None, theme: bool = True):
+        self.basis = basis
         self.known = known
+        self.theme = theme
         self.found: dict[str, str] = {}
-        self.made: dict[str, str] = {}  # items made by this process, to be kept
+        self.made: dict[str, str] = {}  # items made by this process, for `known` to find another time
 
     def __call__(
         self,
@@ -111,12 +84,12 @@ class ListedItems:
         facets_of: Callable[[Story], object] | None,
         facets: object,
     ) -> Markup:
-        """The items of a list, each on its own line, made with the `item` macro where not kept."""
+        """The items of a list, each on its own line, made with the `item` macro where not made before."""
         root, due = str(context["root"]), context["library"].due
-        asked = f"{root}:{summary}:{'of' if facets_of else repr(facets)}"
+        asked = f"{root}:{summary}:{'of' if facets_of else repr(facets)}:{self.basis}"
         # A key starts with a digit of how the list asks, then the story's digest: the
-        # items of one kind of list are in a sixteenth of the store's files.
-        lead = digest(asked)[0] if self.known else ""
+        # items of one kind of list fall in a sixteenth of the memo's files.
+        lead = digest(asked)[0] if self.theme else ""
         found, texts = self.found, []
         for story in stories:
             key = f"{lead}{story.key}:{story.slug}:{story.slug in due}:{asked}" if lead and story.key else ""
@@ -129,25 +102,16 @@ class ListedItems:
         return Markup("\n".join(texts))
 
     def kept(self, key: str) -> str | None:
-        """The item kept between builds under `key`, or None."""
-        text = self.store.get(key) if self.store is not None else None
+        """The item made before under `key`, or None."""
+        text = self.known(key) if self.known is not None else None
         if text is not None:
             self.found[key] = text
         return text
 
     def add(self, made: dict[str, str]) -> None:
-        """Keep items made here or by a worker process."""
+        """Note items made here or by a worker process."""
         self.found.update(made)
         self.made.update(made)
-        if self.store is not None:
-            for key, text in made.items():
-                self.store.put(key, text)
-
-    def save(self, library: Library) -> None:
-        """Write the items made or used, and keep the others of stories that are unchanged."""
-        if self.store is not None:
-            keys = {story.key for story in library.stories.values()}
-            self.store.save(keep=lambda key: key[1:].partition(":")[0] in keys)
 
 
 def listed_items(env: jinja2.Environment) -> ListedItems | None:
@@ -160,11 +124,11 @@ def make_environment(
     config: SiteConfig,
     library: Library,
     compiled: jinja2.BytecodeCache | None = None,
-    items: Store | None = None,
+    items: ListedItems | None = None,
 ) -> jinja2.Environment:
     """A Jinja environment with autoescaping, strict undefined values and the site's helpers.
 
-    `items` keeps the story lists' items between builds.
+    `items` makes the story lists' items (made afresh when not given).
     """
     dirs = template_dirs(config)
     loader = jinja2.ChoiceLoader(
@@ -197,7 +161,7 @@ def make_environment(
         absolute=lambda path: config.base_url + path,
         count=lambda n, noun: count(config.language, n, noun),
     )
-    env.globals[LISTED] = pass_context(ListedItems(items, theme_only(config)))
+    env.globals[LISTED] = pass_context(items or ListedItems(theme=theme_only(config)))
     env.filters["fill"] = lambda text, **values: text.format(**values)
     env.filters["date"] = lambda day: format_date(day, config.language)
     env.filters["isodate"] = dt.date.isoformat

@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,13 +21,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from .build import Options, Site, gather
-from .content import JUNK, StoryCache, file_stamp, read_stories
+from .build import Live, Options, ignored, rebuild
 from .errors import BuildFailed, Problem
-from .files import Refused
-from .markup import make_markdown
-from .pages import Copy, Page, Plan, page_inputs, story_url
-from .render import CompiledTemplates, Rendered, render_changed, render_pages, theme_only
 
 EVENTS = "/__insole/events"
 QUIET = 0.08  # seconds without file events before a burst counts as finished
@@ -73,19 +68,17 @@ class LiveSite:
     """The state one `insole serve` shares between its watcher, builder and request threads."""
 
     options: Options
-    rendered: Rendered | None = None
-    stories: StoryCache = field(default_factory=StoryCache)
-    compiled: CompiledTemplates = field(default_factory=CompiledTemplates)
-    files: dict[str, Copy] = field(default_factory=dict)
+    live: Live = field(init=False)
     epoch: int = 0
     problems: list[str] = field(default_factory=list)
     changed: threading.Event = field(default_factory=threading.Event)
     last_event: float = 0.0
     news: threading.Condition = field(default_factory=threading.Condition)
-    site: Site | None = None  # the last good build's model and plan
     touched: set[Path] = field(default_factory=set)  # files changed since the last rebuild
-    story_files: dict[Path, Path] = field(default_factory=dict)  # each story file, by its real path
     guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.live = Live(self.options)
 
     def rebuild(self) -> tuple[bool, list[Problem], float]:
         """Make again what changed, in memory; on failure keep serving the last good site."""
@@ -93,43 +86,25 @@ class LiveSite:
         with self.guard:
             touched, self.touched = self.touched, set()
         try:
-            quick = self.new_bodies(touched)
-            if quick:
-                site, rendered = quick
-            else:
-                # The cache folder serves the first build; later ones keep their stories in memory.
-                first = self.rendered is None
-                site = gather(self.options, False, self.stories, self.compiled, stored=first)
-                rendered = render_changed(site.env, site.plan, site.config, site.library, self.rendered)
-                self.story_files = {path.resolve(): path for path in self.stories.entries}
+            live = rebuild(self.live, touched)
         except BuildFailed as failed:
             with self.news:
                 self.problems = [str(p) for p in failed.problems if p.is_error]
                 self.news.notify_all()
             return False, failed.problems, time.perf_counter() - started
         with self.news:
-            self.site = site
-            self.rendered = rendered
-            self.files = {copy.path: copy for copy in site.plan.copies}
+            self.live = live
             self.problems = []
             self.epoch += 1
             self.news.notify_all()
-        return True, site.problems, time.perf_counter() - started
+        return True, live.problems, time.perf_counter() - started
 
     def lookup(self, request_path: str) -> tuple[bytes | None, str]:
         """The bytes a request asks for (None if the site has no such file) and the site path."""
         path = site_path(request_path)
-        if path is None or self.rendered is None:
+        if path is None:
             return None, ""
-        if path in self.rendered.pages:
-            return self.rendered.pages[path], path
-        if path in self.files:
-            # Checked as it is read: the file may have been replaced since the build.
-            try:
-                return self.files[path].read(), path
-            except (Refused, OSError):
-                return None, path
-        return None, path
+        return self.live.page(path), path
 
     def wait(self, epoch: int, problems: list[str], timeout: float) -> tuple[int, list[str]]:
         """The epoch and problems once either differs from what a browser has, or on timeout."""
@@ -143,46 +118,6 @@ class LiveSite:
             self.touched.update(paths)
         self.last_event = time.monotonic()
         self.changed.set()
-
-    def new_bodies(self, touched: set[Path]) -> tuple[Site, Rendered] | None:
-        """The site remade by rendering only the pages of stories whose body alone changed.
-
-        None when anything else changed: a new or removed file, another field, a warning,
-        settings or templates; the whole site is gathered again then. In the default theme
-        only a story's own page shows its body.
-        """
-        site, rendered = self.site, self.rendered
-        if not touched or site is None or rendered is None or not theme_only(site.config):
-            return None
-        library, pages = dict(site.library.stories), list(site.plan.pages)
-        where = {page.path: index for index, page in enumerate(pages)}
-        changed = []
-        md = make_markdown(site.config.allow_html)
-        for real in touched:
-            path = self.story_files.get(real)
-            old = self.stories.entries.get(path) if path else None
-            if path is None or old is None or old.story is None:
-                return None
-            if library.get(old.story.slug) is not old.story:  # a draft, or not yet published
-                return None
-            (story, problems, _), *_ = read_stories([(path, old.story.folder)], site.config, md)
-            if story is None or problems != old.problems:
-                return None
-            if replace(story, html=old.story.html, key=old.story.key) != old.story:
-                return None
-            self.stories.entries[path] = replace(old, stamp=file_stamp(path, story.folder), story=story)
-            library[story.slug] = story
-            url = story_url(story.slug) + "index.html"
-            pages[where[url]] = Page(url, "story.html", {"story": story})
-            changed.append(pages[where[url]])
-        model = replace(site.library, stories=library)
-        site.env.globals["library"] = model
-        plan = replace(site.plan, pages=tuple(pages))
-        made = {**rendered.pages, **dict(render_pages(site.env, Plan(tuple(changed), ()), site.config))}
-        inputs = {**rendered.inputs}
-        for page in changed:
-            inputs[page.path] = page_inputs(page, model)
-        return replace(site, library=model, plan=plan), Rendered(made, inputs, rendered.basis, len(changed))
 
 
 def site_path(request_path: str) -> str | None:
@@ -221,7 +156,7 @@ class _Watcher(FileSystemEventHandler):
 
     def relevant(self, path: Path) -> bool:
         """True for a change that can alter the site."""
-        if JUNK.search(path.name):
+        if ignored(path.name):
             return False
         try:
             # Where the file is, not where it leads: a story swapped for a link is a change too.
@@ -266,7 +201,7 @@ def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandl
             return named[0].lower() in hosts
 
         def send_file(self) -> None:
-            if site.rendered is None:  # no good build yet: show why, and reload once there is one
+            if site.live.rendered is None:  # no good build yet: show why, and reload once there is one
                 self.send_page(HTTPStatus.SERVICE_UNAVAILABLE, WAITING_PAGE.encode(), "text/html")
                 return
             body, path = site.lookup(self.path)

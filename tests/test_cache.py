@@ -18,7 +18,9 @@ from markdown_it import MarkdownIt
 import generator
 from generator import content, library
 from generator.build import Options, gather
-from generator.cache import Store, cache_home, digest, open_store
+from generator import cache
+from generator.cache import KEEP_UNUSED, Store, cache_home, open_memo
+from generator.digests import digest
 from generator.config import SiteConfig, load_config
 from generator.markup import make_markdown
 
@@ -78,31 +80,31 @@ def test_moved_story_is_parsed_again_for_its_new_path(site, monkeypatch):
 def test_unreadable_cache_is_ignored_and_replaced(site):
     root = site({"content/stories/a.md": story()})
     gather(Options(root=root), writing=False)
-    kept = list(cache_home().glob(digest(str(root.resolve()))[:20] + "/stories/*.pickle"))
+    kept = list(cache_home().glob(digest(str(root.resolve()))[:20] + "/memo/*.pickle"))
     assert kept
     for path in kept:
         path.write_bytes(b"not a pickle")
     again = gather(Options(root=root), writing=False)
     assert list(again.library.stories) == ["a"]
-    assert open_store(root, "stories", "x").folder == kept[0].parent
+    assert open_memo(root).folder == kept[0].parent
     assert all(path.read_bytes() != b"not a pickle" for path in kept)
 
 
-def test_store_is_kept_in_shards_by_the_first_digits_of_the_keys(tmp_path):
+def test_memo_is_kept_in_shards_by_kind_and_the_first_digits_of_the_keys(tmp_path):
     store = Store(tmp_path, "basis")
-    for key in ("a1" + "0" * 30, "a1" + "1" * 30, "b2" + "0" * 30, "record"):
+    for key in ("sa1" + "0" * 30, "sa1" + "1" * 30, "ia1" + "0" * 30, "notes"):
         store.put(key, key.upper())
     store.save()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["_.pickle", "a1.pickle", "b2.pickle"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_.pickle", "ia1.pickle", "sa1.pickle"]
     again = Store(tmp_path, "basis")
-    assert again.get("a1" + "1" * 30) == "A1" + "1" * 30
-    assert again.get("record") == "RECORD"
-    assert sorted(again.loaded) == ["_", "a1"]  # b2 was not asked for, so not read
-    assert Store(tmp_path, "other basis").get("record") is None
+    assert again.get("sa1" + "1" * 30) == "SA1" + "1" * 30
+    assert again.get("notes") == "NOTES"
+    assert sorted(again.loaded) == ["_", "sa1"]  # ia1 was not asked for, so not read
+    assert Store(tmp_path, "other basis").get("notes") is None
 
 
 def test_store_writes_only_the_shards_that_changed(tmp_path):
-    keys = [f"{n:02x}" + "0" * 30 for n in range(8)]
+    keys = [f"s{n:02x}" + "0" * 30 for n in range(8)]
     first = Store(tmp_path, "basis")
     for key in keys:
         first.put(key, 1)
@@ -115,23 +117,31 @@ def test_store_writes_only_the_shards_that_changed(tmp_path):
         again.put(key, 2 if key == keys[3] else again.get(key))
     again.save()
     newer = sorted(p.name for p in tmp_path.iterdir() if p.stat().st_mtime > old + 1)
-    assert newer == ["03.pickle"]
+    assert newer == ["s03.pickle"]
     assert Store(tmp_path, "basis").get(keys[3]) == 2
 
 
-def test_store_drops_what_a_build_did_not_use_unless_kept(tmp_path):
+def test_memo_drops_what_no_build_used_for_a_while(tmp_path, monkeypatch):
     first = Store(tmp_path, "basis")
-    for key in ("aa1", "aa2", "aa3"):
+    for key in ("saa1", "saa2", "saa3"):
         first.put(key, key)
     first.save()
     second = Store(tmp_path, "basis")
-    second.get("aa1")
-    second.save(keep=lambda key: key == "aa2")
+    second.get("saa1")
+    second.put("saa4", "saa4")
+    second.save()
     third = Store(tmp_path, "basis")
-    assert [third.get(k) for k in ("aa1", "aa2", "aa3")] == ["aa1", "aa2", None]
-    third.forget("aa2")
-    third.save()
-    assert Store(tmp_path, "basis").get("aa2") is None
+    assert [third.get(k) for k in ("saa1", "saa2", "saa3")] == ["saa1", "saa2", "saa3"]
+    later = time.time() + KEEP_UNUSED + 1
+    monkeypatch.setattr(cache.time, "time", lambda: later)
+    fourth = Store(tmp_path, "basis")
+    fourth.get("saa1")
+    fourth.save()
+    fifth = Store(tmp_path, "basis")
+    assert [fifth.get(k) for k in ("saa1", "saa2", "saa3", "saa4")] == ["saa1", None, None, None]
+    fifth.forget("saa1")
+    fifth.save()
+    assert Store(tmp_path, "basis").get("saa1") is None
 
 
 def test_one_edited_story_rewrites_few_shards(site):
@@ -140,7 +150,7 @@ def test_one_edited_story_rewrites_few_shards(site):
     for path in (root / "content/stories").glob("*.md"):
         os.utime(path, (old, old))
     gather(Options(root=root), writing=False)
-    shards = list(cache_home().glob(digest(str(root.resolve()))[:20] + "/stories/*.pickle"))
+    shards = list(cache_home().glob(digest(str(root.resolve()))[:20] + "/memo/*.pickle"))
     for path in shards:
         os.utime(path, (old, old))
     (root / "content/stories/s7.md").write_text(story("Story 7", body="Changed.\n"), encoding="utf-8")

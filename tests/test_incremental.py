@@ -108,8 +108,8 @@ def written(output: Path) -> dict[str, bytes]:
 
 def served(live: LiveSite) -> dict[str, bytes]:
     """Every file the dev server would serve."""
-    assert live.rendered is not None
-    return {**live.rendered.pages, **{path: source.read() for path, source in live.files.items()}}
+    assert live.live.rendered is not None and live.live.site is not None
+    return {**live.live.rendered.pages, **{path: source.read() for path, source in {c.path: c for c in live.live.site.plan.copies}.items()}}
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -131,19 +131,19 @@ def test_editing_one_story_makes_only_the_pages_that_show_it(site):
     root = site({f"content/stories/s{i}.md": story_file(i) for i in range(12)})
     live = LiveSite(Options(root=root))
     live.rebuild()
-    before = live.rendered
+    before = live.live.rendered
     assert before is not None
     library_wide = sum(1 for inputs in before.inputs.values() if inputs[0] == "library")
     (root / "content/stories/s3.md").write_text(
         story_file(3, "Body.\n\nA new second paragraph."), encoding="utf-8"
     )
     live.rebuild()
-    assert live.rendered is not None
+    assert live.live.rendered is not None
     showing = sum(
         1 for path, page in before.pages.items() if before.inputs[path][0] != "library" and b"s3/" in page
     )
-    assert live.rendered.made <= 1 + library_wide + showing < len(before.pages)
-    assert b"A new second paragraph." in live.rendered.pages["stories/s3/index.html"]
+    assert live.live.rendered.made <= 1 + library_wide + showing < len(before.pages)
+    assert b"A new second paragraph." in live.live.rendered.pages["stories/s3/index.html"]
 
 
 def test_stories_read_before_are_not_read_again(site, monkeypatch):
@@ -161,7 +161,7 @@ def test_stories_read_before_are_not_read_again(site, monkeypatch):
     (root / "content/stories/s2.md").write_text(story_file(2, "Changed."), encoding="utf-8")
     live.rebuild()
     assert read == ["s2.md"]
-    assert b"Changed." in live.rendered.pages["stories/s2/index.html"]
+    assert b"Changed." in live.live.rendered.pages["stories/s2/index.html"]
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -184,10 +184,10 @@ def test_a_changed_body_makes_only_its_story_page(site):
     live.rebuild()
     live.touch(*apply(root, ("body", 2, "Start.\n\nA second paragraph.")))
     ok, _, _ = live.rebuild()
-    assert ok and live.rendered is not None
-    assert live.rendered.made == 1
+    assert ok and live.live.rendered is not None
+    assert live.live.rendered.made == 1
     assert served(live) == full_build(root)
     live.touch(*apply(root, ("needs", 3, ["second-trip"])))  # more than the body: the site is gathered
     live.rebuild()
-    assert live.rendered.made > 1
+    assert live.live.rendered.made > 1
     assert served(live) == full_build(root)
