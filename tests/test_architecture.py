@@ -15,6 +15,8 @@ CHAIN = [
     "forked",
     "i18n",
     "frontmatter",
+    "sanitize",
+    "fastmarkup",
     "markup",
     "privacy",
     "config",
