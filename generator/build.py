@@ -17,10 +17,13 @@ from .config import SiteConfig, load_config, without_descriptions
 from .content import StoryCache, load_stories
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict, warning
 from .forked import WorkerFailed, aside
+from .guards import check_output, clashes
 from .library import Library, build_library
 from .links import body_links, broken_body_links, broken_links, link_problem
+from .lock import turn
+from .manifest import Record, as_built
 from .markup import make_markdown
-from .output import BUNDLE, PARTS, Record, as_built, check_output, clashes, turn, write_site
+from .output import BUNDLE, PARTS, write_site
 from .pages import Copy, Plan, check_plan, plan_site
 from .render import (
     Progress,

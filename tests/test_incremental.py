@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from generator import content
 from generator.build import Options, build
-from generator.output import MARKER
+from generator.manifest import MARKER
 from generator.serve import LiveSite
 
 NEEDS = ["assemble-without-help", "second-trip", "stay-healthy"]
