@@ -18,6 +18,8 @@ CHAIN = [
     "sanitize",
     "fastmarkup",
     "markup",
+    "identity",
+    "phones",
     "privacy",
     "config",
     "content",
