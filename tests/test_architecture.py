@@ -14,6 +14,8 @@ CHAIN = [
     "cache",
     "forked",
     "i18n",
+    "yamlerrors",
+    "yamldoc",
     "frontmatter",
     "sanitize",
     "fastmarkup",
