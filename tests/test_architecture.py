@@ -44,6 +44,9 @@ CHAIN = [
     "build",
     "scaffold",
     "serve",
+    "shell",
+    "arguments",
+    "messages",
     "cli",
     "__main__",
 ]
