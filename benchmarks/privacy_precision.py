@@ -137,7 +137,8 @@ def load_scanner(path: Path | None) -> ModuleType:
         import generator.privacy as privacy
 
         return privacy
-    spec = importlib.util.spec_from_file_location("privacy_other", path)
+    sys.path.insert(0, str(HERE.parent))  # its parts (identity, phones) are generator's
+    spec = importlib.util.spec_from_file_location("generator.privacy_other", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there

@@ -28,11 +28,14 @@ from .digests import digest
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict, warning
 from .files import Refused
 from .forked import WorkerFailed, aside
+from .guards import check_output, clashes
 from .library import Library
 from .links import body_links, broken_body_links, broken_links, link_problem
+from .lock import turn
+from .manifest import Record, as_built
 from .markup import make_markdown
 from .memo import RECORD, keep_items, key, library_of, list_items, story_reader
-from .output import BUNDLE, PARTS, Record, as_built, check_output, clashes, turn, write_site
+from .output import BUNDLE, PARTS, write_site
 from .pages import Copy, Page, Plan, check_plan, page_inputs, plan_site, story_url
 from .render import (
     Progress,

@@ -1,4 +1,4 @@
-"""The `insole` command: arguments, messages and exit codes."""
+"""The `insole` command: runs what was asked, prints its problems and messages, and exits with a code."""
 
 from __future__ import annotations
 
@@ -14,149 +14,20 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .build import Options, Result, build, check, gather
+from .arguments import parser
+from .build import Options, build, check, gather
 from .config import load_config
 from .errors import BuildFailed, Problem, display_path, has_errors, visible
 from .insights import insights
+from .messages import due_lines, plural, summary
 from .render import Progress
 from .report import report_data, report_lines
-from .review import REVIEW_BY, Due
 from .scaffold import init_library, new_story_path, story_text, unknown_terms
 from .schema import SCHEMA_TITLE, story_schema
+from .shell import INTERRUPTED, TERMINATED, Terminated, open_standard_streams, terminated
 
 OK, CONTENT_ERRORS, USAGE = 0, 1, 2
-MAX_PORT = 65535  # the highest TCP port
 MAX_SCHEMA_BYTES = 10_000_000  # far more than any schema of a vocabulary
-INTERRUPTED = 130  # what shells report for a program ended by Ctrl-C
-TERMINATED = 143  # what shells report for a program ended by SIGTERM
-STANDARD_STREAMS = 3  # standard input, output and error
-
-
-def parser() -> argparse.ArgumentParser:
-    """The command line: one sub-command for each thing insole does."""
-    main = argparse.ArgumentParser(
-        prog="insole",
-        description="Turn a folder of customer stories into a cross-linked website.",
-        epilog="Run 'insole COMMAND --help' for a command's options. "
-        "Exit codes: 0 success, 1 content errors, 2 usage errors, 130 stopped by Ctrl-C, 143 by SIGTERM.",
-    )
-    main.add_argument("--version", action="version", version=f"insole {__version__}")
-    commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    site = argparse.ArgumentParser(add_help=False)
-    site.add_argument(
-        "--site",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the folder with site.yaml and content/ (default: this folder)",
-    )
-    site.add_argument("--strict", action="store_true", help="treat every warning as an error")
-    site.add_argument("--drafts", action="store_true", help="include stories with status: draft")
-    site.add_argument(
-        "--no-cache",
-        dest="cache",
-        action="store_false",
-        help="parse every story again instead of taking unchanged ones from the cache folder "
-        "($INSOLE_CACHE_DIR, else ~/.cache/insole)",
-    )
-    run = commands.add_parser(
-        "build",
-        parents=[site],
-        help="build the site into its output folder",
-        description="Build the site. The previous output stays as it was if anything is wrong.",
-    )
-    run.add_argument(
-        "--output", type=Path, metavar="DIR", help="write here instead of the 'output' of site.yaml"
-    )
-    run.add_argument(
-        "--force",
-        action="store_true",
-        help="write into an output folder that holds files insole did not write, keeping every one of them",
-    )
-    run.add_argument(
-        "--no-search",
-        dest="search",
-        action="store_false",
-        help="skip the search index (the search page then says search is not available)",
-    )
-    commands.add_parser(
-        "check",
-        parents=[site],
-        help="check stories, vocabulary and links; write nothing",
-        description="Check everything a build checks, and every link inside "
-        "the site, without writing anything.",
-    )
-    gaps = commands.add_parser(
-        "report",
-        parents=[site],
-        help="show what the stories do not tell yet: thin evidence and gaps",
-        description="List needs backed by one story or one kind of source, needs and processes "
-        "no story shows, co-creation tried in one mode only, stories without co-creation and "
-        "declared terms nobody uses, each with the address of its page.",
-    )
-    gaps.add_argument("--json", action="store_true", help="write the report as JSON")
-    schema = commands.add_parser(
-        "schema",
-        help="write a JSON Schema of story front matter, for editors",
-        description="Write a JSON Schema (draft 2020-12) of story front matter with the site's "
-        "vocabulary as the allowed terms, so that editors complete and check them.",
-    )
-    schema.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the library's folder")
-    schema.add_argument(
-        "--output", type=Path, metavar="FILE", help="write it to this file instead of printing it"
-    )
-    live = commands.add_parser(
-        "serve",
-        parents=[site],
-        help="build, serve on this computer, rebuild and reload on every change",
-        description="Build the site into a temporary folder and serve it on 127.0.0.1. Every "
-        "saved change rebuilds the site and reloads the browser; errors show in the browser.",
-    )
-    live.add_argument("--port", type=port_number, default=8000, help="the port to serve on (default: 8000)")
-    live.add_argument(
-        "--host", default="127.0.0.1", help="the address to serve on (default: 127.0.0.1, this computer only)"
-    )
-    new = commands.add_parser(
-        "new",
-        help="write a new story file, dated today",
-        description="Write content/stories/<slug>.md with today's date, the given terms filled "
-        "in and the vocabulary's choices as comments.",
-    )
-    new.add_argument("title", help="the story's title")
-    new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the library's folder")
-    new.add_argument("--need", action="append", default=[], metavar="SLUG", help="a need (repeatable)")
-    new.add_argument("--process", action="append", default=[], metavar="SLUG", help="a process (repeatable)")
-    new.add_argument("--source", default="", metavar="SLUG", help="how the story was learned")
-    init = commands.add_parser(
-        "init",
-        help="start a new library in a folder",
-        description="Write site.yaml with a small vocabulary and one example story into a new "
-        "or empty folder.",
-    )
-    init.add_argument("folder", type=Path, metavar="DIR", help="the folder to create")
-    return main
-
-
-def port_number(text: str) -> int:
-    """A TCP port from the command line: a whole number from 0 (any free port) to 65535."""
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= MAX_PORT:
-        message = f"'{text}' is not a port number (0 to {MAX_PORT}; 0 takes any free one)"
-        raise argparse.ArgumentTypeError(message)
-    return port
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM arrived: the build stops the way Ctrl-C stops it."""
-
-
-def terminated(signum: int, frame: object) -> None:
-    """Stop the command where it is, so that it cleans up as after Ctrl-C."""
-    raise Terminated()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -179,19 +50,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         how = "stopped by SIGTERM" if isinstance(stopped, Terminated) else "interrupted"
         print(f"insole: {how}; the output folder holds the last complete site", file=sys.stderr)
         return TERMINATED if isinstance(stopped, Terminated) else INTERRUPTED
-
-
-def open_standard_streams() -> None:
-    """Give a closed standard stream /dev/null, so no file insole opens takes its number."""
-    for number in range(STANDARD_STREAMS):
-        try:
-            os.fstat(number)
-        except OSError:
-            os.dup2(os.open(os.devnull, os.O_RDWR), number)  # a program writing there writes nowhere
-    if sys.stdout is None:
-        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 - it lives as long as the process
-    if sys.stderr is None:
-        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 - it lives as long as the process
 
 
 def entry() -> None:
@@ -277,21 +135,6 @@ def waiting(output: Path) -> None:
     clear_progress()
     shown = display_path(output)
     print(f"insole: waiting for another build of {shown}/ to finish", file=sys.stderr, flush=True)
-
-
-def due_lines(due: Sequence[Due]) -> list[str]:
-    """The stories due for review, each at its review_by (or its date), after a heading."""
-    lines = [f"{plural(len(due), 'story')} due for review:"] if due else []
-    for story in due:
-        since = story.since.isoformat()
-        why = (
-            f"review_by {since} has passed"
-            if story.reason == REVIEW_BY
-            else f"no review_by, and older than review_after_months since {since}"
-        )
-        place = f"{story.path}:{story.spot.line}:{story.spot.column}"
-        lines.append(visible(f"  {place}: '{story.title}': {why}"))
-    return lines
 
 
 def run_report(options: Options, as_json: bool) -> int:
@@ -452,22 +295,3 @@ def report(problems: Sequence[Problem]) -> None:
     """Print each problem once, in file order."""
     for problem in dict.fromkeys(sorted(problems)):
         print(problem, file=sys.stderr)
-
-
-def plural(n: int, noun: str) -> str:
-    """`n` and the noun, in the plural unless n is one."""
-    plurals = {"story": "stories"}
-    return f"{n} {noun if n == 1 else plurals.get(noun, noun + 's')}"
-
-
-def summary(command: str, result: Result) -> str:
-    """One line saying what was done."""
-    tail = f", {plural(len(result.problems), 'warning')}" if result.problems else ""
-    stories, pages = plural(result.stories, "story"), plural(result.pages, "page")
-    if command == "check":
-        return f"Checked {stories} and {pages} in {result.seconds:.2f} s{tail}"
-    assert result.output is not None
-    return (
-        f"Built {stories} into {display_path(result.output)}/ "
-        f"({pages}, {plural(result.files, 'file')}, {result.written} written) in {result.seconds:.2f} s{tail}"
-    )

@@ -13,9 +13,10 @@ from markdown_it import MarkdownIt
 
 from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
 from .files import Refused, read_inside
-from .frontmatter import Document, KeyPath, decode, list_at, parse, text_at
+from .frontmatter import decode
 from .markup import make_markdown, render_markdown
 from .privacy import allowed, masked, scan
+from .yamldoc import Document, KeyPath, list_at, parse, text_at
 
 CONFIG_FILE = "site.yaml"
 LANGUAGES = ("en", "sv", "da")

@@ -18,9 +18,10 @@ from .digests import digest
 from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
 from .files import FOLDER, Refused, cannot_read, open_inside, walk_error
 from .forked import can_fork, forked
-from .frontmatter import Document, Spot, StoryFile, decode, kind_name, list_at, split, text_at
+from .frontmatter import StoryFile, decode, split
 from .markup import render_markdown
 from .privacy import allowed, masked, scan
+from .yamldoc import Document, Spot, kind_name, list_at, text_at
 
 STORIES = "stories"
 KEYS = (

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .content import Story
-from .frontmatter import Spot
+from .yamldoc import Spot
 
 REVIEW_BY = "review_by"  # the story's own review_by date has passed
 AGE = "age"  # the story is older than site.yaml's review_after_months and has no review_by

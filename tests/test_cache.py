@@ -16,12 +16,11 @@ from conftest import SITE_YAML, story
 from markdown_it import MarkdownIt
 
 import generator
-from generator import content, library
+from generator import cache, content, library
 from generator.build import Options, gather
-from generator import cache
 from generator.cache import KEEP_UNUSED, Store, cache_home, open_memo
-from generator.digests import digest
 from generator.config import SiteConfig, load_config
+from generator.digests import digest
 from generator.markup import make_markdown
 
 

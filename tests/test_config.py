@@ -9,7 +9,7 @@ from conftest import SITE_YAML
 
 from generator.config import SiteConfig, build_config, load_config
 from generator.errors import BuildFailed, Problem
-from generator.frontmatter import parse
+from generator.yamldoc import parse
 
 ROOT = Path("/sites/sample")
 

@@ -22,8 +22,8 @@ from generator.content import (
     slugify,
 )
 from generator.errors import Problem
-from generator.frontmatter import Spot
 from generator.markup import make_markdown
+from generator.yamldoc import Spot
 
 STORY = "content/stories/a.md"
 Loaded = tuple[dict[str, Story], list[Problem]]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator import frontmatter
+from generator import yamldoc
 from generator.errors import BuildFailed, Problem
-from generator.frontmatter import Spot, decode, list_at, parse, split, text_at
+from generator.frontmatter import decode, split
+from generator.yamldoc import Spot, list_at, parse, text_at
 
 PATH = "content/stories/a.md"
 
@@ -218,7 +219,7 @@ def test_parse_deep_nesting_gives_the_same_error_whatever_yaml_reads_it(name, lo
     # libyaml stops at its own depth in PyYAML 6.0.4 and not before; the pure-Python composer
     # runs out of Python's recursion.
     if loader == "pure Python":
-        monkeypatch.setattr(frontmatter, "SafeLoader", yaml.SafeLoader)
+        monkeypatch.setattr(yamldoc, "SafeLoader", yaml.SafeLoader)
     text, (line, column) = DEEP[name]
     problem = failure(parse, text, PATH, first_line=2)
     assert str(problem) == f"{PATH}:{line + 1}:{column}: error: nested more than 64 levels deep"

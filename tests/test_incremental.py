@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from generator import content
 from generator.build import Options, build
-from generator.output import MARKER
+from generator.manifest import MARKER
 from generator.serve import LiveSite
 
 NEEDS = ["assemble-without-help", "second-trip", "stay-healthy"]
@@ -109,7 +109,10 @@ def written(output: Path) -> dict[str, bytes]:
 def served(live: LiveSite) -> dict[str, bytes]:
     """Every file the dev server would serve."""
     assert live.live.rendered is not None and live.live.site is not None
-    return {**live.live.rendered.pages, **{path: source.read() for path, source in {c.path: c for c in live.live.site.plan.copies}.items()}}
+    return {
+        **live.live.rendered.pages,
+        **{path: source.read() for path, source in {c.path: c for c in live.live.site.plan.copies}.items()},
+    }
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

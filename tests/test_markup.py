@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from generator.markup import Rendered, is_unsafe, make_markdown, render_markdown
+from generator.markup import Rendered, make_markdown, render_markdown
+from generator.sanitize import is_unsafe
 
 PATH = "content/stories/a.md"
 

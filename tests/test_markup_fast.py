@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import make_site, story
 
-from generator import markup
+from generator import fastmarkup, markup
 from generator.frontmatter import split
 from generator.markup import Markdown, make_markdown, render_fast, render_markdown, render_reference
 
@@ -28,7 +28,7 @@ FAST = Markdown()
 REFERENCE = Markdown(fast=False)
 # Without the "fast" extra (on Python 3.13, which it has no wheel for) only the tests that
 # render with markdown-it-py alone run.
-needs_fast = pytest.mark.skipif(markup.FastMarkdownIt is None, reason="the fast extra is not installed")
+needs_fast = pytest.mark.skipif(fastmarkup.FastMarkdownIt is None, reason="the fast extra is not installed")
 
 # Texts on which the two engines once differed or markdown-it-pyrs 0.4 panicked; each must
 # now go the reference way or come out the same.
@@ -317,7 +317,7 @@ def test_a_story_of_100000_nested_quotes_builds(tmp_path):
 
 
 @needs_fast
-@pytest.mark.parametrize("depth", range(1, 2 * markup.NESTING_LIMIT))
+@pytest.mark.parametrize("depth", range(1, 2 * fastmarkup.NESTING_LIMIT))
 def test_texts_nested_near_markdown_it_pys_limit_come_out_the_same(depth):
     for source in (
         "> " * depth + "x\n",

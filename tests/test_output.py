@@ -14,11 +14,12 @@ import pytest
 from conftest import SITE_YAML, story
 
 from generator import build as build_module
+from generator import lock, manifest, render, swap
 from generator import output as output_module
-from generator import render
 from generator.build import Options, build
 from generator.errors import BuildFailed
-from generator.output import MARKER, Index
+from generator.manifest import MARKER
+from generator.output import Index
 
 PERSONS_PATHS = {"CNAME", ".well-known/x", ".well-known/y", "notes/thesis.docx"}
 PERSONS_FILES = {
@@ -223,7 +224,7 @@ def test_failure_while_putting_the_new_site_together_leaves_the_old_one(site, mo
     before = snapshot(root / "_site")
     (root / "content/stories/s1.md").write_text(story("Story 1 renamed"), encoding="utf-8")
     (root / "content/stories/s2.md").unlink()
-    real_link = output_module._link
+    real_link = swap.link
     calls = {"n": 0}
 
     def failing_link(source: Path, target: Path) -> None:
@@ -232,7 +233,7 @@ def test_failure_while_putting_the_new_site_together_leaves_the_old_one(site, mo
             raise OSError("disk full")
         real_link(source, target)
 
-    monkeypatch.setattr(output_module, "_link", failing_link)
+    monkeypatch.setattr(swap, "link", failing_link)
     with pytest.raises(BuildFailed, match="could not write the site: disk full"):
         build(Options(root=root, search=False))
     assert calls["n"] == 5
@@ -366,7 +367,7 @@ def test_a_persons_files_survive_warm_cold_and_forced_builds(site, run, tmp_path
 
 def test_a_persons_files_survive_a_build_after_an_older_insoles_marker(site, run):
     root = site({"content/stories/a.md": story("A")})
-    put(root / "_site", {**PERSONS_FILES, MARKER: output_module.MARKER_TEXT, "index.html": b"old home"})
+    put(root / "_site", {**PERSONS_FILES, MARKER: manifest.MARKER_TEXT, "index.html": b"old home"})
     result = run(root, "build", "--no-search")
     assert result.code == 0, result.err
     assert {path: snapshot(root / "_site")[path] for path in PERSONS_FILES} == PERSONS_FILES
@@ -435,7 +436,7 @@ def test_the_two_step_exchange_puts_the_old_site_back_when_stopped_between_its_s
     put(root / "_site", PERSONS_FILES)
     before = snapshot(root / "_site")
     (root / "content/stories/s1.md").write_text(story("Story 1, retold"), encoding="utf-8")
-    monkeypatch.setattr(output_module, "_exchange_at_once", lambda new, output: False)
+    monkeypatch.setattr(swap, "_exchange_at_once", lambda new, output: False)
     real_rename = os.rename
     renames: list[str] = []
 
@@ -451,7 +452,7 @@ def test_the_two_step_exchange_puts_the_old_site_back_when_stopped_between_its_s
         build(Options(root=root, search=False))
     monkeypatch.setattr(os, "rename", real_rename)
     assert not (root / "_site").exists()
-    output_module.clear_leftovers(root / "_site")
+    lock.clear_leftovers(root / "_site")
     assert snapshot(root / "_site") == before
     assert beside(root) == ["_site", "content", "site.yaml"]
     build(Options(root=root, search=False))
@@ -465,11 +466,11 @@ def test_both_exchanges_swap_two_folders_whole(tmp_path, monkeypatch):
         put(old, {"index.html": b"old", "a/b.html": b"old b"})
         put(new, {"index.html": b"new", "c.html": b"new c"})
         if not at_once:
-            monkeypatch.setattr(output_module, "_exchange_at_once", lambda new, output: False)
+            monkeypatch.setattr(swap, "_exchange_at_once", lambda new, output: False)
         else:
-            assert output_module._exchange_at_once(new, old), "Linux exchanges folders in one step"
-            output_module._exchange_at_once(new, old)  # and back
-        output_module.exchange(new, old)
+            assert swap._exchange_at_once(new, old), "Linux exchanges folders in one step"
+            swap._exchange_at_once(new, old)  # and back
+        swap.exchange(new, old)
         assert snapshot(old) == {"index.html": b"new", "c.html": b"new c"}
         assert snapshot(new) == {"index.html": b"old", "a/b.html": b"old b"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["newFalse", "newTrue", "siteFalse", "siteTrue"]

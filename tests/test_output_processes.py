@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import story
 from test_output import PERSONS_FILES, beside, put, snapshot
 
-from generator import output as output_module
+from generator import lock
 from generator.build import Options, build
 
 STORIES = {f"content/stories/s{i}.md": story(f"Story {i}") for i in range(6)}
@@ -57,7 +57,7 @@ def test_a_build_waits_for_another_build_of_the_same_folder_and_says_so(site):
     root = site(STORIES)
     assert start(root, "--no-search").wait() == 0
     (root / "content/stories/s1.md").write_text(story("Story 1, retold"), encoding="utf-8")
-    with output_module.turn(root / "_site"):
+    with lock.turn(root / "_site"):
         waiting = start(root, "--no-search")
         time.sleep(3)
         assert waiting.poll() is None, waiting.communicate()

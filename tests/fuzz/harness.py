@@ -7,8 +7,8 @@ from pathlib import Path
 from generator.config import build_config
 from generator.content import Source, Story, read_story
 from generator.errors import Problem
-from generator.frontmatter import parse
 from generator.markup import make_markdown
+from generator.yamldoc import parse
 
 SITE = """\
 needs: {assemble-without-help: {title: Assemble, kind: achieve}, second-trip: Second trip}

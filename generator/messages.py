@@ -1,0 +1,43 @@
+"""What the `insole` command says when a command is done, as lines of text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .build import Result
+from .errors import display_path, visible
+from .review import REVIEW_BY, Due
+
+
+def due_lines(due: Sequence[Due]) -> list[str]:
+    """The stories due for review, each at its review_by (or its date), after a heading."""
+    lines = [f"{plural(len(due), 'story')} due for review:"] if due else []
+    for story in due:
+        since = story.since.isoformat()
+        why = (
+            f"review_by {since} has passed"
+            if story.reason == REVIEW_BY
+            else f"no review_by, and older than review_after_months since {since}"
+        )
+        place = f"{story.path}:{story.spot.line}:{story.spot.column}"
+        lines.append(visible(f"  {place}: '{story.title}': {why}"))
+    return lines
+
+
+def plural(n: int, noun: str) -> str:
+    """`n` and the noun, in the plural unless n is one."""
+    plurals = {"story": "stories"}
+    return f"{n} {noun if n == 1 else plurals.get(noun, noun + 's')}"
+
+
+def summary(command: str, result: Result) -> str:
+    """One line saying what was done."""
+    tail = f", {plural(len(result.problems), 'warning')}" if result.problems else ""
+    stories, pages = plural(result.stories, "story"), plural(result.pages, "page")
+    if command == "check":
+        return f"Checked {stories} and {pages} in {result.seconds:.2f} s{tail}"
+    assert result.output is not None
+    return (
+        f"Built {stories} into {display_path(result.output)}/ "
+        f"({pages}, {plural(result.files, 'file')}, {result.written} written) in {result.seconds:.2f} s{tail}"
+    )
