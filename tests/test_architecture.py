@@ -14,6 +14,7 @@ CHAIN = [
     "cache",
     "forked",
     "i18n",
+    "groupings",
     "frontmatter",
     "markup",
     "privacy",
