@@ -381,7 +381,7 @@ def _clash(key: str) -> tuple[str, str] | None:
         return f"'{key}' is already a key of a story's front matter", "choose another key"
     if key in PAGE_FOLDERS:
         return f"'{key}' is already a folder of the site", "choose another key"
-    if key in FACET_NAMES:
+    if key in FACET_NAMES or key in {grouping.facet for grouping in BUILT_IN}:
         return f"'{key}' is already a search facet", "choose another key"
     return None
 

@@ -19,7 +19,11 @@ class Grouping:
     ordered: bool = False  # its terms in declared order are the steps of the customer's journey
     kinds: tuple[str, ...] = ()  # the kinds a term may be (needs: achieve, avoid)
     modes: tuple[str, ...] = ()  # the modes a story names a term in (co-creation)
-    shows: tuple[str, ...] = ()  # the groupings a term's page counts together with it
+    # The groupings a term's page counts together with it: each one's key, the id of its
+    # section of the page and the interface string of its heading.
+    shows: tuple[tuple[str, str, str], ...] = ()
+    backed: bool = False  # a term's page shows how well the term is backed
+    way_in: bool = True  # the home page offers it as a way into the library
     term_template: str = ""  # its own template of a term's page, used where a site or theme has it
     list_template: str = ""  # its own template of the list of its terms, likewise
     built_in: bool = False
@@ -46,7 +50,8 @@ def extra(key: str, title: str) -> Grouping:
         titles=tuple((language, title) for language in STRINGS),
         facet=key,
         weight=1.5,
-        shows=("needs", "processes"),
+        shows=(("needs", "needs", "term_needs"), ("processes", "processes", "term_processes")),
+        backed=True,
         term_template=f"{key}_term.html",
         list_template=f"{key}_terms.html",
     )
@@ -60,7 +65,11 @@ BUILT_IN = (
         "need",
         3.0,
         kinds=("achieve", "avoid"),
-        shows=("processes", "co_creation"),
+        shows=(
+            ("processes", "in-processes", "need_processes"),
+            ("co_creation", "opportunities", "need_opportunities"),
+        ),
+        backed=True,
         term_template="need.html",
         list_template="needs.html",
         built_in=True,
@@ -72,7 +81,10 @@ BUILT_IN = (
         "process",
         1.5,
         ordered=True,
-        shows=("needs", "co_creation"),
+        shows=(
+            ("needs", "needs-met", "process_needs"),
+            ("co_creation", "opportunities", "process_opportunities"),
+        ),
         term_template="process.html",
         list_template="processes.html",
         built_in=True,
@@ -84,7 +96,7 @@ BUILT_IN = (
         "opportunity",
         2.0,
         modes=("synchronous", "asynchronous"),
-        shows=("needs", "processes"),
+        shows=(("needs", "needs", "opportunity_needs"), ("processes", "processes", "opportunity_processes")),
         term_template="opportunity.html",
         list_template="co_creation.html",
         built_in=True,
@@ -95,6 +107,7 @@ BUILT_IN = (
         translated("sources"),
         "source",
         0.5,
+        way_in=False,
         term_template="source.html",
         list_template="sources.html",
         built_in=True,
@@ -104,6 +117,8 @@ BUILT_IN_KEYS = tuple(grouping.key for grouping in BUILT_IN)
 
 # The folders of the site's own pages and files, which no grouping's pages may take.
 PAGE_FOLDERS = ("stories", "search", "matrix", "journey", "insights", "static", "pagefind")
+TERM_TEMPLATE = "term.html"  # the page of a term of any grouping without a template of its own
+LIST_TEMPLATE = "terms.html"  # the list of a grouping's terms, likewise
 
 
 def section(key: str) -> str:

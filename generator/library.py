@@ -273,7 +273,7 @@ def pairs(groupings: Iterable[Grouping]) -> tuple[tuple[str, str], ...]:
     """Each pair of groupings a term's page counts together, once, in the groupings' order."""
     found: list[tuple[str, str]] = []
     for grouping in groupings:
-        for other in grouping.shows:
+        for other, _, _ in grouping.shows:
             if (other, grouping.key) not in found:
                 found.append((grouping.key, other))
     return tuple(found)
