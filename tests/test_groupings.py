@@ -17,6 +17,8 @@ from generator.content import load_stories
 from generator.errors import Problem
 from generator.frontmatter import parse
 from generator.markup import make_markdown
+from generator.scaffold import story_text
+from generator.schema import story_schema
 
 SEGMENTS = """\
 groupings:
@@ -297,3 +299,13 @@ def test_a_site_template_for_one_grouping_replaces_the_generic_one(site, monkeyp
     need = text(root / "_site/needs/second-trip/index.html")
     assert "<title>Need: A second trip to the store</title>" in need and 'class="kind-avoid"' in need
     assert "<h1>Customer segments</h1>" in text(root / "_site/segments/index.html")
+
+
+def test_a_new_story_and_the_editors_schema_offer_the_grouping(site):
+    config, _ = load_config(site({}, SITE_YAML + SEGMENTS))
+    text_ = story_text(config, "A visit", dt.date(2026, 1, 1))
+    assert "\nsegments: []  # young-families, living-at-home\n" in text_
+    property_ = story_schema(config)["properties"]["segments"]
+    assert property_["items"] == {"enum": ["young-families", "living-at-home"]}
+    assert property_["minItems"] == 0
+    assert "segments" not in story_schema(load_config(site({}))[0])["properties"]
