@@ -13,36 +13,19 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .config import SLUG, SLUG_LENGTH, SiteConfig, Term
+from .config import SLUG, SLUG_LENGTH, STORY_KEYS, SiteConfig, Term
 from .digests import digest
 from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
 from .files import FOLDER, Refused, cannot_read, open_inside, walk_error
 from .forked import can_fork, forked
 from .frontmatter import StoryFile, decode, split
+from .groupings import BUILT_IN_KEYS
 from .markup import render_markdown
 from .privacy import allowed, masked, scan
 from .yamldoc import Document, Spot, kind_name, list_at, text_at
 
 STORIES = "stories"
-KEYS = (
-    "title",
-    "date",
-    "slug",
-    "customer",
-    "source",
-    "needs",
-    "achieve",
-    "avoid",
-    "processes",
-    "co_creation",
-    "related",
-    "status",
-    "author",
-    "summary",
-    "review_by",
-    "language",
-    "allow_personal_data",
-)
+KEYS = STORY_KEYS
 REQUIRED = ("title", "date", "needs", "processes")
 MODES = ("synchronous", "asynchronous")
 STATUSES = ("published", "draft")
@@ -106,6 +89,19 @@ class Story:
     assets: tuple[str, ...] = ()
     allow_personal_data: tuple[str, ...] = ()
     key: str = ""  # a digest of the file the story was read from, and of its place
+    filed: tuple[tuple[str, tuple[str, ...]], ...] = ()  # its terms in each grouping site.yaml declares
+
+    def terms(self, grouping: str) -> tuple[str, ...]:
+        """The terms the story has in a grouping, by the grouping's key."""
+        if grouping == "needs":
+            return self.needs
+        if grouping == "processes":
+            return self.processes
+        if grouping == "co_creation":
+            return self.opportunities
+        if grouping == "sources":
+            return (self.source,) if self.source else ()
+        return dict(self.filed).get(grouping, ())
 
     @property
     def opportunities(self) -> tuple[str, ...]:
@@ -325,9 +321,10 @@ def build_story(
         message = f"front matter must be a mapping of keys, not {kind_name(doc.data)}"
         problems.append(doc.error((), message, "write one 'key: value' a line, a space after the colon"))
         return None
-    check_keys(doc, problems)
-    check_required(doc, problems)
     vocabulary = config.vocabulary
+    extra = tuple(grouping.key for grouping in vocabulary.extra)
+    check_keys(doc, problems, extra)
+    check_required(doc, problems)
     title = text_at(doc, ("title",), problems) or ""
     date = date_at(doc, "date", problems)
     needs = terms_at(doc, "needs", vocabulary.needs, problems)
@@ -348,6 +345,7 @@ def build_story(
     related = list_at(doc, ("related",), problems)
     # Every check runs whatever else is wrong, so that one run reports all of a story's problems.
     co_creation = co_creation_at(doc, vocabulary.co_creation, problems)
+    filed = tuple((key, terms_at(doc, key, vocabulary.grouping(key), problems)) for key in extra)
     texts = {key: text_at(doc, (key,), problems) or "" for key in ("customer", "achieve", "avoid", "author")}
     summary = text_at(doc, ("summary",), problems) or shorten(body.first_paragraph)
     review_by = date_at(doc, "review_by", problems)
@@ -382,6 +380,7 @@ def build_story(
         assets=assets,
         allow_personal_data=tuple(list_at(doc, ("allow_personal_data",), [])),
         key=file.key,
+        filed=filed,
     )
 
 
@@ -425,13 +424,14 @@ def personal_data_in_names(story: Story, doc: Document, config: SiteConfig) -> l
     return problems
 
 
-def check_keys(doc: Document, problems: list[Problem]) -> None:
-    """Warn about keys a story does not have, suggesting the closest one."""
+def check_keys(doc: Document, problems: list[Problem], declared: tuple[str, ...] = ()) -> None:
+    """Warn about keys a story does not have (but the groupings `declared`), suggesting the closest one."""
+    known = KEYS + declared
     for key in doc.data:
-        if key not in KEYS:
+        if key not in known:
             at = doc.key_spot(key)
             problems.append(
-                warning(doc.path, at.line, at.column, f"unknown key '{key}'", did_you_mean(key, KEYS))
+                warning(doc.path, at.line, at.column, f"unknown key '{key}'", did_you_mean(key, known))
             )
 
 
@@ -510,7 +510,8 @@ def check_term(
         hint = "a term is a slug: lowercase letters, digits and hyphens"
         problems.append(error(doc.path, at.line, at.column, f"'{term}' cannot be a term", hint))
         return
-    hint = did_you_mean(term, declared) or f"declare it under '{grouping}' in site.yaml"
+    where = grouping if grouping in BUILT_IN_KEYS else f"groupings: {grouping}: terms"
+    hint = did_you_mean(term, declared) or f"declare it under '{where}' in site.yaml"
     problems.append(warning(doc.path, at.line, at.column, f"'{term}' is not declared in {grouping}", hint))
 
 

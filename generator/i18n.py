@@ -165,6 +165,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "due_mark": "Due for review",
         "due_review_by": "Due for review: the date to check this story again, {date}, has passed.",
         "due_age": "Due for review: the story is more than {months} months old and has no review date.",
+        "term_needs": "Needs it goes with",
+        "term_processes": "Processes it goes with",
+        "ways_in_any": "Ways in",
     },
     "sv": {
         "skip": "Hoppa till innehållet",
@@ -319,6 +322,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "due_mark": "Dags att granska",
         "due_review_by": "Dags att granska: datumet då berättelsen skulle ses över igen, {date}, har passerat.",
         "due_age": "Dags att granska: berättelsen är mer än {months} månader gammal och har inget granskningsdatum.",
+        "term_needs": "Behov den hör ihop med",
+        "term_processes": "Processer den hör ihop med",
+        "ways_in_any": "Vägar in",
     },
     "da": {
         "skip": "Spring til indholdet",
@@ -473,6 +479,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "due_mark": "Skal gennemses",
         "due_review_by": "Skal gennemses: datoen, hvor historien skulle gennemses igen, {date}, er passeret.",
         "due_age": "Skal gennemses: historien er mere end {months} måneder gammel og har ingen dato for gennemsyn.",
+        "term_needs": "Behov den hænger sammen med",
+        "term_processes": "Processer den hænger sammen med",
+        "ways_in_any": "Veje ind",
     },
 }
 

@@ -9,20 +9,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from .config import GROUPINGS, Term, Vocabulary
+from .config import Term, Vocabulary
 from .content import MODES, Story
 from .forked import can_fork, forked
+from .groupings import BUILT_IN, Grouping
 from .review import Due
 
-# A shared need says more about two stories than a shared process or source.
-WEIGHTS = {"needs": 3.0, "co_creation": 2.0, "processes": 1.5, "sources": 0.5}
 RELATED_COUNT = 5
 # Related stories are found among the newest stories of each shared term, this many a term,
 # so the cost grows with the library's size, not with its square. A rare term's stories are
 # all seen; a common term weighs little, so its older stories matter little.
 PER_TERM = 40
 PARALLEL_FROM = 2000  # stories to relate before more processes pay for their start
-PAIRS = (("needs", "processes"), ("needs", "co_creation"), ("processes", "co_creation"))
 
 Key = tuple[str, str]
 
@@ -59,6 +57,11 @@ class Library:
     evidence: dict[str, dict[str, Evidence]]
     modes: dict[str, dict[str, int]]
     due: dict[str, Due] = field(default_factory=dict)  # stories due for review, by slug
+    groupings: tuple[Grouping, ...] = BUILT_IN  # in order, the built-in ones first
+
+    def grouping(self, key: str) -> Grouping:
+        """The grouping with this key."""
+        return next(grouping for grouping in self.groupings if grouping.key == key)
 
     def stories_of(self, grouping: str, slug: str) -> list[Story]:
         """The stories with a term, newest first."""
@@ -75,14 +78,9 @@ class Library:
         return [(self.terms[other][term], count) for term, count in ranked]
 
 
-def story_terms(story: Story) -> dict[str, tuple[str, ...]]:
+def story_terms(story: Story, groupings: tuple[Grouping, ...] = BUILT_IN) -> dict[str, tuple[str, ...]]:
     """The terms a story has in each grouping."""
-    return {
-        "needs": story.needs,
-        "processes": story.processes,
-        "co_creation": story.opportunities,
-        "sources": (story.source,) if story.source else (),
-    }
+    return {grouping.key: story.terms(grouping.key) for grouping in groupings}
 
 
 @dataclass(frozen=True)
@@ -95,6 +93,7 @@ class Tables:
     matrix: dict[str, dict[str, tuple[str, ...]]]
     evidence: dict[str, dict[str, Evidence]]
     modes: dict[str, dict[str, int]]
+    groupings: tuple[Grouping, ...] = BUILT_IN
 
 
 def build_library(
@@ -102,7 +101,7 @@ def build_library(
 ) -> Library:
     """The whole model from checked stories, the declared vocabulary and the stories due for review."""
     ordered = in_order(stories)
-    return assemble(ordered, tabulate(ordered, vocabulary), relate_stories(ordered, workers), due)
+    return assemble(ordered, tabulate(ordered, vocabulary), relate_stories(ordered, vocabulary, workers), due)
 
 
 def in_order(stories: Iterable[Story]) -> list[Story]:
@@ -128,46 +127,58 @@ def assemble(
         evidence=tables.evidence,
         modes=tables.modes,
         due={slug: due[slug] for slug in by_slug if slug in due} if due else {},
+        groupings=tables.groupings,
     )
 
 
 def tabulate(ordered: list[Story], vocabulary: Vocabulary) -> Tables:
     """The tables of stories in library order."""
     by_slug = {story.slug: story for story in ordered}
-    terms_of = {story.slug: story_terms(story) for story in ordered}
-    by_term = group_by_term(ordered, terms_of)
+    groupings = vocabulary.groupings
+    keys = [grouping.key for grouping in groupings]
+    terms_of = {story.slug: story_terms(story, groupings) for story in ordered}
+    by_term = group_by_term(ordered, terms_of, keys)
     terms = all_terms(vocabulary, by_term)
     return Tables(
         terms=terms,
-        by_term={g: {t: by_term[g].get(t, ()) for t in terms[g]} for g in GROUPINGS},
-        together=co_occurrence(ordered, terms_of),
+        by_term={g: {t: by_term[g].get(t, ()) for t in terms[g]} for g in keys},
+        together=co_occurrence(ordered, terms_of, pairs(groupings)),
         matrix=need_process_matrix(ordered, terms),
-        evidence={g: {t: evidence(by_slug, by_term[g].get(t, ())) for t in terms[g]} for g in GROUPINGS},
+        evidence={g: {t: evidence(by_slug, by_term[g].get(t, ())) for t in terms[g]} for g in keys},
         modes=opportunities_by_mode(ordered),
+        groupings=groupings,
     )
 
 
-def relations(ordered: list[Story]) -> list[tuple[str, dict[str, tuple[str, ...]], tuple[str, ...]]]:
-    """All that decides the related stories: each story's slug, terms and declared links, in order."""
-    return [(story.slug, story_terms(story), story.related) for story in ordered]
+def relations(ordered: list[Story], vocabulary: Vocabulary) -> tuple[object, ...]:
+    """All that decides the related stories: the groupings' weights, each story's slug, terms and links."""
+    groupings = vocabulary.groupings
+    weights = tuple((grouping.key, grouping.weight) for grouping in groupings)
+    return weights, *((story.slug, story_terms(story, groupings), story.related) for story in ordered)
 
 
-def relate_stories(ordered: list[Story], workers: int = 1) -> dict[str, tuple[Related, ...]]:
+def relate_stories(
+    ordered: list[Story], vocabulary: Vocabulary, workers: int = 1
+) -> dict[str, tuple[Related, ...]]:
     """Each story's related stories, found in `workers` processes for a big library."""
-    terms_of = {story.slug: story_terms(story) for story in ordered}
-    return relate(ordered, terms_of, group_by_term(ordered, terms_of), workers)
+    groupings = vocabulary.groupings
+    terms_of = {story.slug: story_terms(story, groupings) for story in ordered}
+    by_term = group_by_term(ordered, terms_of, [grouping.key for grouping in groupings])
+    return relate(
+        ordered, terms_of, by_term, workers, {grouping.key: grouping.weight for grouping in groupings}
+    )
 
 
 def group_by_term(
-    stories: list[Story], terms_of: dict[str, dict[str, tuple[str, ...]]]
+    stories: list[Story], terms_of: dict[str, dict[str, tuple[str, ...]]], keys: Iterable[str]
 ) -> dict[str, dict[str, tuple[str, ...]]]:
-    """For each grouping, each term's stories in library order."""
-    groups: dict[str, dict[str, list[str]]] = {g: defaultdict(list) for g in GROUPINGS}
+    """For each grouping (by its key), each term's stories in library order."""
+    groups: dict[str, dict[str, list[str]]] = {g: defaultdict(list) for g in keys}
     for story in stories:
         for grouping, terms in terms_of[story.slug].items():
             for term in terms:
                 groups[grouping][term].append(story.slug)
-    return {g: {t: tuple(s) for t, s in groups[g].items()} for g in GROUPINGS}
+    return {g: {t: tuple(s) for t, s in found.items()} for g, found in groups.items()}
 
 
 def all_terms(
@@ -175,7 +186,7 @@ def all_terms(
 ) -> dict[str, dict[str, Term]]:
     """Declared terms in declared order, then terms used but not declared."""
     terms = {}
-    for grouping in GROUPINGS:
+    for grouping in by_term:
         declared = dict(vocabulary.grouping(grouping))
         for slug in sorted(by_term[grouping]):
             declared.setdefault(slug, Term(grouping, slug, slug))
@@ -188,11 +199,14 @@ def relate(
     terms_of: dict[str, dict[str, tuple[str, ...]]],
     by_term: dict[str, dict[str, tuple[str, ...]]],
     workers: int = 1,
+    weights: Mapping[str, float] | None = None,
 ) -> dict[str, tuple[Related, ...]]:
     """Declared links both ways, then the stories sharing the most telling terms.
 
-    Found in `workers` processes for a library big enough to pay for them.
+    A shared term weighs its grouping's weight (by key; the built-in groupings' when None),
+    more for a rarer term. Found in `workers` processes for a library big enough to pay for them.
     """
+    weight_of = weights or {grouping.key: grouping.weight for grouping in BUILT_IN}
     declared: dict[str, dict[str, None]] = {story.slug: {} for story in stories}
     for story in stories:
         for other in story.related:
@@ -201,7 +215,7 @@ def relate(
                 declared[other][story.slug] = None
     total = max(len(stories), 1)
     weighed = {
-        (g, t): (WEIGHTS[g] * math.log(1 + total / len(slugs)), slugs[:PER_TERM])
+        (g, t): (weight_of[g] * math.log(1 + total / len(slugs)), slugs[:PER_TERM])
         for g, group in by_term.items()
         for t, slugs in group.items()
     }
@@ -259,17 +273,30 @@ def computed_related(
     return [Related(other, False, tuple(sorted(mine & keys[other]))) for _, _, other in best]
 
 
+def pairs(groupings: Iterable[Grouping]) -> tuple[tuple[str, str], ...]:
+    """Each pair of groupings a term's page counts together, once, in the groupings' order."""
+    found: list[tuple[str, str]] = []
+    for grouping in groupings:
+        for other, _, _ in grouping.shows:
+            if (other, grouping.key) not in found:
+                found.append((grouping.key, other))
+    return tuple(found)
+
+
 def co_occurrence(
-    stories: list[Story], terms_of: dict[str, dict[str, tuple[str, ...]]]
+    stories: list[Story],
+    terms_of: dict[str, dict[str, tuple[str, ...]]],
+    paired: Iterable[tuple[str, str]] = pairs(BUILT_IN),
 ) -> dict[tuple[str, str], dict[str, dict[str, int]]]:
     """For each pair of groupings, how many stories have each pair of terms (both ways)."""
     counts: dict[tuple[str, str], dict[str, Counter[str]]] = {}
-    for a, b in PAIRS:
+    both = tuple(paired)
+    for a, b in both:
         counts[(a, b)] = defaultdict(Counter)
         counts[(b, a)] = defaultdict(Counter)
     for story in stories:
         terms = terms_of[story.slug]
-        for a, b in PAIRS:
+        for a, b in both:
             for x in terms[a]:
                 for y in terms[b]:
                     counts[(a, b)][x][y] += 1

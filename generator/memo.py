@@ -92,10 +92,12 @@ def library_of(
     keyed = all(story.key for story in ordered)
     whole = key(TABLES, repr(vocabulary), *(story.key for story in ordered)) if keyed else ""
     kept = memo.get(whole) if whole else None
-    tables, linked = kept if kept else (tabulate(ordered, vocabulary), key(RELATED, repr(relations(ordered))))
+    tables, linked = (
+        kept if kept else (tabulate(ordered, vocabulary), key(RELATED, repr(relations(ordered, vocabulary))))
+    )
     related = memo.get(linked)
     if related is None:
-        related = relate_stories(ordered, workers)
+        related = relate_stories(ordered, vocabulary, workers)
         memo.put(linked, related)
     if whole:
         memo.put(whole, (tables, linked))

@@ -6,7 +6,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -14,6 +14,7 @@ from .config import CONFIG_FILE, SiteConfig
 from .content import MODES, Story
 from .errors import Problem, display_path, error, warning
 from .files import Refused, cannot_read, markup_kind, open_inside, read_inside, script_problems, walk_error
+from .groupings import BUILT_IN, LIST_TEMPLATE, TERM_TEMPLATE, Grouping, section
 from .insights import insights
 from .journey import lanes
 from .library import Library
@@ -21,33 +22,8 @@ from .privacy import allowed, masked, scan
 
 NEWEST_ON_HOME = 8
 STORY_LIST = "stories/index.html"
-# Each grouping's pages live under this folder of the site.
-SECTIONS = {"needs": "needs", "processes": "processes", "co_creation": "co-creation", "sources": "sources"}
-# The facets stories are narrowed by: each one's URL parameter and Pagefind filter name, and
-# the grouping of the vocabulary its values come from ('' for values that are not terms).
-FACETS = {
-    "need": "needs",
-    "process": "processes",
-    "opportunity": "co_creation",
-    "mode": "",
-    "source": "sources",
-    "customer": "",
-}
-TERM_TEMPLATES = {
-    "needs": "need.html",
-    "processes": "process.html",
-    "co_creation": "opportunity.html",
-    "sources": "source.html",
-}
-# Each grouping's list of its terms; of the pages about the whole library, only these show
-# the terms' descriptions.
-LIST_TEMPLATES = {
-    "needs": "needs.html",
-    "processes": "processes.html",
-    "co_creation": "co_creation.html",
-    "sources": "sources.html",
-}
-LISTS = {template: grouping for grouping, template in LIST_TEMPLATES.items()}
+CUSTOMER = "customer"  # the facet of the customers the stories name
+MODE = "mode"  # the facet of the modes a grouping with modes (co-creation) names its terms in
 
 
 @dataclass(frozen=True)
@@ -183,7 +159,7 @@ class Plan:
 
 def term_url(grouping: str, slug: str) -> str:
     """Where a term's page is, relative to the site root."""
-    return f"{SECTIONS[grouping]}/{slug}/"
+    return f"{section(grouping)}/{slug}/"
 
 
 def cell_url(need: str, process: str) -> str:
@@ -199,12 +175,20 @@ def story_url(slug: str) -> str:
 def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path, str]]) -> Plan:
     """Every page and copied file of the site."""
     shown = LazyFacets(library)
+    facets_of = partial(story_facets, groupings=library.groupings)
     pages = [
         Page("index.html", "home.html", {"newest": list(library.stories.values())[:NEWEST_ON_HOME]}),
-        Page(STORY_LIST, "stories.html", {"facets": shown, "facets_of": story_facets}),
+        Page(STORY_LIST, "stories.html", {"facets": shown, "facets_of": facets_of}),
         Page("search/index.html", "search.html", {"facets": shown}),
         Page("matrix/index.html", "matrix.html"),
-        *(Page(f"{SECTIONS[g]}/index.html", template) for g, template in LIST_TEMPLATES.items()),
+        *(
+            Page(
+                f"{g.section}/index.html",
+                own_template(g.list_template, LIST_TEMPLATE, config),
+                {"grouping": g},
+            )
+            for g in library.groupings
+        ),
         Page("journey/index.html", "journey.html", {"lanes": lanes(library)}),
         Page("insights/index.html", "insights.html", {"insights": insights(library)}),
         Page("feed.xml", "feed.xml", {"entries": list(library.stories.values())[:50]}),
@@ -213,11 +197,11 @@ def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path,
     ]
     for story in library.stories.values():
         pages.append(Page(story_url(story.slug) + "index.html", "story.html", {"story": story}))
-    for grouping, terms in library.terms.items():
-        for slug, term in terms.items():
-            pages.append(
-                Page(term_url(grouping, slug) + "index.html", TERM_TEMPLATES[grouping], {"term": term})
-            )
+    for grouping in library.groupings:
+        template = own_template(grouping.term_template, TERM_TEMPLATE, config)
+        for slug, term in library.terms[grouping.key].items():
+            context = {"term": term, "grouping": grouping}
+            pages.append(Page(term_url(grouping.key, slug) + "index.html", template, context))
     for need, row in library.matrix.items():
         for process, slugs in row.items():
             if slugs:
@@ -245,6 +229,14 @@ def plan_site(library: Library, config: SiteConfig, static: Iterable[tuple[Path,
     return Plan(tuple(pages), tuple(copies))
 
 
+def own_template(name: str, generic: str, config: SiteConfig) -> str:
+    """A grouping's own template where the site's templates have it, else the generic one.
+
+    The default theme has only the generic ones, so the site's templates are the only place to look.
+    """
+    return name if name and (config.templates_dir / name).is_file() else generic
+
+
 def static_copy(source: Path, name: str, config: SiteConfig) -> Copy:
     """A static file of the site's templates or of the theme, which must resolve inside that folder."""
     folder = source.parents[len(PurePosixPath(name).parts)]  # the folder holding static/
@@ -252,16 +244,31 @@ def static_copy(source: Path, name: str, config: SiteConfig) -> Copy:
     return Copy(source, f"static/{name}", folder.resolve(), where)
 
 
-def story_facets(story: Story) -> dict[str, tuple[str, ...]]:
+def facet_groupings(groupings: tuple[Grouping, ...]) -> dict[str, str]:
+    """Each facet's name (its URL parameter and Pagefind filter), in the order pages show them,
+    with the grouping its values are terms of ('' for values that are not terms)."""
+    found = {}
+    for grouping in groupings:
+        found[grouping.facet] = grouping.key
+        if grouping.modes:
+            found[MODE] = ""
+    found[CUSTOMER] = ""
+    return found
+
+
+# The facets of a library with the built-in groupings only.
+FACETS = facet_groupings(BUILT_IN)
+
+
+def story_facets(story: Story, groupings: tuple[Grouping, ...] = BUILT_IN) -> dict[str, tuple[str, ...]]:
     """The values a story has in each facet."""
-    return {
-        "need": story.needs,
-        "process": story.processes,
-        "opportunity": story.opportunities,
-        "mode": story.modes,
-        "source": (story.source,) if story.source else (),
-        "customer": (story.customer,) if story.customer else (),
-    }
+    found = {}
+    for grouping in groupings:
+        found[grouping.facet] = story.terms(grouping.key)
+        if grouping.modes:
+            found[MODE] = story.modes
+    found[CUSTOMER] = (story.customer,) if story.customer else ()
+    return found
 
 
 @dataclass(frozen=True)
@@ -282,15 +289,16 @@ class LazyFacets:
 
 def facets(library: Library) -> tuple[Facet, ...]:
     """Every facet with the values stories have, in the vocabulary's order (customers alphabetically)."""
-    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    named = facet_groupings(library.groupings)
+    counts: dict[str, Counter[str]] = {name: Counter() for name in named}
     for story in library.stories.values():
-        for name, values in story_facets(story).items():
+        for name, values in story_facets(story, library.groupings).items():
             counts[name].update(set(values))
     found = []
-    for name, grouping in FACETS.items():
+    for name, grouping in named.items():
         if grouping:
             order = list(library.terms[grouping])
-        elif name == "mode":
+        elif name == MODE:
             order = list(MODES)
         else:
             order = sorted(counts[name], key=lambda value: (value.casefold(), value))
@@ -380,7 +388,8 @@ def page_inputs(
         )
     # Settings, templates and insole's code are inputs of every page, except the terms'
     # descriptions (see build), which only the list of a grouping's terms shows.
-    listed_terms = library.terms.get(LISTS.get(page.template, ""), {})
+    grouping = page.context.get("grouping")
+    listed_terms = library.terms[grouping.key] if grouping else {}
     described = tuple((slug, term.description) for slug, term in listed_terms.items())
     return ("library", page.template, tuple(map(shown, library.stories)), described)
 

@@ -122,6 +122,10 @@ def story_text(
         f"processes: [{', '.join(processes)}]" + choices(vocabulary.processes),
         "co_creation: []" + choices(vocabulary.co_creation),
         f"#  - {{opportunity: ..., mode: {' | '.join(MODES)}, note: ...}}",
+        *(
+            f"{grouping.key}: []" + choices(vocabulary.grouping(grouping.key))
+            for grouping in vocabulary.extra
+        ),
         "related: []",
         "status: published",
         "---",

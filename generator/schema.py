@@ -54,6 +54,9 @@ def story_schema(config: SiteConfig) -> Schema:
             "description": "E-mail addresses, phone or identity numbers that may be published.",
         },
     }
+    for grouping in vocabulary.extra:
+        declared = vocabulary.grouping(grouping.key)
+        properties[grouping.key] = {**terms(declared, grouping.title("en") + "."), "minItems": 0}
     return {
         "$schema": DRAFT,
         "title": f"{SCHEMA_TITLE}{config.title}",

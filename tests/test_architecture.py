@@ -15,6 +15,7 @@ CHAIN = [
     "cache",
     "forked",
     "i18n",
+    "groupings",
     "yamlerrors",
     "yamldoc",
     "frontmatter",

@@ -12,6 +12,7 @@ from conftest import REPO
 from generator.config import Term, Vocabulary
 from generator.content import CoCreation, Story
 from generator.forked import forked
+from generator.groupings import BUILT_IN
 from generator.library import PARALLEL_FROM, RELATED_COUNT, build_library
 
 
@@ -22,10 +23,13 @@ def vocabulary() -> Vocabulary:
         return {s: Term(grouping, s, s.title()) for s in slugs}
 
     return Vocabulary(
-        needs=terms("needs", "n1", "n2", "n3", "rare"),
-        processes=terms("processes", "p1", "p2", "p3"),
-        co_creation=terms("co_creation", "o1", "o2"),
-        sources=terms("sources", "call", "visit"),
+        BUILT_IN,
+        {
+            "needs": terms("needs", "n1", "n2", "n3", "rare"),
+            "processes": terms("processes", "p1", "p2", "p3"),
+            "co_creation": terms("co_creation", "o1", "o2"),
+            "sources": terms("sources", "call", "visit"),
+        },
     )
 
 

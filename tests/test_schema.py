@@ -62,7 +62,7 @@ def test_the_schema_knows_every_front_matter_key_and_the_vocabulary():
     config, _ = load_config(REPO)
     schema = story_schema(config)
     assert schema["$schema"] == DRAFT
-    assert set(schema["properties"]) == set(KEYS)
+    assert set(schema["properties"]) == set(KEYS) | {grouping.key for grouping in config.vocabulary.extra}
     assert schema["properties"]["needs"]["items"]["enum"] == list(config.vocabulary.needs)
     assert schema["properties"]["processes"]["items"]["enum"] == list(config.vocabulary.processes)
     assert schema["properties"]["source"]["enum"] == list(config.vocabulary.sources)
