@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from synth import make_library, write_library
 
-from generator.build import Options
+from generator.options import Options
 from generator.serve import serve
 
 

@@ -15,11 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .arguments import parser
-from .build import Options, build, check, gather
+from .build import build, check
 from .config import load_config
 from .errors import BuildFailed, Problem, display_path, has_errors, visible
+from .gather import gather
 from .insights import insights
 from .messages import due_lines, plural, summary
+from .options import Options
 from .render import Progress
 from .report import report_data, report_lines
 from .scaffold import init_library, new_story_path, story_text, unknown_terms

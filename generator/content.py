@@ -7,7 +7,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -84,11 +84,11 @@ class Story:
     review_by: dt.date | None = None
     language: str = ""
     draft: bool = False
-    html: str = ""
     folder: Path | None = None
     assets: tuple[str, ...] = ()
     allow_personal_data: tuple[str, ...] = ()
     key: str = ""  # a digest of the file the story was read from, and of its place
+    facts: str = ""  # a digest of all the story holds: what a page showing it depends on
     filed: tuple[tuple[str, tuple[str, ...]], ...] = ()  # its terms in each grouping site.yaml declares
 
     def terms(self, grouping: str) -> tuple[str, ...]:
@@ -115,7 +115,9 @@ class Story:
 
 
 # A story file's story (if it has no errors), its problems, and the slug it claims even when it fails.
-Read = tuple[Story | None, tuple[Problem, ...], str]
+# A story file's story (if it has no errors), its problems, the slug it claims even when it
+# fails, and its body as HTML. The body is kept apart: only the story's own page shows it.
+Read = tuple[Story | None, tuple[Problem, ...], str, str]
 Taken = tuple[str, Read]  # a story file's digest ('' if it could not be read) and what was read from it
 StoryFiles = list[tuple[Path, Path | None]]  # each story file, with its folder if it is a folder story
 Reader = Callable[[StoryFiles, SiteConfig, MarkdownIt, int], list[Read]]
@@ -157,15 +159,15 @@ def load_stories(
     today: dt.date | None = None,
     workers: int = 1,
     read: Reader | None = None,
-) -> tuple[list[Story], list[Problem]]:
-    """Read, check and render every story; problems of all files are collected.
+) -> tuple[list[Story], dict[str, str], list[Problem]]:
+    """Read, check and render every story, with each one's body by slug; problems of all files are collected.
 
     `read` reads a list of story files (`read_stories` unless the caller has a better way).
     """
     content = config.content_dir
     if not (content / STORIES).is_dir():
         shown = display_path(content / STORIES)
-        return [], [error(shown, 1, 1, "no stories folder", "put stories in content/stories/")]
+        return [], {}, [error(shown, 1, 1, "no stories folder", "put stories in content/stories/")]
     problems: list[Problem] = []
     files = list(find_story_files(content, problems))
     reads = (read or read_stories)(files, config, md, workers)
@@ -174,18 +176,20 @@ def load_stories(
 
 def collect(
     reads: list[Read], problems: list[Problem], drafts: bool, today: dt.date | None
-) -> tuple[list[Story], list[Problem]]:
-    """The stories read and every problem, with those between stories: slugs, links, what is unpublished."""
-    stories = [story for story, _, _ in reads if story]
-    for _, found, _ in reads:
+) -> tuple[list[Story], dict[str, str], list[Problem]]:
+    """The stories read, their bodies and every problem, with those between stories: slugs, links, drafts."""
+    stories = [story for story, _, _, _ in reads if story]
+    for _, found, _, _ in reads:
         problems.extend(found)
     problems.extend(check_slugs(stories))
-    problems.extend(check_related(stories, {slug for _, _, slug in reads}))
-    if drafts:
-        return stories, problems
-    unpublished = {s.slug: problem for s in stories if (problem := not_published(s, today))}
-    problems.extend(unpublished.values())
-    return [s for s in stories if s.slug not in unpublished], problems
+    problems.extend(check_related(stories, {slug for _, _, slug, _ in reads}))
+    if not drafts:
+        unpublished = {s.slug: problem for s in stories if (problem := not_published(s, today))}
+        problems.extend(unpublished.values())
+        stories = [s for s in stories if s.slug not in unpublished]
+    published = {story.slug for story in stories}
+    bodies = {story.slug: html for story, _, _, html in reads if story and story.slug in published}
+    return stories, bodies, problems
 
 
 def not_published(story: Story, today: dt.date | None) -> Problem | None:
@@ -225,10 +229,10 @@ def take_story(
     try:
         source = read_file(path, folder, content)
     except BuildFailed as failed:
-        return "", (None, tuple(failed.problems), name_slug(folder or path))
+        return "", (None, tuple(failed.problems), name_slug(folder or path), "")
     kept = known(source.key) if known else None
-    story, found, slug = kept if kept is not None else read_story(source, config, md)
-    return ("" if source.problems else source.key), (story, found + source.problems, slug)
+    story, found, slug, html = kept if kept is not None else read_story(source, config, md)
+    return ("" if source.problems else source.key), (story, found + source.problems, slug, html)
 
 
 @dataclass(frozen=True)
@@ -284,7 +288,7 @@ def parse_all(
     """
     if len(files) < PARALLEL_FROM or not can_fork(workers):
         return [take(path, folder) for path, folder in files]
-    results: list[Taken] = [("", (None, (), ""))] * len(files)
+    results: list[Taken] = [("", (None, (), "", ""))] * len(files)
 
     def parse(part: Iterable[tuple[int, tuple[Path, Path | None]]]) -> Iterator[tuple[int, Taken]]:
         """Each file of one worker's share taken, with its place among all the files."""
@@ -301,26 +305,27 @@ def read_story(source: Source, config: SiteConfig, md: MarkdownIt) -> Read:
         text = decode(source.raw, source.shown)
         parts = split(text, source.shown)
     except BuildFailed as failed:
-        return None, tuple(failed.problems), name_slug(source.folder or source.path)
+        return None, tuple(failed.problems), name_slug(source.folder or source.path), ""
     found: list[Problem] = []
-    story = build_story(parts, source, config, md, found)
+    story, html = build_story(parts, source, config, md, found)
     found.extend(personal_data(text, parts.meta, config))
     if story is not None:
         found.extend(personal_data_in_names(story, parts.meta, config))
     if story is not None and not any(p.is_error for p in found):
-        return story, tuple(found), story.slug
-    return None, tuple(found), story.slug if story else claimed_slug(parts.meta, source.folder or source.path)
+        return replace(story, key=source.key, facts=digest(repr(story))), tuple(found), story.slug, html
+    claimed = story.slug if story else claimed_slug(parts.meta, source.folder or source.path)
+    return None, tuple(found), claimed, ""
 
 
 def build_story(
     parts: StoryFile, file: Source, config: SiteConfig, md: MarkdownIt, problems: list[Problem]
-) -> Story | None:
-    """A Story from a split file; every problem goes into `problems`."""
+) -> tuple[Story | None, str]:
+    """A Story from a split file, and its body as HTML; every problem goes into `problems`."""
     doc = parts.meta
     if not isinstance(doc.data, dict):
         message = f"front matter must be a mapping of keys, not {kind_name(doc.data)}"
         problems.append(doc.error((), message, "write one 'key: value' a line, a space after the colon"))
-        return None
+        return None, ""
     vocabulary = config.vocabulary
     extra = tuple(grouping.key for grouping in vocabulary.extra)
     check_keys(doc, problems, extra)
@@ -351,7 +356,7 @@ def build_story(
     review_by = date_at(doc, "review_by", problems)
     language = language_at(doc, problems)
     if date is None or not slug:
-        return None
+        return None, ""
     return Story(
         slug=slug,
         title=title,
@@ -375,13 +380,11 @@ def build_story(
         review_by=review_by,
         language=language,
         draft=status == "draft",
-        html=body.html,
         folder=folder,
         assets=assets,
         allow_personal_data=tuple(list_at(doc, ("allow_personal_data",), [])),
-        key=file.key,
         filed=filed,
-    )
+    ), body.html
 
 
 def personal_data(text: str, doc: Document, config: SiteConfig) -> list[Problem]:

@@ -11,6 +11,8 @@ import unicodedata
 
 from markdown_it.presets import commonmark
 
+from .sanitize import SAFE_SCHEMES
+
 try:
     from markdown_it_pyrs import MarkdownIt as FastMarkdownIt
 except ImportError:  # the "fast" extra is not installed
@@ -23,6 +25,9 @@ __all__ = ("NESTING_LIMIT", "FastMarkdownIt", "fast_can_render", "fast_engine", 
 TAG_START = re.compile(r"<\\?/?[A-Za-z]")
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 UNSAFE_SCHEMES = ("javascript", "vbscript", "data", "file")
+# The scheme of a link's address: inline, an autolink, or a link reference definition.
+NAME = r"([A-Za-z][A-Za-z0-9+.-]*):"
+LINK_SCHEME = re.compile(rf"\]\(\s*<?{NAME}|<{NAME}|^ {{0,3}}\[[^\]]*\]:\s*<?{NAME}", re.MULTILINE)
 ODD_CHARACTERS = "\x00\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
     chr(code) for code in range(0x2000, 0x200B)
 )
@@ -173,7 +178,13 @@ def _plain_images(source: str) -> bool:
 
 
 def _has_unsafe_scheme(source: str) -> bool:
-    """True if an unsafe scheme appears anywhere; the engines drop such links differently."""
+    """True if an unsafe scheme appears anywhere, or a link leads to a scheme not known to be safe.
+
+    The engines drop such links differently.
+    """
+    for found in LINK_SCHEME.finditer(source):
+        if next(group for group in found.groups() if group).lower() not in SAFE_SCHEMES:
+            return True
     colon = source.find(":")
     while colon >= 0:
         if source[max(colon - 11, 0) : colon].lower().rstrip("\\").endswith(UNSAFE_SCHEMES):

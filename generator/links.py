@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -91,14 +91,16 @@ def broken_links(pages: Iterable[tuple[str, bytes]], files: Iterable[str]) -> li
     return broken
 
 
-def body_links(story: Story) -> Iterator[tuple[str, str]]:
-    """The story page's path and each link or image address in the story's body."""
+def body_links(story: Story, body: str) -> Iterator[tuple[str, str]]:
+    """The story page's path and each link or image address in the story's body (its HTML)."""
     page = story_url(story.slug) + "index.html"
-    for target in BODY_LINK.findall(story.html):
+    for target in BODY_LINK.findall(body):
         yield page, html.unescape(target)
 
 
-def broken_body_links(stories: Iterable[Story], files: Iterable[str]) -> list[Problem]:
+def broken_body_links(
+    stories: Iterable[Story], bodies: Mapping[str, str], files: Iterable[str]
+) -> list[Problem]:
     """An error, at its Markdown line, for each relative link of a story's body to no file of the site.
 
     Anchors inside pages are left to `insole check`, which renders every page to know them.
@@ -106,7 +108,7 @@ def broken_body_links(stories: Iterable[Story], files: Iterable[str]) -> list[Pr
     known = set(files)
     problems = []
     for story in stories:
-        for page, target in body_links(story):
+        for page, target in body_links(story, bodies[story.slug]):
             found = resolve(page, target)
             if found is not None and found[0] not in known:
                 problems.append(link_problem(story, target))

@@ -89,8 +89,8 @@ def library_of(
     """`library.build_library` through the memo: tables by every story file and the vocabulary,
     related stories by what decides them, so a body edit reuses both."""
     ordered = in_order(stories)
-    keyed = all(story.key for story in ordered)
-    whole = key(TABLES, repr(vocabulary), *(story.key for story in ordered)) if keyed else ""
+    keyed = all(story.facts for story in ordered)
+    whole = key(TABLES, repr(vocabulary), *(story.facts for story in ordered)) if keyed else ""
     kept = memo.get(whole) if whole else None
     tables, linked = (
         kept if kept else (tabulate(ordered, vocabulary), key(RELATED, repr(relations(ordered, vocabulary))))

@@ -12,11 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from .copies import Copy
 from .digests import digest
 from .errors import BuildFailed, display_path
 from .files import Refused
 from .manifest import MARKER, Record, Written, manifest, owned, read_marker, still_there
-from .pages import Copy
 from .swap import exchange, is_spare, link, mirror, place, rescue, settle_mode, spare_of, to_keep, walk
 
 BUNDLE = "pagefind"  # the search index's folder: a Pagefind bundle for each part

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import marshal
 import os
 import re
 import traceback
@@ -19,20 +18,21 @@ from jinja2 import pass_context
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
-from .config import SiteConfig
+from .config import SiteConfig, without_descriptions
 from .content import Story
+from .contexts import Fingerprints
 from .digests import digest
 from .errors import BuildFailed, Problem, display_path, error
 from .files import Refused, read_inside
 from .forked import can_fork, forked
-from .fragments import Once
+from .fragments import Fragments
 from .i18n import count, format_date, strings
-from .library import Library
-from .pages import Page, Plan, cell_url, listings, page_inputs, story_url, term_url
+from .pages import Page, Plan, cell_url, story_url, term_url
 
 THEME_PREFIX = "default"
 PROGRESS_EVERY = 200
 PARALLEL_FROM = 400  # pages to make before more processes pay for their start
+BASIS = "basis"  # the templates' name for the digest of what every page is made from
 LISTED = "listed_items"  # the templates' helper that makes and keeps story list items
 # Characters XML 1.0 forbids (a feed with one is not XML at all) and HTML counts as errors.
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -61,7 +61,7 @@ def template_dirs(config: SiteConfig) -> list[Path]:
 class ListedItems:
     """Each story's item in the story lists, made once for what it shows, so a long list is mostly joined.
 
-    An item shows only its story (whose file `Story.key` digests), whether the story is due
+    An item shows only its story (which `Story.facts` digests), whether the story is due
     for review, the way back to the site root and how it is asked for; the rest (settings,
     templates, insole itself) is `basis`. Only the default theme's item is known to show
     nothing else, so with a site's own templates every item is made every time. `known`
@@ -85,14 +85,18 @@ class ListedItems:
         facets: object,
     ) -> Markup:
         """The items of a list, each on its own line, made with the `item` macro where not made before."""
-        root, due = str(context["root"]), context["library"].due
+        root, due = str(context["root"]), context["due"]
         asked = f"{root}:{summary}:{'of' if facets_of else repr(facets)}:{self.basis}"
         # A key starts with a digit of how the list asks, then the story's digest: the
         # items of one kind of list fall in a sixteenth of the memo's files.
         lead = digest(asked)[0] if self.theme else ""
         found, texts = self.found, []
         for story in stories:
-            key = f"{lead}{story.key}:{story.slug}:{story.slug in due}:{asked}" if lead and story.key else ""
+            key = (
+                f"{lead}{story.facts}:{story.slug}:{story.slug in due}:{asked}"
+                if lead and story.facts
+                else ""
+            )
             text = found.get(key) or self.kept(key) if key else None
             if text is None:
                 text = str(item(story, summary, facets_of(story) if facets_of else facets))
@@ -122,13 +126,15 @@ def listed_items(env: jinja2.Environment) -> ListedItems | None:
 
 def make_environment(
     config: SiteConfig,
-    library: Library,
+    basis: str = "",
     compiled: jinja2.BytecodeCache | None = None,
     items: ListedItems | None = None,
 ) -> jinja2.Environment:
     """A Jinja environment with autoescaping, strict undefined values and the site's helpers.
 
-    `items` makes the story lists' items (made afresh when not given).
+    `basis` digests all every page is made from besides its context (settings, templates,
+    insole's code); `items` makes the story lists' items (made afresh when not given).
+    Templates see the settings without the terms' descriptions: a page is given those it shows.
     """
     dirs = template_dirs(config)
     loader = jinja2.ChoiceLoader(
@@ -147,12 +153,10 @@ def make_environment(
         keep_trailing_newline=True,
         auto_reload=False,  # each build makes a new environment, so a template never changes under it
         bytecode_cache=compiled,
-        extensions=[Once],
         finalize=writable,
     )
     env.globals.update(
-        site=config,
-        library=library,
+        site=without_descriptions(config),
         t=strings(config.language),
         story_url=story_url,
         cell_url=cell_url,
@@ -162,6 +166,8 @@ def make_environment(
         count=lambda n, noun: count(config.language, n, noun),
     )
     env.globals[LISTED] = pass_context(items or ListedItems(theme=theme_only(config)))
+    env.globals[BASIS] = basis
+    env.globals["fragment"] = Fragments(env)
     env.filters["fill"] = lambda text, **values: text.format(**values)
     env.filters["date"] = lambda day: format_date(day, config.language)
     env.filters["isodate"] = dt.date.isoformat
@@ -346,42 +352,34 @@ def make_pages(
 
 @dataclass(frozen=True)
 class Rendered:
-    """A site's pages made in memory, with what each page was made from."""
+    """A site's pages made in memory, with a digest of what each page was made from."""
 
     pages: dict[str, bytes]
-    inputs: dict[str, tuple[object, ...]]
-    basis: tuple[object, ...]
+    inputs: dict[str, str]
     made: int
 
 
 def render_changed(
-    env: jinja2.Environment, plan: Plan, config: SiteConfig, library: Library, previous: Rendered | None
+    env: jinja2.Environment, plan: Plan, config: SiteConfig, previous: Rendered | None
 ) -> Rendered:
-    """Make the pages whose inputs changed since `previous`; reuse the bytes of the rest."""
-    basis = (config, template_stamp(config))
-    reuse = previous is not None and previous.basis == basis and theme_only(config)
-    inputs: dict[str, tuple[object, ...]] = {}
-    stale = []
-    listed = listings(library)
-    for page in plan.pages:
-        found = inputs[page.path] = page_inputs(page, library, listed)
-        if not (reuse and previous and previous.inputs.get(page.path) == found):
-            stale.append(page)
+    """Make the pages whose inputs changed since `previous`; reuse the bytes of the rest.
+
+    The inputs of a page are its context, its template and the settings and templates
+    (`env.globals["basis"]`), which every page is made from.
+    """
+    inputs = page_digests(plan, str(env.globals.get(BASIS, "")))
+    before = previous.inputs if previous else {}
+    stale = [page for page in plan.pages if before.get(page.path) != inputs[page.path]]
     made = dict(render_pages(env, Plan(tuple(stale), ()), config))
     kept = previous.pages if previous else {}
     pages = {page.path: made[page.path] if page.path in made else kept[page.path] for page in plan.pages}
-    return Rendered(pages, inputs, basis, len(made))
+    return Rendered(pages, inputs, len(made))
 
 
-def page_digests(plan: Plan, library: Library, config: SiteConfig) -> dict[str, str]:
-    """For each page, a digest of what it shows from the model; '' for a page that is always made."""
-    found = {}
-    known = theme_only(config)
-    listed = listings(library) if known else {}
-    for page in plan.pages:
-        inputs = page_inputs(page, library, listed) if known else None
-        found[page.path] = "" if inputs is None else digest(marshal.dumps(inputs, 2))
-    return found
+def page_digests(plan: Plan, basis: str) -> dict[str, str]:
+    """For each page, a digest of what it is made from: its context, its template and `basis`."""
+    prints = Fingerprints()
+    return {page.path: digest(basis, page.template, prints.of(page.context)) for page in plan.pages}
 
 
 def theme_only(config: SiteConfig) -> bool:
@@ -427,10 +425,17 @@ def template_problem(exc: Exception, page: Page, config: SiteConfig) -> Problem:
         message = f"template not found: {exc.name}{making}"
     else:
         message = f"template error: {exc}{making}"
+    hint = given(page) if isinstance(exc, jinja2.UndefinedError) else ""
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if not frame.filename.endswith(".py") and os.path.isfile(frame.filename):  # a template's own line
-            return error(display_path(Path(frame.filename)), frame.lineno or 1, 1, message)
-    return error(template_file(page.template, config), 1, 1, message)
+            return error(display_path(Path(frame.filename)), frame.lineno or 1, 1, message, hint)
+    return error(template_file(page.template, config), 1, 1, message, hint)
+
+
+def given(page: Page) -> str:
+    """What a page's template is given, for a template that asks for something else."""
+    kind = {"story.html": "a story's page"}.get(page.template, "this page")
+    return f"{kind} is given {', '.join(sorted(page.context))}, besides site, t and the helpers"
 
 
 def template_file(name: str, config: SiteConfig) -> str:

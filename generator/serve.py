@@ -21,8 +21,9 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from .build import Live, Options, ignored, rebuild
+from .build import Live, ignored, rebuild
 from .errors import BuildFailed, Problem
+from .options import Options
 
 EVENTS = "/__insole/events"
 QUIET = 0.08  # seconds without file events before a burst counts as finished

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from generator.build import Options
 from generator.errors import Problem
+from generator.options import Options
 from generator.serve import serve
 
 

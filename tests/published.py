@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from conftest import REPO
 
-from generator.build import Options, build
+from generator.build import build
+from generator.options import Options
 
 # .ci/run installs the npm packages here; INSOLE_VNU_JAR and INSOLE_AXE_JS point elsewhere.
 NODE_MODULES = REPO / ".ci" / "node" / "node_modules"

@@ -17,11 +17,12 @@ from markdown_it import MarkdownIt
 
 import generator
 from generator import cache, content, library
-from generator.build import Options, gather
 from generator.cache import KEEP_UNUSED, Store, cache_home, open_memo
 from generator.config import SiteConfig, load_config
 from generator.digests import digest
+from generator.gather import gather
 from generator.markup import make_markdown
+from generator.options import Options
 
 
 def parsed_files(monkeypatch) -> list[str]:
@@ -41,7 +42,7 @@ def test_second_build_parses_only_the_changed_story(site, monkeypatch):
     (root / "content/stories/s1.md").write_text(story("Story 1", body="Changed.\n"), encoding="utf-8")
     again = gather(Options(root=root), writing=False)
     assert seen == ["s1.md"]
-    assert "Changed." in again.library.stories["s1"].html
+    assert "Changed." in again.bodies["s1"]
 
 
 def test_cached_stories_and_problems_equal_a_fresh_parse(site):
@@ -154,7 +155,7 @@ def test_one_edited_story_rewrites_few_shards(site):
         os.utime(path, (old, old))
     (root / "content/stories/s7.md").write_text(story("Story 7", body="Changed.\n"), encoding="utf-8")
     again = gather(Options(root=root), writing=False)
-    assert "Changed." in again.library.stories["s7"].html
+    assert "Changed." in again.bodies["s7"]
     rewritten = [p for p in shards[0].parent.glob("*.pickle") if p.stat().st_mtime > old + 1]
     assert 1 <= len(rewritten) <= 3 < len(shards)  # the new story, its old one and its stamp
 
@@ -184,7 +185,7 @@ def test_stories_parsed_in_two_processes_equal_those_parsed_in_one(site, monkeyp
     one = content.load_stories(*_loading(root), workers=1)
     two = content.load_stories(*_loading(root), workers=2)
     assert one == two
-    assert any(p.path.endswith("bad.md") for p in two[1])
+    assert any(p.path.endswith("bad.md") for p in two[2])
 
 
 def _loading(root: Path) -> tuple[SiteConfig, MarkdownIt]:

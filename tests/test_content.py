@@ -37,7 +37,8 @@ def load(site, monkeypatch) -> Callable[..., Loaded]:
         root = site(files)
         monkeypatch.chdir(root)
         config, _ = load_config(root)
-        stories, problems = load_stories(config, make_markdown(), drafts)
+        stories, bodies, problems = load_stories(config, make_markdown(), drafts)
+        loader.bodies = bodies  # type: ignore[attr-defined]
         return {s.slug: s for s in stories}, problems
 
     return loader
@@ -154,7 +155,7 @@ def test_missing_stories_folder(site, monkeypatch):
     (root / "content" / "stories").rmdir()
     monkeypatch.chdir(root)
     config, _ = load_config(root)
-    stories, problems = load_stories(config, make_markdown())
+    stories, _, problems = load_stories(config, make_markdown())
     assert stories == []
     assert [p.message for p in problems] == ["no stories folder"]
 
@@ -178,7 +179,7 @@ def test_folder_story_with_assets(load):
     visit = stories["home-visit"]
     assert visit.folder is not None and visit.folder.name == "home-visit"
     assert visit.assets == ("kitchen.jpg", "notes/plan.pdf")
-    assert 'src="kitchen.jpg"' in visit.html
+    assert 'src="kitchen.jpg"' in load.bodies["home-visit"]
 
 
 def test_image_not_beside_the_story_is_a_warning(load):

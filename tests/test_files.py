@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YAML, story
 
-from generator.build import Options
+from generator.options import Options
 from generator.pages import Page, Plan, check_plan
 from generator.serve import LiveSite
 

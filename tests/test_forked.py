@@ -12,8 +12,9 @@ import time
 import pytest
 from conftest import story
 
-from generator.build import Options, build
+from generator.build import build
 from generator.forked import WorkerFailed, aside, can_fork, forked
+from generator.options import Options
 from generator.render import PARALLEL_FROM
 
 

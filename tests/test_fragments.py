@@ -1,4 +1,4 @@
-"""The `{% once %}` tag: a fragment made once a build for each value of its keys."""
+"""Fragments: parts of many pages made once a build from a small template and exactly what it is given."""
 
 from __future__ import annotations
 
@@ -7,65 +7,74 @@ import re
 import jinja2
 from conftest import story
 
-from generator.fragments import Once
+from generator.fragments import Fragments
 
 
 def environment(templates: dict[str, str]) -> tuple[jinja2.Environment, list[int]]:
-    """An environment with the tag, and the list `made()` counts its calls in."""
+    """An environment with `fragment`, and the list `made()` counts its calls in."""
     calls: list[int] = []
 
     def made() -> int:
         calls.append(1)
         return len(calls)
 
-    env = jinja2.Environment(loader=jinja2.DictLoader(templates), autoescape=True, extensions=[Once])
+    env = jinja2.Environment(loader=jinja2.DictLoader(templates), autoescape=True)
     env.globals["made"] = made
+    env.globals["fragment"] = Fragments(env)
     return env, calls
 
 
-def test_a_fragment_is_made_once_for_each_value_of_its_keys():
+def test_a_fragment_is_made_once_for_each_set_of_values():
     env, calls = environment(
-        {"t": "{% for x in [1, 1, 2, 1] %}{% once x %}{{ made() }}{% endonce %}{% endfor %}"}
+        {
+            "part": "{{ made() }}:{{ x }}",
+            "t": "{% for x in [1, 1, 2, 1] %}{{ fragment('part', x=x) }} {% endfor %}",
+        }
     )
-    assert env.get_template("t").render() == "1121"
+    assert env.get_template("t").render() == "1:1 1:1 2:2 1:1 "
     assert len(calls) == 2
 
 
-def test_all_keys_decide_and_each_tag_has_its_own_fragments():
-    source = (
-        "{% for a, b in [(1, 1), (1, 2), (1, 1)] %}{% once a, b %}{{ made() }}{% endonce %}{% endfor %};"
-        "{% once 1, 1 %}{{ made() }}{% endonce %}"
-    )
-    env, _ = environment({"t": source})
-    assert env.get_template("t").render() == "121;3"
+def test_a_fragment_sees_only_what_it_is_given():
+    env, _ = environment({"part": "{{ secret is defined }}", "t": "{{ fragment('part') }}"})
+    assert env.get_template("t").render(secret="page") == "False"
 
 
 def test_fragments_last_across_pages_but_not_across_builds():
-    env, _ = environment({"t": "{% once page %}{{ made() }}{% endonce %}"})
+    templates = {"part": "{{ made() }}", "t": "{{ fragment('part', page=page) }}"}
+    env, _ = environment(templates)
     assert [env.get_template("t").render(page=p) for p in ("a", "b", "a")] == ["1", "2", "1"]
-    again, _ = environment({"t": "{% once page %}{{ made() }}{% endonce %}"})
+    again, _ = environment(templates)
     assert again.get_template("t").render(page="a") == "1"  # a new build makes its own
 
 
 def test_a_fragment_shown_again_is_escaped_once():
-    env, _ = environment({"t": "{% for _ in [1, 2] %}{% once %}<b>{{ text }}</b>{% endonce %}{% endfor %}"})
+    env, _ = environment(
+        {
+            "part": "<b>{{ text }}</b>",
+            "t": "{% for _ in [1, 2] %}{{ fragment('part', text=text) }}{% endfor %}",
+        }
+    )
     assert env.get_template("t").render(text="Fish & <chips>") == "<b>Fish &amp; &lt;chips&gt;</b>" * 2
 
 
-def test_keys_without_commas_are_an_error_at_their_line(site, run):
-    page = "{% extends 'base.html' %}{% block main %}\n<p>Lost</p>\n{% once page.url root %}x{% endonce %}{% endblock %}"
+def test_a_site_can_override_the_header_and_every_page_shows_it(site, run):
+    header = '<header class="site-header"><a href="{{ root }}">Our own header</a></header>\n'
+    root = site({"content/stories/lunch.md": story(), "templates/header.html": header})
+    assert run(root, "build").code == 0
+    for page in ("index.html", "stories/lunch/index.html", "needs/index.html", "404.html"):
+        assert "Our own header" in (root / "_site" / page).read_text(encoding="utf-8")
+
+
+def test_the_old_once_tag_is_an_error_at_its_line(site, run):
+    page = (
+        "{% extends 'base.html' %}{% block main %}\n<p>Lost</p>\n{% once root %}x{% endonce %}{% endblock %}"
+    )
     root = site({"content/stories/lunch.md": story(), "templates/404.html": page})
     result = run(root, "build")
     assert result.code == 1
-    assert "templates/404.html:3:1: error: template error: expected token ','" in result.err
+    assert "templates/404.html:3:1: error: template error: Encountered unknown tag 'once'" in result.err
     assert not (root / "_site").exists()
-
-
-def test_a_site_template_can_use_it(site, run):
-    page = "{% extends 'base.html' %}{% block main %}{% for n in [1, 2] %}{% once %}<p>{{ n }}</p>{% endonce %}{% endfor %}{% endblock %}"
-    root = site({"content/stories/lunch.md": story(), "templates/404.html": page})
-    assert run(root, "build").code == 0
-    assert "<p>1</p><p>1</p>" in (root / "_site/404.html").read_text(encoding="utf-8")
 
 
 def test_the_menu_marks_the_section_of_every_kind_of_page(site, run):

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from generator.build import Options, build
+from generator.build import build
+from generator.options import Options
 
 GOLDEN = Path(__file__).parent / "golden" / "example"
 # The day the example is built on: which stories are due for review must not change with the calendar.

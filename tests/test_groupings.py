@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YAML, story
 
-from generator.build import Options, build
+from generator.build import build
 from generator.config import build_config, load_config
 from generator.content import load_stories
 from generator.errors import Problem
 from generator.frontmatter import parse
 from generator.markup import make_markdown
+from generator.options import Options
 from generator.scaffold import story_text
 from generator.schema import story_schema
 
@@ -153,7 +154,7 @@ def read(site, monkeypatch, extra: str, site_yaml: str = SITE_YAML + SEGMENTS) -
     root = site({"content/stories/a.md": story(extra=extra)}, site_yaml)
     monkeypatch.chdir(root)
     config, _ = load_config(root)
-    stories, problems = load_stories(config, make_markdown(), today=dt.date(2026, 1, 1))
+    stories, _, problems = load_stories(config, make_markdown(), today=dt.date(2026, 1, 1))
     return stories, problems
 
 

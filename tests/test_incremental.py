@@ -12,9 +12,12 @@ from conftest import SITE_YAML, make_site, story
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import content
-from generator.build import Options, build
+from generator import content, render
+from generator.build import build
+from generator.content import Story
+from generator.library import Library
 from generator.manifest import MARKER
+from generator.options import Options
 from generator.serve import LiveSite
 
 NEEDS = ["assemble-without-help", "second-trip", "stay-healthy"]
@@ -80,10 +83,12 @@ def apply(root: Path, operation: tuple[str, int, object]) -> list[Path]:
             )
             return [(root / "site.yaml").resolve()]
         case "template":
+            # The site's own not-found page, or its own story page (which shows each story's body).
             (root / "templates").mkdir(exist_ok=True)
-            page = '{% extends "default/404.html" %}{% block main %}' + str(value) + "{% endblock %}"
-            (root / "templates/404.html").write_text(page, encoding="utf-8")
-            return [(root / "templates/404.html").resolve()]
+            name = ("404.html", "story.html")[number]
+            page = f'{{% extends "default/{name}" %}}{{% block title %}}{value}{{% endblock %}}'
+            (root / "templates" / name).write_text(page, encoding="utf-8")
+            return [(root / "templates" / name).resolve()]
     return []
 
 
@@ -130,23 +135,51 @@ def test_incremental_rebuild_equals_full_build(tmp_path, operations):
         assert served(live) == full_build(root), operation
 
 
-def test_editing_one_story_makes_only_the_pages_that_show_it(site):
+def holds(value: object, slug: str) -> bool:
+    """True when a page's context holds the story `slug` (a library holds every story)."""
+    if isinstance(value, Story):
+        return value.slug == slug
+    if isinstance(value, Library):
+        return True
+    if isinstance(value, dict):
+        return any(holds(item, slug) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(holds(item, slug) for item in value)
+    return False
+
+
+def test_editing_one_story_makes_only_the_pages_given_it(site):
     root = site({f"content/stories/s{i}.md": story_file(i) for i in range(12)})
     live = LiveSite(Options(root=root))
     live.rebuild()
-    before = live.live.rendered
-    assert before is not None
-    library_wide = sum(1 for inputs in before.inputs.values() if inputs[0] == "library")
-    (root / "content/stories/s3.md").write_text(
-        story_file(3, "Body.\n\nA new second paragraph."), encoding="utf-8"
-    )
+    assert live.live.site is not None
+    pages = live.live.site.plan.pages
+    showing = [page for page in pages if holds(page.context, "s3")]
+    edited = story_file(3).replace("customer: Segment 1", "customer: A new segment")
+    (root / "content/stories/s3.md").write_text(edited, encoding="utf-8")
     live.rebuild()
     assert live.live.rendered is not None
-    showing = sum(
-        1 for path, page in before.pages.items() if before.inputs[path][0] != "library" and b"s3/" in page
+    assert 1 < live.live.rendered.made <= len(showing) < len(pages)
+    assert b"A new segment" in live.live.rendered.pages["stories/s3/index.html"]
+
+
+def test_a_site_with_its_own_story_page_makes_one_page_for_one_body(site, run, monkeypatch):
+    own = '{% extends "default/story.html" %}{% block title %}Ours: {{ story.title }}{% endblock %}'
+    files = {f"content/stories/s{i}.md": story_file(i, "Start.") for i in range(6)}
+    root = site({**files, "templates/story.html": own})
+    assert run(root, "build").code == 0
+    apply(root, ("body", 2, "Start.\n\nA second paragraph."))
+    made: list[str] = []
+    real = render.make_pages
+    monkeypatch.setattr(
+        render,
+        "make_pages",
+        lambda env, pages, *rest: real(env, made.extend(p.path for p in pages) or pages, *rest),
     )
-    assert live.live.rendered.made <= 1 + library_wide + showing < len(before.pages)
-    assert b"A new second paragraph." in live.live.rendered.pages["stories/s3/index.html"]
+    result = run(root, "build")
+    assert result.code == 0 and ", 1 written)" in result.out
+    assert made == ["stories/s2/index.html"]
+    assert "A second paragraph." in (root / "_site/stories/s2/index.html").read_text(encoding="utf-8")
 
 
 def test_stories_read_before_are_not_read_again(site, monkeypatch):

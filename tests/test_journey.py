@@ -6,9 +6,10 @@ import re
 
 from conftest import SITE_YAML, story
 
-from generator.build import Options, gather
+from generator.gather import gather
 from generator.journey import lanes, size
 from generator.links import page_links, resolve
+from generator.options import Options
 from generator.pages import cell_url
 
 STORIES = {

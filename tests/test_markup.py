@@ -62,6 +62,10 @@ def test_raw_html_passes_only_when_the_site_allows_it():
         "VBScript:msgbox(1)",
         "data:text/html;base64,PHNjcmlwdD4=",
         "file:///etc/passwd",
+        "ms-msdt:/id PCWDiagnostic",
+        "search-ms:query=x",
+        "A:",
+        "C:\\Users\\kim\\notes.txt",
     ],
 )
 def test_unsafe_addresses(url):

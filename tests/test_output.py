@@ -16,9 +16,10 @@ from conftest import SITE_YAML, story
 from generator import build as build_module
 from generator import lock, manifest, render, swap
 from generator import output as output_module
-from generator.build import Options, build
+from generator.build import build
 from generator.errors import BuildFailed
 from generator.manifest import MARKER
+from generator.options import Options
 from generator.output import Index
 
 PERSONS_PATHS = {"CNAME", ".well-known/x", ".well-known/y", "notes/thesis.docx"}
@@ -261,13 +262,14 @@ def test_failing_search_index_puts_the_old_site_back(site, monkeypatch):
     assert not (root / "_site/pagefind").exists()
 
 
-def test_site_templates_make_every_page_again(site):
+def test_a_site_story_page_that_asks_for_the_library_is_told_what_it_is_given(site, run):
     count = '{% extends "default/story.html" %}{% block main %}<p>of {{ library.stories | length }}</p>{% endblock %}'
     root = site({"content/stories/a.md": story("A"), "templates/story.html": count})
-    build(Options(root=root, search=False))
-    (root / "content/stories/b.md").write_text(story("B", needs="[second-trip]"), encoding="utf-8")
-    build(Options(root=root, search=False))
-    assert b"<p>of 2</p>" in (root / "_site/stories/a/index.html").read_bytes()
+    result = run(root, "build")
+    assert result.code == 1
+    assert "templates/story.html:1:1: error: template error: 'library' is undefined" in result.err
+    assert "a story's page is given body, due, related, story, terms" in result.err
+    assert not (root / "_site").exists()
 
 
 def made_pages(monkeypatch) -> list[str]:

@@ -13,7 +13,8 @@ from conftest import story
 from test_output import PERSONS_FILES, beside, put, snapshot
 
 from generator import lock
-from generator.build import Options, build
+from generator.build import build
+from generator.options import Options
 
 STORIES = {f"content/stories/s{i}.md": story(f"Story {i}") for i in range(6)}
 

@@ -11,8 +11,9 @@ from conftest import make_site, story
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import Options, build
+from generator.build import build
 from generator.errors import BuildFailed
+from generator.options import Options
 
 sys.path.insert(0, str(Path(__file__).parent / "fuzz"))
 from harness import Harness

@@ -10,7 +10,9 @@ import jinja2
 from conftest import story
 
 from generator import cache, render
-from generator.build import Options, build, gather
+from generator.build import build
+from generator.gather import gather
+from generator.options import Options
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -175,8 +177,8 @@ def test_items_of_a_sites_own_templates_are_made_every_time(site, monkeypatch):
 
 
 def build_key(root, slug):
-    """The key of a story as the site has it now."""
-    return gather(Options(root=root, search=False), writing=False).library.stories[slug].key
+    """The digest of a story as the site has it now."""
+    return gather(Options(root=root, search=False), writing=False).library.stories[slug].facts
 
 
 def test_list_items_made_by_worker_processes_are_kept(site, monkeypatch):
@@ -200,7 +202,9 @@ def test_compiled_templates_are_kept_apart_for_each_insole(monkeypatch, tmp_path
     # Each insole reads only the templates it compiled itself, with its own Jinja.
     monkeypatch.setenv("INSOLE_CACHE_DIR", str(tmp_path))
     source = "{{ x }}"
-    env = jinja2.Environment(loader=jinja2.DictLoader({"t": source}), bytecode_cache=cache.compiled_templates())
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader({"t": source}), bytecode_cache=cache.compiled_templates()
+    )
     env.get_template("t")
     assert cache.compiled_templates().get_bucket(env, "t", None, source).code is not None
     monkeypatch.setattr(cache, "code_digest", lambda: "another insole")

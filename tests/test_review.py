@@ -7,8 +7,9 @@ from pathlib import Path
 
 from conftest import SITE_YAML, story
 
-from generator.build import Options, build
+from generator.build import build
 from generator.content import Story
+from generator.options import Options
 from generator.review import AGE, REVIEW_BY, add_months, due, due_for_review
 
 DAY = dt.date(2026, 6, 15)

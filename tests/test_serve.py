@@ -16,7 +16,7 @@ from live import running
 from watchdog.events import DirModifiedEvent, FileModifiedEvent
 
 from generator import serve as serve_module
-from generator.build import Options
+from generator.options import Options
 from generator.serve import QUIET, LiveSite, _Watcher, allowed_hosts, bind, inject, site_path
 
 SETTLE = QUIET * 6 + 0.5  # long enough for a burst to end and one rebuild to finish

@@ -12,8 +12,10 @@ from live import running
 from playwright.sync_api import Page, expect
 from published import build_example, serving
 
-from generator.build import Options, build, gather
+from generator.build import build
+from generator.gather import gather
 from generator.library import Library
+from generator.options import Options
 from generator.pages import FACETS, story_facets
 from generator.search import PART_PAGES
 

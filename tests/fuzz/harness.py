@@ -28,7 +28,7 @@ class Harness:
 
     def run(self, data: bytes) -> tuple[Story | None, list[Problem]]:
         """Read one story file's bytes; every problem must have a place in the file."""
-        story, found, _ = read_story(Source(PATH, None, str(PATH), data, ()), self.config, self.md)
+        story, found, _, _ = read_story(Source(PATH, None, str(PATH), data, ()), self.config, self.md)
         problems = list(found)
         lines = data.count(b"\n") + 1 + data.count(b"\r")
         for problem in problems:

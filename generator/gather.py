@@ -1,0 +1,107 @@
+"""Gather and check everything a site is made from, in memory, before a byte is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import jinja2
+
+from .cache import ENVIRONMENT, Store, cache_home, cache_refusal, code_digest, compiled_templates, open_memo
+from .config import SiteConfig, load_config, without_descriptions
+from .content import Read, Reader, Story, load_stories
+from .digests import digest
+from .errors import BuildFailed, Problem, display_path, error, has_errors, strict, warning
+from .forked import WorkerFailed, aside
+from .guards import check_output
+from .library import Library
+from .links import broken_body_links
+from .markup import make_markdown
+from .memo import library_of, list_items, story_reader
+from .options import Options
+from .pages import Plan, check_plan, plan_site
+from .render import make_environment, static_files, template_stamp, theme_only
+from .review import due_for_review
+
+
+@dataclass(frozen=True)
+class Site:
+    """A site gathered and checked in memory, ready to render."""
+
+    config: SiteConfig
+    library: Library
+    bodies: dict[str, str]  # each story's body as HTML, by slug: only the story's own page shows it
+    plan: Plan
+    env: jinja2.Environment
+    memo: Store
+    basis: str  # a digest of all every page is made from besides its context
+    settings: str  # a digest of all a story is read with besides its file
+    problems: list[Problem] = field(default_factory=list)
+    reads: dict[Path, Read] = field(default_factory=dict)  # each story file's story and problems
+
+
+def gather(
+    options: Options,
+    writing: bool = True,
+    memo: Store | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
+) -> Site:
+    """Read and check everything; raises BuildFailed with every problem if anything is wrong.
+
+    `memo` holds what earlier builds made (by default the site's memo in the cache folder).
+    """
+    config, problems = load_config(options.root, options.output)
+    refused = cache_warnings(config.root) if options.cache else []
+    options = replace(options, cache=options.cache and not refused)
+    if writing:
+        problems += check_output(config.output, config, options.force)
+    memo = memo if memo is not None else open_memo(config.root, options.cache)
+    # Problems name files as seen from the working folder, so it is part of what they depend on.
+    settings = digest(repr((replace(without_descriptions(config), output=Path()), os.getcwd())))
+    reads: dict[Path, Read] = {}
+    stories, bodies, found = read_all(config, options, story_reader(memo, settings, reads))
+    saved = aside(memo.save, options.workers)  # on another core while the model is made
+    memo.save(write=False)
+    problems += found
+    due = due_for_review(stories, options.today or dt.date.today(), config.review_after_months)
+    try:
+        library = library_of(stories, config.vocabulary, due, memo, options.workers)
+    finally:
+        saved()
+    memo.save()
+    plan = plan_site(library, bodies, config, static_files(config))
+    problems += check_plan(plan)
+    problems += broken_body_links(library.stories.values(), bodies, plan.paths)
+    problems = (strict(problems) if options.strict else problems) + refused  # refused: about this computer
+    if has_errors(problems):
+        raise BuildFailed(problems)
+    if compiled is None and options.cache:
+        compiled = compiled_templates()
+    basis = digest(repr(without_descriptions(config)), repr(template_stamp(config)), code_digest())
+    env = make_environment(config, basis, compiled, list_items(memo, basis, theme_only(config)))
+    return Site(config, library, bodies, plan, env, memo, basis, settings, sorted(problems), reads)
+
+
+def read_all(
+    config: SiteConfig, options: Options, read: Reader
+) -> tuple[list[Story], dict[str, str], list[Problem]]:
+    """Every story, its body and the problems of all story files."""
+    md = make_markdown(config.allow_html)
+    today = options.today or dt.date.today()
+    try:
+        return load_stories(config, md, options.drafts, today, options.workers, read)
+    except WorkerFailed as exc:
+        shown = display_path(config.content_dir)
+        raise BuildFailed([error(shown, 1, 1, f"could not read the stories: {exc}")]) from None
+
+
+def cache_warnings(root: Path) -> list[Problem]:
+    """A warning that the cache folder is left alone, being open to others than you; or none."""
+    reason = cache_refusal(root)
+    if not reason:
+        return []
+    hint = f"what a cache holds runs as code: set {ENVIRONMENT} to a folder only you can write to"
+    message = f"the cache folder is not used: {reason}"
+    return [warning(display_path(cache_home()), 1, 1, message, hint)]
