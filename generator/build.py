@@ -182,6 +182,7 @@ class Live:
     compiled: CompiledTemplates = field(default_factory=CompiledTemplates)
     site: Site | None = None  # the last good build's model and plan
     rendered: Rendered | None = None  # its pages
+    files: dict[Path, Path] = field(default_factory=dict)  # each story file, by where it really is
 
     @property
     def problems(self) -> list[Problem]:
@@ -214,7 +215,8 @@ def rebuild(live: Live, touched: set[Path]) -> Live:
     site = gather(live.options, False, memo, live.compiled)
     rendered = render_changed(site.env, site.plan, site.config, live.rendered)
     keep_items(memo, listed_items(site.env))
-    return replace(live, memo=memo, site=site, rendered=rendered)
+    files = {path.resolve(): path for path in site.reads}  # the watcher names files by where they are
+    return replace(live, memo=memo, site=site, rendered=rendered, files=files)
 
 
 def new_bodies(live: Live, touched: set[Path]) -> tuple[Site, Rendered] | None:
@@ -227,11 +229,10 @@ def new_bodies(live: Live, touched: set[Path]) -> tuple[Site, Rendered] | None:
     site, rendered = live.site, live.rendered
     if not touched or site is None or rendered is None:
         return None
-    files = {path.resolve(): path for path in site.reads}
     reads, bodies, changed = dict(site.reads), dict(site.bodies), []
     read, md = story_reader(site.memo, site.settings), make_markdown(site.config.allow_html)
     for real in touched:
-        path = files.get(real)
+        path = live.files.get(real)
         old, old_problems, _, _ = reads.get(path, NOTHING) if path else NOTHING
         if (
             path is None or old is None or site.library.stories.get(old.slug) is not old

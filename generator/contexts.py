@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import functools
-import marshal
-from collections.abc import Mapping
+import io
+import pickle
 from dataclasses import dataclass, field, replace
-from pathlib import PurePath
 from typing import Any
 
 from .config import Term
@@ -18,6 +14,10 @@ from .groupings import Grouping
 from .library import Library
 
 Context = dict[str, Any]
+
+
+class Common(dict[str, Any]):
+    """A mapping many pages are given as one object, such as every term: digested once for all."""
 
 
 def plain_terms(library: Library) -> dict[str, dict[str, Term]]:
@@ -34,9 +34,11 @@ class Shared:
 
     library: Library
     plain: Library = field(init=False)
+    all_due: Common = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "plain", replace(self.library, terms=plain_terms(self.library)))
+        object.__setattr__(self, "plain", replace(self.library, terms=Common(plain_terms(self.library))))
+        object.__setattr__(self, "all_due", Common(self.library.due))
 
     def due(self, stories: list[Story]) -> dict[str, Any]:
         """Which of these stories are due for review, and since when."""
@@ -48,7 +50,7 @@ class Shared:
         library = self.plain
         if described:
             library = replace(library, terms={**library.terms, described: self.library.terms[described]})
-        return {"library": library, "terms": library.terms, "due": library.due, **more}
+        return {"library": library, "terms": library.terms, "due": self.all_due, **more}
 
     def story(self, story: Story, body: str) -> Context:
         """A story's page: the story, its body, its related stories and the terms they show."""
@@ -86,58 +88,50 @@ class Shared:
 
 
 class Fingerprints:
-    """Digests of page contexts; values that many pages share are digested once."""
+    """Digests of page contexts; a container many pages share is digested once."""
 
     def __init__(self) -> None:
-        self.seen: dict[int, tuple[Any, object]] = {}  # by id, with the value to keep its id taken
+        self.known: dict[int, tuple[str, object]] = {}  # by id, with the value to keep its id taken
 
-    def of(self, context: Mapping[str, Any]) -> str:
-        """A digest of everything in a page's context."""
-        return digest(
-            marshal.dumps(self.plain(context), 2)
-        )  # version 2 writes no back-references, which follow refcounts
+    def of(self, context: object) -> str:
+        """A digest of everything in a page's context, as pickle writes it."""
+        written = io.BytesIO()
+        Digesting(written, self, context).dump(context)
+        return digest(written.getvalue())
 
-    def plain(self, value: Any) -> Any:
-        """The value as plain data (text, numbers, tuples) that marshal can write."""
-        if value is None or isinstance(value, (bool, int, float)):
-            return value
-        if isinstance(value, str):
-            return str(value)
-        known = self.seen.get(id(value))
-        if known is not None:
-            return known[0]
-        found = self.made(value)
-        if isinstance(value, (dict, Library, list)):
-            self.seen[id(value)] = (found, value)
-        return found
+    def shared(self, value: object) -> str:
+        """The digest of a value that is the same object wherever it comes, made the first time."""
+        known = self.known.get(id(value))
+        if known is None:
+            known = self.known[id(value)] = (self.of(value), value)
+        return known[0]
 
-    def made(self, value: Any) -> Any:
-        """The plain data of a value that is not text or a number."""
-        if isinstance(value, Story) and value.facts:
-            return ("story", value.facts)
-        if isinstance(value, Library):
-            return ("library", model_digest(value))
-        if isinstance(value, Mapping):
-            return tuple((self.plain(k), self.plain(v)) for k, v in value.items())
-        if isinstance(value, (list, tuple)):
-            return tuple(self.plain(item) for item in value)
-        if isinstance(value, (set, frozenset)):
-            return tuple(sorted(map(repr, value)))
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, PurePath):
-            return str(value)
-        if isinstance(value, functools.partial):
-            return ("partial", self.plain(value.func), self.plain(value.args), self.plain(value.keywords))
-        if dataclasses.is_dataclass(value):
-            fields = dataclasses.fields(value)
-            return (type(value).__name__, *(self.plain(getattr(value, f.name)) for f in fields))
-        if callable(value):  # code: insole's own is part of every page's basis
-            return ("code", getattr(value, "__module__", ""), getattr(value, "__qualname__", repr(value)))
-        return ("other", type(value).__name__, repr(value))
+    def library(self, library: Library) -> str:
+        """A library's digest: the rest of it follows from its stories, terms, due dates and groupings."""
+        parts = (library.stories, library.terms, library.due, library.groupings)
+        return digest(*(self.shared(part) for part in parts))
 
 
-def model_digest(library: Library) -> str:
-    """A digest of all a library holds: the rest follows from its stories, terms and groupings."""
-    stories = (story.facts or repr(story) for story in library.stories.values())
-    return digest(*stories, repr(library.terms), repr(library.due), repr(library.groupings))
+class Digesting(pickle.Pickler):
+    """Writes a context as pickle does, with stories by their facts and shared containers by digest."""
+
+    def __init__(self, file: io.BytesIO, prints: Fingerprints, root: object) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = True  # no memo: what is written must not depend on which objects are shared
+        self.prints, self.root = prints, root
+
+    def reducer_override(self, obj: object) -> Any:
+        """What stands for a story, a library or a common mapping: its digest (text, numbers and
+        containers of them never come here, so they are written at C speed)."""
+        kind = type(obj)
+        if kind is Story and obj.facts:  # type: ignore[attr-defined]
+            return digested, ("story", obj.facts)  # type: ignore[attr-defined]
+        if kind is Library:
+            return digested, ("library", self.prints.library(obj))  # type: ignore[arg-type]
+        if kind is Common and obj is not self.root:
+            return digested, ("shared", self.prints.shared(obj))
+        return NotImplemented
+
+
+def digested(kind: str, digest: str) -> None:
+    """Stands in a digested context for a value known by its digest; never called."""

@@ -182,6 +182,10 @@ class LazyFacets:
 
     library: Library = field(repr=False)
 
+    def __reduce__(self) -> tuple[type, tuple[Library]]:
+        """Pickled as the library it counts, whether or not it has counted yet."""
+        return LazyFacets, (self.library,)
+
     @cached_property
     def counted(self) -> tuple[Facet, ...]:
         """The facets, counted once."""
