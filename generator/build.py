@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import CompiledTemplates, Store, open_memo
-from .content import JUNK, Read
 from .contexts import Shared
 from .copies import Copy
 from .digests import digest
@@ -30,6 +29,8 @@ from .pages import Page, Plan, story_url
 from .render import Progress, Rendered, listed_items, page_digests, render_changed, render_kept, render_pages
 from .review import Due
 from .search import search_index
+from .story import Read
+from .storyfiles import JUNK
 
 Waiting = Callable[[Path], None] | None  # told the output folder when another build of it must end first
 NOTHING: Read = (None, (), "", "")

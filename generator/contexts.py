@@ -12,10 +12,10 @@ from pathlib import PurePath
 from typing import Any
 
 from .config import Term
-from .content import Story
 from .digests import digest
 from .groupings import Grouping
 from .library import Library
+from .story import Story
 
 Context = dict[str, Any]
 

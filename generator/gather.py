@@ -11,7 +11,7 @@ import jinja2
 
 from .cache import ENVIRONMENT, Store, cache_home, cache_refusal, code_digest, compiled_templates, open_memo
 from .config import SiteConfig, load_config, without_descriptions
-from .content import Read, Reader, Story, load_stories
+from .content import Reader, load_stories
 from .digests import digest
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict, warning
 from .forked import WorkerFailed, aside
@@ -24,6 +24,7 @@ from .options import Options
 from .pages import Plan, check_plan, plan_site
 from .render import make_environment, static_files, template_stamp, theme_only
 from .review import due_for_review
+from .story import Read, Story
 
 
 @dataclass(frozen=True)

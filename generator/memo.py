@@ -10,11 +10,12 @@ from markdown_it import MarkdownIt
 
 from .cache import Store
 from .config import SiteConfig, Vocabulary
-from .content import Read, Reader, Story, StoryFiles, parse_all, take_story
+from .content import Reader, StoryFiles, parse_all, take_story
 from .digests import digest
 from .library import Library, assemble, in_order, relate_stories, relations, tabulate
 from .render import ListedItems
 from .review import Due
+from .story import Read, Story
 
 RACY_NS = 1_000_000_000
 # Each kind of entry is kept in files of its own, so saving one kind writes no other.

@@ -19,7 +19,6 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from .config import SiteConfig, without_descriptions
-from .content import Story
 from .contexts import Fingerprints
 from .digests import digest
 from .errors import BuildFailed, Problem, display_path, error
@@ -28,6 +27,7 @@ from .forked import can_fork, forked
 from .fragments import Fragments
 from .i18n import count, format_date, strings
 from .pages import Page, Plan, cell_url, story_url, term_url
+from .story import Story
 
 THEME_PREFIX = "default"
 PROGRESS_EVERY = 200

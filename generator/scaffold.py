@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .config import SLUG_LENGTH, SiteConfig, Term
-from .content import MODES, STORIES, slugify
 from .errors import did_you_mean
+from .story import MODES, slugify
+from .storyfiles import STORIES
 
 SITE_YAML = """\
 title: Customer stories

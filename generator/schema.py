@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from .config import SLUG, SiteConfig, Term
-from .content import LANGUAGE_CODE, MODES, REQUIRED, STATUSES
+from .story import MODES
+from .storyfields import LANGUAGE_CODE, REQUIRED, STATUSES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-DATE = r"^\d{4}-\d\d-\d\d([ tT].*)?$"  # what content.date_at reads: a date, maybe a time after it
+DATE = r"^\d{4}-\d\d-\d\d([ tT].*)?$"  # what storyfields.date_at reads: a date, maybe a time after it
 
 Schema = dict[str, Any]
 

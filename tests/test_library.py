@@ -10,10 +10,10 @@ import sys
 from conftest import REPO
 
 from generator.config import Term, Vocabulary
-from generator.content import CoCreation, Story
 from generator.forked import forked
 from generator.groupings import BUILT_IN
 from generator.library import PARALLEL_FROM, RELATED_COUNT, build_library
+from generator.story import CoCreation, Story
 
 
 def vocabulary() -> Vocabulary:
@@ -156,7 +156,7 @@ def test_related_stories_found_in_worker_processes_are_those_found_in_one(monkey
 
 TIED = """
 import datetime as dt, json
-from generator.content import Story
+from generator.story import Story
 from generator.library import relate, story_terms
 needs, processes = [f"n{i}" for i in range(7)], [f"p{i}" for i in range(5)]
 stories = [
