@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
 
-from .config import Term
 from .digests import digest
 from .groupings import Grouping
 from .library import Library
 from .story import Story
+from .vocabulary import Term
 
 Context = dict[str, Any]
 

@@ -9,11 +9,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from .config import Term, Vocabulary
 from .forked import can_fork, forked
 from .groupings import BUILT_IN, Grouping
 from .review import Due
 from .story import MODES, Story
+from .vocabulary import Term, Vocabulary
 
 RELATED_COUNT = 5
 # Related stories are found among the newest stories of each shared term, this many a term,

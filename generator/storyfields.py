@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .config import SLUG, SLUG_LENGTH, STORY_KEYS, Term
 from .errors import Problem, did_you_mean, error, warning
 from .groupings import BUILT_IN_KEYS
 from .story import FILE_START, MODES, CoCreation, name_slug
+from .vocabulary import SLUG, SLUG_LENGTH, STORY_KEYS, Term
 from .yamldoc import Document, list_at, text_at
 
 KEYS = STORY_KEYS

@@ -29,6 +29,8 @@ CHAIN = [
     "identity",
     "phones",
     "privacy",
+    "vocabulary",
+    "settings",
     "config",
     "story",
     "storyfields",

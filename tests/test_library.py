@@ -9,11 +9,11 @@ import sys
 
 from conftest import REPO
 
-from generator.config import Term, Vocabulary
 from generator.forked import forked
 from generator.groupings import BUILT_IN
 from generator.library import PARALLEL_FROM, RELATED_COUNT, build_library
 from generator.story import CoCreation, Story
+from generator.vocabulary import Term, Vocabulary
 
 
 def vocabulary() -> Vocabulary:
