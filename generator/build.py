@@ -19,6 +19,7 @@ from .forked import WorkerFailed
 from .gather import Site, gather
 from .guards import clashes
 from .links import body_links, broken_links, link_problem
+from .listitems import listed_items
 from .lock import turn
 from .manifest import Record, as_built
 from .markup import make_markdown
@@ -26,7 +27,7 @@ from .memo import RECORD, keep_items, key, story_reader
 from .options import Options
 from .output import BUNDLE, PARTS, write_site
 from .pages import Page, Plan, story_url
-from .render import Progress, Rendered, listed_items, page_digests, render_changed, render_kept, render_pages
+from .render import Progress, Rendered, page_digests, render_changed, render_kept, render_pages
 from .review import Due
 from .search import search_index
 from .story import Read

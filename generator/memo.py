@@ -13,7 +13,7 @@ from .config import SiteConfig
 from .content import Reader, StoryFiles, parse_all, take_story
 from .digests import digest
 from .library import Library, assemble, in_order, relate_stories, relations, tabulate
-from .render import ListedItems
+from .listitems import ListedItems
 from .review import Due
 from .story import Read, Story
 from .vocabulary import Vocabulary

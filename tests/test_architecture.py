@@ -47,6 +47,8 @@ CHAIN = [
     "pages",
     "report",
     "fragments",
+    "listitems",
+    "environment",
     "render",
     "links",
     "manifest",
