@@ -61,6 +61,8 @@ CHAIN = [
     "gather",
     "build",
     "scaffold",
+    "livesite",
+    "devserver",
     "serve",
     "shell",
     "arguments",
