@@ -12,8 +12,9 @@ from .cache import Store
 from .config import SiteConfig
 from .content import Reader, StoryFiles, parse_all, take_story
 from .digests import digest
-from .library import Library, assemble, in_order, relate_stories, relations, tabulate
+from .library import Library, assemble, in_order, tabulate
 from .listitems import ListedItems
+from .related import relate_stories, relations
 from .review import Due
 from .story import Read, Story
 from .vocabulary import Vocabulary

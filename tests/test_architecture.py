@@ -39,6 +39,7 @@ CHAIN = [
     "content",
     "review",
     "schema",
+    "related",
     "library",
     "insights",
     "journey",
