@@ -9,7 +9,8 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import ENVIRONMENT, Store, cache_home, cache_refusal, code_digest, compiled_templates, open_memo
+from .cache import Store, code_digest, compiled_templates, open_memo
+from .cachetrust import ENVIRONMENT, cache_home, cache_refusal
 from .config import SiteConfig, load_config, without_descriptions
 from .content import Reader, load_stories
 from .digests import digest

@@ -13,6 +13,7 @@ CHAIN = [
     "options",
     "files",
     "digests",
+    "cachetrust",
     "cache",
     "forked",
     "words_en",
