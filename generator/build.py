@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import CompiledTemplates, Store, open_memo
-from .content import JUNK, Read
 from .contexts import Shared
 from .copies import Copy
 from .digests import digest
@@ -20,6 +19,7 @@ from .forked import WorkerFailed
 from .gather import Site, gather
 from .guards import clashes
 from .links import body_links, broken_links, link_problem
+from .listitems import listed_items
 from .lock import turn
 from .manifest import Record, as_built
 from .markup import make_markdown
@@ -27,9 +27,11 @@ from .memo import RECORD, keep_items, key, story_reader
 from .options import Options
 from .output import BUNDLE, PARTS, write_site
 from .pages import Page, Plan, story_url
-from .render import Progress, Rendered, listed_items, page_digests, render_changed, render_kept, render_pages
+from .render import Progress, Rendered, page_digests, render_changed, render_kept, render_pages
 from .review import Due
 from .search import search_index
+from .story import Read
+from .storyfiles import JUNK
 
 Waiting = Callable[[Path], None] | None  # told the output folder when another build of it must end first
 NOTHING: Read = (None, (), "", "")

@@ -5,151 +5,44 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import replace
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .config import SLUG, SLUG_LENGTH, STORY_KEYS, SiteConfig, Term
+from .config import SiteConfig
+from .crosschecks import check_images, check_related, check_slugs, not_published, stories_beside
 from .digests import digest
-from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
-from .files import FOLDER, Refused, cannot_read, open_inside, walk_error
+from .errors import BuildFailed, Problem, display_path, error
 from .forked import can_fork, forked
 from .frontmatter import StoryFile, decode, split
-from .groupings import BUILT_IN_KEYS
 from .markup import render_markdown
 from .privacy import allowed, masked, scan
+from .story import FILE_START, Read, Story, name_slug, shorten
+from .storyfields import (
+    STATUSES,
+    check_keys,
+    check_required,
+    check_term,
+    claimed_slug,
+    co_creation_at,
+    date_at,
+    language_at,
+    story_slug,
+    terms_at,
+)
+from .storyfiles import STORIES, Source, find_story_files, read_file
 from .yamldoc import Document, Spot, kind_name, list_at, text_at
 
-STORIES = "stories"
-KEYS = STORY_KEYS
-REQUIRED = ("title", "date", "needs", "processes")
-MODES = ("synchronous", "asynchronous")
-STATUSES = ("published", "draft")
-CO_CREATION_KEYS = ("opportunity", "mode", "note")
-TRANSLITERATE = str.maketrans(
-    {"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l", "þ": "th", "ð": "d"}
-)
-JUNK = re.compile(r"(^\.|^#|~$|\.swp$|\.swx$|\.tmp$|___jb_\w+___$|^4913$|^Thumbs\.db$|^desktop\.ini$)", re.I)
-SUMMARY_LENGTH = 280
-MAX_STORY_BYTES = 5_000_000  # ten times the longest real story seen, far below what slows a build
-# A date with a time as YAML writes one (2024-03-14 10:30, 2024-03-14T10:30:00+01:00): the time is ignored.
-DATE_AND_TIME = re.compile(
-    r"\d{4}-\d\d-\d\d(?:[Tt]|[ \t]+)(?P<hour>\d\d?):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:\.\d*)?)?"
-    r"(?:[ \t]*(?:Z|[+-]\d\d?(?::?\d\d)?))?"
-)
 # Words in a slug or a file name are apart where these are: "call-070-123-45-67" holds a number.
 NAME_SEPARATORS = re.compile(r"[-_/\\]+")
-# A BCP 47 tag: a language, then subtags of one to eight letters or digits (x-private, u-ca-...).
-LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
-FILE_START = Spot(1, 1)
 PARALLEL_FROM = 100  # files to parse before more processes pay for their start
 
 
-@dataclass(frozen=True)
-class CoCreation:
-    """A chance to create value together with the customer, named by a story."""
-
-    opportunity: str
-    mode: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Story:
-    """One customer story, checked, with its body as HTML."""
-
-    slug: str
-    title: str
-    date: dt.date
-    source_path: str
-    needs: tuple[str, ...]
-    processes: tuple[str, ...]
-    co_creation: tuple[CoCreation, ...] = ()
-    related: tuple[str, ...] = ()
-    related_spots: tuple[Spot, ...] = ()
-    slug_spot: Spot = FILE_START
-    date_spot: Spot = FILE_START
-    status_spot: Spot = FILE_START
-    review_spot: Spot = FILE_START  # where review_by is, else where the date is
-    customer: str = ""
-    source: str = ""
-    achieve: str = ""
-    avoid: str = ""
-    author: str = ""
-    summary: str = ""
-    review_by: dt.date | None = None
-    language: str = ""
-    draft: bool = False
-    folder: Path | None = None
-    assets: tuple[str, ...] = ()
-    allow_personal_data: tuple[str, ...] = ()
-    key: str = ""  # a digest of the file the story was read from, and of its place
-    facts: str = ""  # a digest of all the story holds: what a page showing it depends on
-    filed: tuple[tuple[str, tuple[str, ...]], ...] = ()  # its terms in each grouping site.yaml declares
-
-    def terms(self, grouping: str) -> tuple[str, ...]:
-        """The terms the story has in a grouping, by the grouping's key."""
-        if grouping == "needs":
-            return self.needs
-        if grouping == "processes":
-            return self.processes
-        if grouping == "co_creation":
-            return self.opportunities
-        if grouping == "sources":
-            return (self.source,) if self.source else ()
-        return dict(self.filed).get(grouping, ())
-
-    @property
-    def opportunities(self) -> tuple[str, ...]:
-        """The co-creation opportunities the story names, each once."""
-        return tuple(dict.fromkeys(c.opportunity for c in self.co_creation))
-
-    @property
-    def modes(self) -> tuple[str, ...]:
-        """The co-creation modes the story names, each once."""
-        return tuple(dict.fromkeys(c.mode for c in self.co_creation))
-
-
-# A story file's story (if it has no errors), its problems, and the slug it claims even when it fails.
-# A story file's story (if it has no errors), its problems, the slug it claims even when it
-# fails, and its body as HTML. The body is kept apart: only the story's own page shows it.
-Read = tuple[Story | None, tuple[Problem, ...], str, str]
 Taken = tuple[str, Read]  # a story file's digest ('' if it could not be read) and what was read from it
 StoryFiles = list[tuple[Path, Path | None]]  # each story file, with its folder if it is a folder story
 Reader = Callable[[StoryFiles, SiteConfig, MarkdownIt, int], list[Read]]
-
-
-def slugify(text: str) -> str:
-    """A URL slug: Nordic letters transliterated, lowercase ASCII words joined by hyphens."""
-    # Decomposed, "å" is "a" and a combining ring, which leaves with the rest outside ASCII.
-    text = unicodedata.normalize("NFKD", text.lower().translate(TRANSLITERATE))
-    return re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode()).strip("-")
-
-
-def find_story_files(
-    content: Path, problems: list[Problem] | None = None
-) -> Iterator[tuple[Path, Path | None]]:
-    """Every story file under content/stories, with its folder if it is a folder story.
-
-    A folder that cannot be read is an error in `problems`; without them, it raises BuildFailed.
-    """
-    top = content / STORIES
-    for folder, dirs, files in os.walk(top, onerror=walk_failed(problems)):
-        here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not JUNK.search(d))
-        if here != top and "index.md" in files:
-            dirs[:] = []
-            yield here / "index.md", here
-            continue
-        odd = [d for d in dirs if d.lower().endswith(".md") and not (here / d / "index.md").is_file()]
-        noted(problems, linked_folders(here, [d for d in dirs if d not in odd]))
-        for name in sorted(files + odd):
-            if name.lower().endswith(".md") and not JUNK.search(name):
-                yield here / name, None
 
 
 def load_stories(
@@ -192,20 +85,6 @@ def collect(
     return stories, bodies, problems
 
 
-def not_published(story: Story, today: dt.date | None) -> Problem | None:
-    """A warning when a story is left out of the site: a draft, or dated after today."""
-    if story.draft:
-        at, message = story.status_spot, "a draft, so it is not published"
-    elif today and story.date > today:
-        at, message = (
-            story.date_spot,
-            f"dated {story.date.isoformat()}, after today, so it is not published yet",
-        )
-    else:
-        return None
-    return warning(story.source_path, at.line, at.column, message, "build with --drafts to include it")
-
-
 def read_stories(files: StoryFiles, config: SiteConfig, md: MarkdownIt, workers: int = 1) -> list[Read]:
     """Each story file's story and problems, in as many processes as `workers` for many files."""
     content = config.content_dir.resolve()
@@ -233,50 +112,6 @@ def take_story(
     kept = known(source.key) if known else None
     story, found, slug, html = kept if kept is not None else read_story(source, config, md)
     return ("" if source.problems else source.key), (story, found + source.problems, slug, html)
-
-
-@dataclass(frozen=True)
-class Source:
-    """A story file's bytes, with what else decides what the story becomes."""
-
-    path: Path
-    folder: Path | None
-    shown: str
-    raw: bytes
-    assets: tuple[str, ...]
-    problems: tuple[Problem, ...] = ()  # sub-folders of a folder story that cannot be read
-
-    @cached_property
-    def key(self) -> str:
-        """A digest of everything in the file and its place that decides what the story becomes."""
-        return digest(self.shown, "\n".join(self.assets), self.raw)
-
-
-def read_file(path: Path, folder: Path | None, content: Path) -> Source:
-    """A story file's bytes; raises BuildFailed when it can't or mustn't be read.
-
-    Only a regular file resolving inside the `content` folder is read.
-    """
-    shown = display_path(path)
-    try:
-        opened = open_inside(path, content, "the content folder")
-    except Refused as refused:
-        if refused.kind == FOLDER:
-            hint = "rename it, or put index.md in it"
-            raise BuildFailed([error(shown, 1, 1, "a folder named like a story file", hint)]) from None
-        raise BuildFailed([refused.problem(shown)]) from None
-    with os.fdopen(opened, "rb") as file:
-        if os.fstat(file.fileno()).st_size > MAX_STORY_BYTES:
-            message = f"the story is larger than {MAX_STORY_BYTES // 1_000_000} MB"
-            raise BuildFailed([error(shown, 1, 1, message, "move long material into files beside it")])
-        try:
-            raw = file.read()
-        except OSError as exc:
-            raise BuildFailed([error(shown, 1, 1, cannot_read(exc))]) from None
-    if not folder:
-        return Source(path, folder, shown, raw, ())
-    problems: list[Problem] = []
-    return Source(path, folder, shown, raw, list_assets(folder, problems), tuple(problems))
 
 
 def parse_all(
@@ -425,286 +260,3 @@ def personal_data_in_names(story: Story, doc: Document, config: SiteConfig) -> l
                 hint = "rename it, or list it under allow_personal_data if it may be published"
                 problems.append(found(doc.path, spot.line, spot.column, message, hint))
     return problems
-
-
-def check_keys(doc: Document, problems: list[Problem], declared: tuple[str, ...] = ()) -> None:
-    """Warn about keys a story does not have (but the groupings `declared`), suggesting the closest one."""
-    known = KEYS + declared
-    for key in doc.data:
-        if key not in known:
-            at = doc.key_spot(key)
-            problems.append(
-                warning(doc.path, at.line, at.column, f"unknown key '{key}'", did_you_mean(key, known))
-            )
-
-
-def check_required(doc: Document, problems: list[Problem]) -> None:
-    """One error naming every required key that is missing or empty."""
-    missing = [key for key in REQUIRED if doc.data.get(key) in (None, [], {}) or _blank(doc.data[key])]
-    if missing:
-        names = ", ".join(missing)
-        hint = "add " + ": ..., ".join(missing) + ": ... to the front matter"
-        problems.append(error(doc.path, 1, 1, f"missing required {names}", hint))
-
-
-def _blank(value: object) -> bool:
-    """True for text with nothing but spaces in it."""
-    return isinstance(value, str) and not value.strip()
-
-
-def language_at(doc: Document, problems: list[Problem]) -> str:
-    """The language the story is written in, as a language code like sv or da."""
-    code = text_at(doc, ("language",), problems) or ""
-    if code and not LANGUAGE_CODE.fullmatch(code):
-        problems.append(
-            doc.error(("language",), f"'{code}' is not a language code", "use a code such as en, sv or da")
-        )
-        return ""
-    return code
-
-
-def date_at(doc: Document, key: str, problems: list[Problem]) -> dt.date | None:
-    """A date written as YYYY-MM-DD (a time after it is ignored)."""
-    value = doc.data.get(key)
-    if isinstance(value, bool | int | float):
-        shown = doc.text((key,)) or str(value)
-        problems.append(doc.error((key,), f"'{shown}' is not a date", "write a real date as YYYY-MM-DD"))
-        return None
-    text = text_at(doc, (key,), problems)
-    if not text:
-        return None
-    timed = DATE_AND_TIME.fullmatch(text)
-    try:
-        if timed and not is_time(timed):
-            raise ValueError(text)
-        return dt.date.fromisoformat(text[:10] if timed else text)
-    except ValueError:
-        problems.append(doc.error((key,), f"'{text}' is not a date", "write a real date as YYYY-MM-DD"))
-        return None
-
-
-def is_time(timed: re.Match[str]) -> bool:
-    """True when the time after a date is one a clock shows: 23:59:59 at the latest."""
-    hour, minute, second = (int(part or 0) for part in timed.group("hour", "minute", "second"))
-    return hour < 24 and minute < 60 and second < 60
-
-
-def terms_at(doc: Document, key: str, declared: dict[str, Term], problems: list[Problem]) -> tuple[str, ...]:
-    """The terms a story lists under `key`, each once, undeclared ones warned about."""
-    terms = list_at(doc, (key,), problems)
-    for index, term in enumerate(terms):
-        check_term(doc, (key, index), term, declared, problems)
-    return tuple(dict.fromkeys(terms))
-
-
-def check_term(
-    doc: Document,
-    path: tuple[str | int, ...],
-    term: str,
-    declared: dict[str, Term],
-    problems: list[Problem],
-) -> None:
-    """Warn when a term is not declared in site.yaml; a term that cannot be a slug is an error."""
-    if term in declared:
-        return
-    at = doc.spot(*path) if doc.text(path) is not None else doc.spot(path[0])
-    grouping = path[0] if path[0] != "source" else "sources"
-    if not SLUG.fullmatch(term):  # its page would be at a path made of it
-        hint = "a term is a slug: lowercase letters, digits and hyphens"
-        problems.append(error(doc.path, at.line, at.column, f"'{term}' cannot be a term", hint))
-        return
-    where = grouping if grouping in BUILT_IN_KEYS else f"groupings: {grouping}: terms"
-    hint = did_you_mean(term, declared) or f"declare it under '{where}' in site.yaml"
-    problems.append(warning(doc.path, at.line, at.column, f"'{term}' is not declared in {grouping}", hint))
-
-
-def co_creation_at(
-    doc: Document, declared: dict[str, Term], problems: list[Problem]
-) -> tuple[CoCreation, ...]:
-    """The co-creation entries of a story."""
-    entries = doc.data.get("co_creation") or []
-    if not isinstance(entries, list):
-        problems.append(doc.error(("co_creation",), "'co_creation' must be a list of entries"))
-        return ()
-    found = []
-    for index, entry in enumerate(entries):
-        path = ("co_creation", index)
-        if isinstance(entry, str):
-            problems.append(doc.error(path, "a co-creation entry needs 'opportunity' and 'mode'"))
-            continue
-        if not isinstance(entry, dict):
-            problems.append(doc.error(path, "a co-creation entry must be a mapping"))
-            continue
-        for key in entry:
-            if key not in CO_CREATION_KEYS:
-                at = doc.key_spot(*path, key)
-                problems.append(
-                    warning(
-                        doc.path,
-                        at.line,
-                        at.column,
-                        f"unknown key '{key}'",
-                        did_you_mean(key, CO_CREATION_KEYS),
-                    )
-                )
-        opportunity = text_at(doc, (*path, "opportunity"), problems)
-        mode = text_at(doc, (*path, "mode"), problems)
-        if not opportunity:
-            problems.append(doc.error(path, "co-creation entry without 'opportunity'"))
-            continue
-        check_term(doc, (*path, "opportunity"), opportunity, declared, problems)
-        if mode not in MODES:
-            shown = f"unknown mode '{mode}'" if mode else "co-creation entry without 'mode'"
-            problems.append(
-                doc.error((*path, "mode") if mode else path, shown, "use synchronous or asynchronous")
-            )
-            continue
-        found.append(CoCreation(opportunity, mode, text_at(doc, (*path, "note"), problems) or ""))
-    return tuple(found)
-
-
-def story_slug(doc: Document, path: Path, problems: list[Problem]) -> str:
-    """The story's slug: `slug:` if given, else from the file or folder name."""
-    given = text_at(doc, ("slug",), problems)
-    at = doc.spot("slug") if given is not None else FILE_START
-    if given is not None and not SLUG.fullmatch(given):
-        hint = "use lowercase letters, digits and hyphens"
-        problems.append(doc.error(("slug",), f"'{given}' is not a valid slug", hint))
-        return ""
-    slug = given if given is not None else name_slug(path)
-    if not slug:
-        hint = "add 'slug:' to the front matter"
-        problems.append(error(doc.path, 1, 1, "no slug can be made from the file name", hint))
-    elif len(slug) > SLUG_LENGTH:
-        message = f"the slug is {len(slug)} characters long; a folder name takes at most {SLUG_LENGTH}"
-        problems.append(error(doc.path, at.line, at.column, message, "set a shorter 'slug:'"))
-        return ""
-    return slug
-
-
-def name_slug(path: Path) -> str:
-    """The slug a story file or folder's name makes."""
-    return slugify(path.stem if path.suffix.lower() == ".md" else path.name)
-
-
-def claimed_slug(doc: Document, path: Path) -> str:
-    """The slug a story that failed claims: its valid `slug:`, else its name's; '' when neither."""
-    given = doc.data.get("slug") if isinstance(doc.data, dict) else None
-    return given if isinstance(given, str) and SLUG.fullmatch(given) else name_slug(path)
-
-
-def walk_failed(problems: list[Problem] | None) -> Callable[[OSError], None]:
-    """What to do with a folder os.walk cannot read: note the error, or raise it."""
-    return lambda exc: noted(problems, [walk_error(exc)])
-
-
-def noted(problems: list[Problem] | None, found: list[Problem]) -> None:
-    """Add what was found to `problems`, or raise it when there is no list to add to."""
-    if problems is not None:
-        problems.extend(found)
-    elif found:
-        raise BuildFailed(found)
-
-
-def linked_folders(here: Path, dirs: list[str]) -> list[Problem]:
-    """An error for each linked folder among `dirs`: a walk does not follow it, so its files would be lost."""
-    hint = "copy the folder in instead of linking to it"
-    message = "a linked folder, whose files would be left out"
-    return [error(display_path(here / d), 1, 1, message, hint) for d in dirs if (here / d).is_symlink()]
-
-
-def list_assets(folder: Path, problems: list[Problem] | None = None) -> tuple[str, ...]:
-    """Files beside a folder story's index.md, relative to the folder; unreadable folders go in `problems`."""
-    found = []
-    for here, dirs, files in os.walk(folder, onerror=walk_failed(problems)):
-        dirs[:] = sorted(d for d in dirs if not JUNK.search(d))
-        noted(problems, linked_folders(Path(here), dirs))
-        for name in sorted(files):
-            if not JUNK.search(name) and not (Path(here) == folder and name == "index.md"):
-                found.append((Path(here) / name).relative_to(folder).as_posix())
-    return tuple(found)
-
-
-def stories_beside(file: Source) -> list[Problem]:
-    """Warn about Markdown files in a story's folder: they are copied as they are, drafts too."""
-    hint = "move it out of the story's folder to make it a story of its own"
-    return [
-        warning(
-            display_path(file.folder / name), 1, 1, "copied as it is beside the story, not made a story", hint
-        )
-        for name in file.assets
-        if file.folder and name.lower().endswith(".md")
-    ]
-
-
-def check_images(
-    shown: str, parts: StoryFile, images: tuple[str, ...], assets: tuple[str, ...]
-) -> list[Problem]:
-    """Warn about relative images that are not beside the story."""
-    problems = []
-    lines = parts.body.split("\n")
-    for src in images:
-        if src.split("#")[0].split("?")[0] in assets:
-            continue
-        number = next((i for i, line in enumerate(lines) if src in line), 0)
-        column = lines[number].find(src) + 1 if lines else 1
-        problems.append(
-            warning(
-                shown,
-                parts.body_line + number,
-                max(column, 1),
-                f"image '{src}' is not beside the story",
-                "make the story a folder with index.md and put the file there",
-            )
-        )
-    return problems
-
-
-def check_slugs(stories: list[Story]) -> list[Problem]:
-    """Errors for two stories that would be published at one address."""
-    seen: dict[str, Story] = {}
-    problems = []
-    for story in stories:
-        other = seen.setdefault(story.slug, story)
-        if other is not story:
-            problems.append(
-                error(
-                    story.source_path,
-                    story.slug_spot.line,
-                    story.slug_spot.column,
-                    f"slug '{story.slug}' is already used",
-                    f"also the slug of {other.source_path}; set 'slug:' to tell them apart",
-                )
-            )
-    return problems
-
-
-def check_related(stories: list[Story], slugs: set[str]) -> list[Problem]:
-    """Errors for `related` slugs that name no story file in `slugs`; a warning for a story naming itself.
-
-    A story that failed its checks still exists for the others: its own errors say what is wrong.
-    """
-    problems = []
-    for story in stories:
-        for slug, at in zip(story.related, story.related_spots, strict=True):
-            if slug == story.slug:
-                message = "a story is not related to itself"
-                problems.append(warning(story.source_path, at.line, at.column, message, "remove it"))
-            elif slug not in slugs:
-                problems.append(
-                    error(
-                        story.source_path,
-                        at.line,
-                        at.column,
-                        f"related story '{slug}' does not exist",
-                        did_you_mean(slug, slugs),
-                    )
-                )
-    return problems
-
-
-def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
-    """Text cut at a word boundary to at most `limit` characters."""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"

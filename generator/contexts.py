@@ -7,11 +7,11 @@ import pickle
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .config import Term
-from .content import Story
 from .digests import digest
 from .groupings import Grouping
 from .library import Library
+from .story import Story
+from .vocabulary import Term
 
 Context = dict[str, Any]
 

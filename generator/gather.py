@@ -9,10 +9,12 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import ENVIRONMENT, Store, cache_home, cache_refusal, code_digest, compiled_templates, open_memo
+from .cache import Store, code_digest, compiled_templates, open_memo
+from .cachetrust import ENVIRONMENT, cache_home, cache_refusal
 from .config import SiteConfig, load_config, without_descriptions
-from .content import Read, Reader, Story, load_stories
+from .content import Reader, load_stories
 from .digests import digest
+from .environment import make_environment, static_files, template_stamp, theme_only
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict, warning
 from .forked import WorkerFailed, aside
 from .guards import check_output
@@ -22,8 +24,8 @@ from .markup import make_markdown
 from .memo import library_of, list_items, story_reader
 from .options import Options
 from .pages import Plan, check_plan, plan_site
-from .render import make_environment, static_files, template_stamp, theme_only
 from .review import due_for_review
+from .story import Read, Story
 
 
 @dataclass(frozen=True)

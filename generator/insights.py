@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .content import MODES
 from .library import Library
+from .story import MODES
 
 STORIES = "stories"  # the grouping name of a reference to a story
 # Each kind of gap, in the order the report shows them.

@@ -6,8 +6,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .config import Term
 from .library import Library
+from .vocabulary import Term
 
 SIZES = 4  # how many sizes an item can have, by how many stories back it
 

@@ -11,9 +11,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .content import Story
 from .errors import Problem, error
 from .pages import story_url
+from .story import Story
 
 # Markdown writes a link or an image the one way: its address is the first attribute.
 BODY_LINK = re.compile(r'<(?:a href|img src)="([^"]*)"')

@@ -9,12 +9,15 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .cache import Store
-from .config import SiteConfig, Vocabulary
-from .content import Read, Reader, Story, StoryFiles, parse_all, take_story
+from .config import SiteConfig
+from .content import Reader, StoryFiles, parse_all, take_story
 from .digests import digest
-from .library import Library, assemble, in_order, relate_stories, relations, tabulate
-from .render import ListedItems
+from .library import Library, assemble, in_order, tabulate
+from .listitems import ListedItems
+from .related import relate_stories, relations
 from .review import Due
+from .story import Read, Story
+from .vocabulary import Vocabulary
 
 RACY_NS = 1_000_000_000
 # Each kind of entry is kept in files of its own, so saving one kind writes no other.

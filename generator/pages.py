@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from .config import CONFIG_FILE, SiteConfig
-from .content import MODES, Story
 from .contexts import Shared
 from .copies import Allowed, Copy, static_copy
 from .errors import Problem, error
@@ -18,6 +17,7 @@ from .groupings import BUILT_IN, LIST_TEMPLATE, TERM_TEMPLATE, Grouping, section
 from .insights import insights
 from .journey import lanes
 from .library import Library
+from .story import MODES, Story
 
 NEWEST_ON_HOME = 8
 STORY_LIST = "stories/index.html"

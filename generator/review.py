@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .content import Story
+from .story import Story
 from .yamldoc import Spot
 
 REVIEW_BY = "review_by"  # the story's own review_by date has passed

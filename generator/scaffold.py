@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from .config import SLUG_LENGTH, SiteConfig, Term
-from .content import MODES, STORIES, slugify
+from .config import SiteConfig
 from .errors import did_you_mean
+from .story import MODES, slugify
+from .storyfiles import STORIES
+from .vocabulary import SLUG_LENGTH, Term
 
 SITE_YAML = """\
 title: Customer stories

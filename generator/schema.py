@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import SLUG, SiteConfig, Term
-from .content import LANGUAGE_CODE, MODES, REQUIRED, STATUSES
+from .config import SiteConfig
+from .story import MODES
+from .storyfields import LANGUAGE_CODE, REQUIRED, STATUSES
+from .vocabulary import SLUG, Term
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-DATE = r"^\d{4}-\d\d-\d\d([ tT].*)?$"  # what content.date_at reads: a date, maybe a time after it
+DATE = r"^\d{4}-\d\d-\d\d([ tT].*)?$"  # what storyfields.date_at reads: a date, maybe a time after it
 
 Schema = dict[str, Any]
 

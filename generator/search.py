@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .config import SiteConfig
+from .environment import theme_only
 from .errors import BuildFailed, Problem, display_path, error
 from .library import Library
 from .output import Index
 from .pages import story_url
-from .render import theme_only
 
 TIMEOUT = 600  # seconds
 SHOWN_LINES = 5

@@ -3,134 +3,25 @@
 from __future__ import annotations
 
 import contextlib
-import errno
-import html
-import json
-import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from .build import Live, ignored, rebuild
-from .errors import BuildFailed, Problem
+from .build import ignored
+from .devserver import Server, allowed_hosts, bind, make_handler
+from .errors import Problem
+from .livesite import LiveSite
 from .options import Options
 
-EVENTS = "/__insole/events"
 QUIET = 0.08  # seconds without file events before a burst counts as finished
-KEEPALIVE = 15.0
-PORT_TRIES = 20
 WATCHED = ("content", "templates")
-MAX_CONNECTIONS = 128  # open at once; more are closed at once, so a flood cannot spawn threads without end
-MAX_STREAMS = 64  # of them live-reload streams, so pages are still answered
-REQUEST_TIMEOUT = 20.0  # seconds a client may take to send its request or to take a part of the answer
-MAX_PORT = 65535
-WAITING_PAGE = (
-    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>insole</title></head>'
-    "<body><p>The site has not been built yet.</p></body></html>"
-)
-RELOAD_SCRIPT = """<script>
-(() => {
-  const shown = %s;
-  const overlay = (problems) => {
-    let box = document.getElementById("insole-errors");
-    if (!problems.length) { if (box) box.remove(); return; }
-    if (!box) {
-      box = document.createElement("div");
-      box.id = "insole-errors";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
-        "background:rgba(24,24,27,.94);color:#fef2f2;white-space:pre-wrap;" +
-        "font:15px/1.5 ui-monospace,monospace";
-      document.body.append(box);
-    }
-    box.textContent = "insole could not rebuild the site:\\n\\n" + problems.join("\\n");
-  };
-  overlay(shown);
-  const events = new EventSource("%s");
-  events.addEventListener("reload", () => location.reload());
-  events.addEventListener("problems", (e) => overlay(JSON.parse(e.data)));
-})();
-</script>
-"""
-
-
-@dataclass
-class LiveSite:
-    """The state one `insole serve` shares between its watcher, builder and request threads."""
-
-    options: Options
-    live: Live = field(init=False)
-    epoch: int = 0
-    problems: list[str] = field(default_factory=list)
-    changed: threading.Event = field(default_factory=threading.Event)
-    last_event: float = 0.0
-    news: threading.Condition = field(default_factory=threading.Condition)
-    touched: set[Path] = field(default_factory=set)  # files changed since the last rebuild
-    guard: threading.Lock = field(default_factory=threading.Lock)
-
-    def __post_init__(self) -> None:
-        self.live = Live(self.options)
-
-    def rebuild(self) -> tuple[bool, list[Problem], float]:
-        """Make again what changed, in memory; on failure keep serving the last good site."""
-        started = time.perf_counter()
-        with self.guard:
-            touched, self.touched = self.touched, set()
-        try:
-            live = rebuild(self.live, touched)
-        except BuildFailed as failed:
-            with self.news:
-                self.problems = [str(p) for p in failed.problems if p.is_error]
-                self.news.notify_all()
-            return False, failed.problems, time.perf_counter() - started
-        with self.news:
-            self.live = live
-            self.problems = []
-            self.epoch += 1
-            self.news.notify_all()
-        return True, live.problems, time.perf_counter() - started
-
-    def lookup(self, request_path: str) -> tuple[bytes | None, str]:
-        """The bytes a request asks for (None if the site has no such file) and the site path."""
-        path = site_path(request_path)
-        if path is None:
-            return None, ""
-        return self.live.page(path), path
-
-    def wait(self, epoch: int, problems: list[str], timeout: float) -> tuple[int, list[str]]:
-        """The epoch and problems once either differs from what a browser has, or on timeout."""
-        with self.news:
-            self.news.wait_for(lambda: self.epoch != epoch or self.problems != problems, timeout)
-            return self.epoch, list(self.problems)
-
-    def touch(self, *paths: Path) -> None:
-        """Note that watched files changed."""
-        with self.guard:
-            self.touched.update(paths)
-        self.last_event = time.monotonic()
-        self.changed.set()
-
-
-def site_path(request_path: str) -> str | None:
-    """The site path a request names, or None for anything that tries to leave the site."""
-    path = unquote(urlsplit(request_path).path)
-    if "\x00" in path or "\\" in path or not path.startswith("/"):
-        return None
-    parts = path.split("/")[1:]
-    if any(part in ("..", ".") for part in parts):
-        return None
-    path = "/".join(parts)
-    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 class _Watcher(FileSystemEventHandler):
@@ -165,173 +56,6 @@ class _Watcher(FileSystemEventHandler):
         except (ValueError, OSError, RuntimeError):
             return False
         return parts == ("site.yaml",) or bool(parts and parts[0] in WATCHED)
-
-
-def allowed_hosts(host: str, port: int) -> set[str]:
-    """The Host headers the server answers: the bound address and localhost."""
-    names = {host, "localhost", "127.0.0.1", "[::1]"}
-    return names | {f"{name}:{port}" for name in names}
-
-
-def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandler]:
-    """A request handler serving only files inside the current build."""
-
-    class Handler(SimpleHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.answer(head=False)
-
-        def do_HEAD(self) -> None:
-            self.answer(head=True)
-
-        def answer(self, head: bool) -> None:
-            self.head = head
-            if not self.host_allowed():
-                self.send_error(HTTPStatus.FORBIDDEN, "Host not allowed")
-                return
-            if urlsplit(self.path).path == EVENTS and not head:
-                self.stream_events()
-                return
-            self.send_file()
-
-        def host_allowed(self) -> bool:
-            """True for one Host header naming this server, and the same name in an absolute request."""
-            named = self.headers.get_all("Host") or []
-            asked = urlsplit(self.path).netloc
-            if len(named) != 1 or (asked and asked.lower() != named[0].lower()):
-                return False
-            return named[0].lower() in hosts
-
-        def send_file(self) -> None:
-            if site.live.rendered is None:  # no good build yet: show why, and reload once there is one
-                self.send_page(HTTPStatus.SERVICE_UNAVAILABLE, WAITING_PAGE.encode(), "text/html")
-                return
-            body, path = site.lookup(self.path)
-            if body is None and path and site.lookup(f"/{path}/")[0] is not None:
-                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", urlsplit(self.path).path + "/")
-                self.end_headers()
-                return
-            if body is None:
-                body, _ = site.lookup("/404.html")
-                self.send_page(HTTPStatus.NOT_FOUND, body or b"Not found", "text/html")
-                return
-            self.send_page(HTTPStatus.OK, body, self.guess_type(path))
-
-        def send_page(self, status: HTTPStatus, body: bytes, kind: str) -> None:
-            if kind == "text/html":
-                body = inject(body, site.problems, site.epoch)
-                kind = "text/html; charset=utf-8"
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.end_headers()
-            if not self.head:
-                self.wfile.write(body)
-
-        def stream_events(self) -> None:
-            server = self.server
-            if not isinstance(server, Server) or not server.streams.acquire(blocking=False):
-                self.send_error(HTTPStatus.SERVICE_UNAVAILABLE, "Too many live-reload connections")
-                return
-            try:
-                self.send_events()
-            finally:
-                server.streams.release()
-
-        def send_events(self) -> None:
-            """Tell the browser of each new build and each change in the problems, until it leaves."""
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            # The page says which build it shows, so a rebuild that finished between serving
-            # the page and opening this stream still reloads it.
-            since = parse_qs(urlsplit(self.path).query).get("epoch", [""])[0]
-            with site.news:
-                epoch = int(since) if since.isdigit() else site.epoch
-                problems = list(site.problems)
-            with contextlib.suppress(OSError):
-                self.wfile.write(f"event: problems\ndata: {json.dumps(problems)}\n\n".encode())
-                self.wfile.flush()
-                while True:
-                    now_epoch, now_problems = site.wait(epoch, problems, KEEPALIVE)
-                    if now_epoch != epoch:
-                        message = "event: reload\ndata: {}\n\n"
-                    elif now_problems != problems:
-                        message = f"event: problems\ndata: {json.dumps(now_problems)}\n\n"
-                    else:
-                        message = ": keep-alive\n\n"
-                    epoch, problems = now_epoch, now_problems
-                    self.wfile.write(message.encode())
-                    self.wfile.flush()
-
-        head = False
-        timeout = REQUEST_TIMEOUT
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # the terminal shows builds and errors, not every request
-
-    return Handler
-
-
-def inject(page: bytes, problems: list[str], epoch: int = 0) -> bytes:
-    """An HTML page with the live-reload script (and any build errors) added."""
-    shown = json.dumps(problems).replace("<", "\\u003c")
-    script = (RELOAD_SCRIPT % (shown, html.escape(f"{EVENTS}?epoch={epoch}"))).encode()
-    marker = page.rfind(b"</body>")
-    return page[:marker] + script + page[marker:] if marker >= 0 else page + script
-
-
-class Server(ThreadingHTTPServer):
-    """The dev server: a reader who closes a page early is no error, and nothing prints a traceback."""
-
-    announce: Callable[[str], None] = staticmethod(lambda message: None)
-
-    def __init__(self, address: tuple[str, int], handler: type[SimpleHTTPRequestHandler]) -> None:
-        super().__init__(address, handler)
-        self.connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
-        self.streams = threading.BoundedSemaphore(MAX_STREAMS)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        """Answer in a thread of its own, or close the connection when too many are open."""
-        if not self.connections.acquire(blocking=False):
-            self.shutdown_request(request)
-            return
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self.connections.release()
-            raise
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        """Answer one connection, then free its place."""
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self.connections.release()
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Say nothing of a lost connection, and one line of anything else."""
-        error = sys.exc_info()[1]
-        if not isinstance(error, ConnectionError | TimeoutError):
-            self.announce(f"a request from {client_address[0]} failed: {error!r}")
-
-
-def bind(host: str, port: int, handler: type[SimpleHTTPRequestHandler]) -> Server:
-    """A server on the first free port from `port` on."""
-    for candidate in range(port, min(port + PORT_TRIES, MAX_PORT + 1)):
-        try:
-            server = Server((host, candidate), handler)
-        except OSError as exc:
-            if exc.errno != errno.EADDRINUSE:
-                raise
-            continue
-        server.daemon_threads = True
-        return server
-    last = min(port + PORT_TRIES, MAX_PORT + 1) - 1
-    raise OSError(errno.EADDRINUSE, f"ports {port} to {last} are all busy")
 
 
 Report = Callable[[bool, list[Problem], float], None]

@@ -17,7 +17,8 @@ from markdown_it import MarkdownIt
 
 import generator
 from generator import cache, content, library
-from generator.cache import KEEP_UNUSED, Store, cache_home, open_memo
+from generator.cache import KEEP_UNUSED, Store, open_memo
+from generator.cachetrust import cache_home
 from generator.config import SiteConfig, load_config
 from generator.digests import digest
 from generator.gather import gather

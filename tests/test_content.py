@@ -11,18 +11,12 @@ import pytest
 from conftest import story
 
 from generator.config import load_config
-from generator.content import (
-    CoCreation,
-    Story,
-    check_related,
-    check_slugs,
-    find_story_files,
-    load_stories,
-    shorten,
-    slugify,
-)
+from generator.content import load_stories
+from generator.crosschecks import check_related, check_slugs
 from generator.errors import Problem
 from generator.markup import make_markdown
+from generator.story import CoCreation, Story, shorten, slugify
+from generator.storyfiles import find_story_files
 from generator.yamldoc import Spot
 
 STORY = "content/stories/a.md"

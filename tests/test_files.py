@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YAML, story
 
+from generator.livesite import LiveSite
 from generator.options import Options
 from generator.pages import Page, Plan, check_plan
-from generator.serve import LiveSite
 
 SECRET = b"the-secret-password-1234"
 FOLDER = "content/stories/visit"

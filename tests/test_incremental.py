@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 
 from generator import content, render
 from generator.build import build
-from generator.content import Story
 from generator.library import Library
+from generator.livesite import LiveSite
 from generator.manifest import MARKER
 from generator.options import Options
-from generator.serve import LiveSite
+from generator.story import Story
 
 NEEDS = ["assemble-without-help", "second-trip", "stay-healthy"]
 PROCESSES = ["delivery", "assembly-instructions", "support"]

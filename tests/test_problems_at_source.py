@@ -15,8 +15,8 @@ import pytest
 from conftest import SITE_YAML, story
 from test_bad_input import problem_lines, reported, tree
 
+from generator.devserver import bind
 from generator.review import add_months
-from generator.serve import bind
 
 STORY = "content/stories/a.md"
 OTHER = "content/stories/b.md"

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import jinja2
 from conftest import story
 
-from generator import cache, render
+from generator import cache, listitems, render
 from generator.build import build
 from generator.gather import gather
 from generator.options import Options
@@ -133,12 +133,12 @@ def test_interface_follows_the_language(site, run):
 def _item_builds(root, monkeypatch, today=None):
     """Build the site without a search index; the keys of the list items made anew."""
     made: list[str] = []
-    real = render.ListedItems.add
+    real = listitems.ListedItems.add
     monkeypatch.setattr(
-        render.ListedItems, "add", lambda self, items: made.extend(items) or real(self, items)
+        listitems.ListedItems, "add", lambda self, items: made.extend(items) or real(self, items)
     )
     build(Options(root=root, search=False, workers=1, today=today))
-    monkeypatch.setattr(render.ListedItems, "add", real)
+    monkeypatch.setattr(listitems.ListedItems, "add", real)
     return made
 
 
@@ -186,9 +186,9 @@ def test_list_items_made_by_worker_processes_are_kept(site, monkeypatch):
     monkeypatch.setattr(render, "PARALLEL_FROM", 1)
     root = site({f"content/stories/s{i}.md": story(f"Story {i}", date=f"2024-03-1{i}") for i in range(4)})
     made: list[str] = []
-    real = render.ListedItems.add
+    real = listitems.ListedItems.add
     monkeypatch.setattr(
-        render.ListedItems, "add", lambda self, items: made.extend(items) or real(self, items)
+        listitems.ListedItems, "add", lambda self, items: made.extend(items) or real(self, items)
     )
     build(Options(root=root, search=False, workers=2))
     assert made

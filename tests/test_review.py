@@ -8,9 +8,9 @@ from pathlib import Path
 from conftest import SITE_YAML, story
 
 from generator.build import build
-from generator.content import Story
 from generator.options import Options
 from generator.review import AGE, REVIEW_BY, add_months, due, due_for_review
+from generator.story import Story
 
 DAY = dt.date(2026, 6, 15)
 

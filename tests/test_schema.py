@@ -9,9 +9,10 @@ from conftest import REPO, story
 from jsonschema import Draft202012Validator
 
 from generator.config import load_config
-from generator.content import KEYS, find_story_files
 from generator.frontmatter import decode, split
 from generator.schema import DRAFT, story_schema
+from generator.storyfields import KEYS
+from generator.storyfiles import find_story_files
 
 
 @pytest.fixture(scope="module")

@@ -245,7 +245,7 @@ def test_scripts_hold_no_interface_words():
         code = re.sub(r"^\s*(//|/\*\*|\*).*$", "", script.read_text(encoding="utf-8"), flags=re.M)
         code = re.sub(r"\s//.*$", "", code, flags=re.M)
         literals = [a or b for a, b in re.findall(r'"([^"\\]*)"|`([^`]*)`', code)]
-        # A sentence or a capitalised phrase is for people to read, so it belongs in i18n.py.
+        # A sentence or a capitalised phrase is for people to read, so it belongs in the words_*.py tables.
         prose = [text for text in literals if re.search(r"\b[A-Z][a-z]+\s+[a-z]|[a-z][.!?…]$", text)]
         assert prose == [], f"{script.name} has interface words; pass them from the template"
         assert not [text for text in literals if text.strip() in shown], script.name

@@ -15,9 +15,11 @@ from conftest import story
 from live import running
 from watchdog.events import DirModifiedEvent, FileModifiedEvent
 
-from generator import serve as serve_module
+from generator import devserver
+from generator.devserver import allowed_hosts, bind, inject
+from generator.livesite import LiveSite, site_path
 from generator.options import Options
-from generator.serve import QUIET, LiveSite, _Watcher, allowed_hosts, bind, inject, site_path
+from generator.serve import QUIET, _Watcher
 
 SETTLE = QUIET * 6 + 0.5  # long enough for a burst to end and one rebuild to finish
 
@@ -233,9 +235,9 @@ def answered_within(live, path: str, seconds: float) -> bool:
 
 
 def test_idle_connections_and_reload_streams_are_bounded(site, monkeypatch):
-    monkeypatch.setattr(serve_module, "MAX_CONNECTIONS", 6)
-    monkeypatch.setattr(serve_module, "MAX_STREAMS", 2)
-    monkeypatch.setattr(serve_module, "REQUEST_TIMEOUT", 2.0)
+    monkeypatch.setattr(devserver, "MAX_CONNECTIONS", 6)
+    monkeypatch.setattr(devserver, "MAX_STREAMS", 2)
+    monkeypatch.setattr(devserver, "REQUEST_TIMEOUT", 2.0)
     root = site({"content/stories/lunch.md": story()})
     with running(root) as live:
         streams = [urllib.request.urlopen(live.url + "/__insole/events", timeout=10) for _ in range(2)]

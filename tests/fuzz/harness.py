@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.config import build_config
-from generator.content import Source, Story, read_story
+from generator.content import read_story
 from generator.errors import Problem
 from generator.markup import make_markdown
+from generator.story import Story
+from generator.storyfiles import Source
 from generator.yamldoc import parse
 
 SITE = """\
