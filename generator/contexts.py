@@ -43,7 +43,7 @@ class Shared:
     def due(self, stories: list[Story]) -> dict[str, Any]:
         """Which of these stories are due for review, and since when."""
         due = self.library.due
-        return {story.slug: due[story.slug] for story in stories if story.slug in due}
+        return {story.slug: due[story.slug] for story in stories if story.slug in due} if due else {}
 
     def whole(self, described: str = "", **more: Any) -> Context:
         """The context of a page about the whole library; the terms of grouping `described` described."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 
@@ -20,8 +22,9 @@ from .story import Read, Story
 from .vocabulary import Vocabulary
 
 RACY_NS = 1_000_000_000
-# Each kind of entry is kept in files of its own, so saving one kind writes no other.
-STAMP, STORY, TABLES, RELATED, ITEM, RECORD = "t", "s", "m", "r", "i", "w"
+# Each kind of entry is kept in files of its own, so saving one kind writes no other. A story
+# file's stamp is kept with the stories, as the two are read and written together.
+STORY, TABLES, RELATED, ITEM, RECORD = "s", "m", "r", "i", "w"
 
 
 def key(kind: str, *parts: bytes | str) -> str:
@@ -45,6 +48,13 @@ def file_stamp(path: Path, folder: Path | None) -> tuple[int, ...]:
     return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, around)
 
 
+def stamp_key(places: Any, path: Path) -> str:
+    """The memo's key for a story file's stamp, from a hash of the settings (copied, not redone)."""
+    hasher = places.copy()
+    hasher.update(os.fsencode(path))
+    return STORY + str(hasher.hexdigest())
+
+
 def story_reader(memo: Store, settings: str, seen: dict[Path, Read] | None = None) -> Reader:
     """`content.read_stories` through the memo: a story is parsed again only when its file changed.
 
@@ -56,10 +66,11 @@ def story_reader(memo: Store, settings: str, seen: dict[Path, Read] | None = Non
     def read(files: StoryFiles, config: SiteConfig, md: MarkdownIt, workers: int) -> list[Read]:
         """Each story file's story and problems, parsed only where the memo has none."""
         results: list[Read | None] = [None] * len(files)
+        places = hashlib.blake2b(b"stamp\0" + settings.encode(), digest_size=16)
         unread = []
         for index, (path, folder) in enumerate(files):
             stamp = file_stamp(path, folder) if not folder else ()
-            place = key(STAMP, settings, os.fsencode(path))
+            place = stamp_key(places, path)
             known = memo.get(place) if stamp else None
             kept = memo.get(known[1]) if known and known[0] == stamp else None
             if kept is not None:

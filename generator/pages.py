@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
@@ -27,11 +27,20 @@ MODE = "mode"  # the facet of the modes a grouping with modes (co-creation) name
 
 @dataclass(frozen=True)
 class Page:
-    """One file of the site, made from a template and what it shows."""
+    """One file of the site, made from a template and what it shows.
+
+    `given` is the page's context, or what makes it when it is first asked for: a build that
+    finds the model as it was needs no page's context at all.
+    """
 
     path: str
     template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    given: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def context(self) -> dict[str, Any]:
+        """What the page's template is given."""
+        return self.given if isinstance(self.given, dict) else self.given()
 
     @property
     def url(self) -> str:
@@ -105,17 +114,21 @@ def plan_site(
     ]
     for story in library.stories.values():
         pages.append(
-            Page(story_url(story.slug) + "index.html", "story.html", shared.story(story, bodies[story.slug]))
+            Page(
+                story_url(story.slug) + "index.html",
+                "story.html",
+                partial(shared.story, story, bodies[story.slug]),
+            )
         )
     for grouping in library.groupings:
         template = own_template(grouping.term_template, TERM_TEMPLATE, config)
         for slug, term in library.terms[grouping.key].items():
-            context = shared.term(grouping, term)
+            context = partial(shared.term, grouping, term)
             pages.append(Page(term_url(grouping.key, slug) + "index.html", template, context))
     for need, row in library.matrix.items():
         for process, slugs in row.items():
             if slugs:
-                cell = shared.cell(need, process)
+                cell = partial(shared.cell, need, process)
                 pages.append(Page(cell_url(need, process) + "index.html", "matrix_cell.html", cell))
     return Plan(tuple(pages), tuple(planned_copies(library, config, static)))
 
