@@ -30,7 +30,7 @@ from .pages import Page, Plan, story_url
 from .render import Progress, Rendered, page_digests, render_changed, render_kept, render_pages
 from .review import Due
 from .search import search_index
-from .story import Read
+from .story import Body, Read
 from .storyfiles import JUNK
 
 Waiting = Callable[[Path], None] | None  # told the output folder when another build of it must end first
@@ -236,17 +236,14 @@ def new_bodies(live: Live, touched: set[Path]) -> tuple[Site, Rendered] | None:
     for real in touched:
         path = live.files.get(real)
         old, old_problems, _, _ = reads.get(path, NOTHING) if path else NOTHING
-        if (
-            path is None or old is None or site.library.stories.get(old.slug) is not old
-        ):  # new, failed, a draft
-            return None
-        [(story, problems, slug, body)] = read([(path, old.folder)], site.config, md, 1)
+        if path is None or old is None or site.library.stories.get(old.slug) is not old:
+            return None  # a new file, one that failed, or a draft
+        [(story, problems, slug, html)] = read([(path, old.folder)], site.config, md, 1)
         if story is None or problems != old_problems or replace(story, key=old.key) != old:
             return None
-        reads[path], bodies[slug] = (story, problems, slug, body), body
-        changed.append(
-            Page(story_url(slug) + "index.html", "story.html", Shared(site.library).story(old, body))
-        )
+        reads[path], bodies[slug] = (story, problems, slug, html), Body(html, story.key)
+        context = Shared(site.library).story(old, bodies[slug])
+        changed.append(Page(story_url(slug) + "index.html", "story.html", context))
     where = {page.path: index for index, page in enumerate(site.plan.pages)}
     pages = list(site.plan.pages)
     for page in changed:

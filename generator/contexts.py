@@ -10,7 +10,7 @@ from typing import Any
 from .digests import digest
 from .groupings import Grouping
 from .library import Library
-from .story import Story
+from .story import Body, Story
 from .vocabulary import Term
 
 Context = dict[str, Any]
@@ -126,6 +126,8 @@ class Digesting(pickle.Pickler):
         kind = type(obj)
         if kind is Story and obj.facts:  # type: ignore[attr-defined]
             return digested, ("story", obj.facts)  # type: ignore[attr-defined]
+        if kind is Body:
+            return digested, ("body", obj.key)  # type: ignore[attr-defined]
         if kind is Library:
             return digested, ("library", self.prints.library(obj))  # type: ignore[arg-type]
         if kind is Common and obj is not self.root:

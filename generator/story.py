@@ -28,6 +28,17 @@ class CoCreation:
     note: str = ""
 
 
+class Body(str):
+    """A story's body as HTML, which knows the digest of the file it came from (`Story.key`)."""
+
+    key: str
+
+    def __new__(cls, html: str, key: str) -> Body:
+        made = super().__new__(cls, html)
+        made.key = key
+        return made
+
+
 @dataclass(frozen=True)
 class Story:
     """One customer story, checked, with its body as HTML."""

@@ -7,6 +7,9 @@ After an intended change, rewrite the expected files with `python3 -m pytest tes
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,3 +73,24 @@ def test_build_is_deterministic(built, tmp_path):
     first = {p.relative_to(built): p.read_bytes() for p in built.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first == second
+
+
+def test_cold_builds_in_processes_hashing_differently_are_byte_identical(tmp_path):
+    """Each process hashes text differently, which must not reach the order of anything written."""
+    outputs = []
+    for seed in ("1", "2"):
+        output = tmp_path / f"site-{seed}"
+        command = [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--no-search",
+            "--no-cache",
+            "--output",
+            str(output),
+        ]
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(command, cwd=REPO, env=env, capture_output=True, check=True)
+        outputs.append({p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()})
+    assert outputs[0] == outputs[1]
