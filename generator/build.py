@@ -27,7 +27,7 @@ from .memo import RECORD, keep_items, key, story_reader
 from .options import Options
 from .output import BUNDLE, PARTS, write_site
 from .pages import Page, Plan, story_url
-from .render import Progress, Rendered, page_digests, render_changed, render_kept, render_pages
+from .render import PageDigests, Progress, Rendered, page_digests, render_changed, render_kept, render_pages
 from .review import Due
 from .search import search_index
 from .story import Body, Read
@@ -82,9 +82,7 @@ def write(site: Site, options: Options, progress: Progress | None, started: floa
     # Files made with other settings or templates are made again, and written if their bytes differ.
     output, before = config.output.resolve(), (record or {}) if kept and kept[0] == site.basis else {}
     model = model_digest(site)
-    planned = input_digests(site, before, kept is not None and model == kept[2])
-    planned |= {copy.path: copy_digest(copy) for copy in site.plan.copies}
-    planned = {path: inputs for path, inputs in planned.items() if path not in left}
+    planned = input_digests(site, before, kept is not None and model == kept[2]).without(left)
     stale = [
         p for p in site.plan.pages if p.path in planned and not as_built(output, before, planned, p.path)
     ]
@@ -127,16 +125,18 @@ def model_digest(site: Site) -> str:
     return digest(site.basis, repr(site.config), *(story.key for story in stories), repr(site.library.due))
 
 
-def input_digests(site: Site, before: Record, same_model: bool) -> dict[str, str]:
-    """Each page's digest of what it is given; as recorded when the model is as it was then.
+def input_digests(site: Site, before: Record, same_model: bool) -> PageDigests:
+    """Each file's digest of what it is made from; for pages, as recorded when the model is as it was.
 
     Digesting every page's context is a sixth of a build with nothing changed, and contexts
-    follow from the model alone.
+    follow from the model alone. Otherwise a page's digest is worked out when first asked for:
+    where the page is made, when every page is made anyway.
     """
     pages = site.plan.pages
+    known = {copy.path: copy_digest(copy) for copy in site.plan.copies}
     if same_model and all(page.path in before for page in pages):
-        return {page.path: before[page.path].inputs for page in pages}
-    return page_digests(site.plan, site.basis)
+        known |= {page.path: before[page.path].inputs for page in pages}
+    return PageDigests(pages, site.basis, known)
 
 
 def copy_digest(copy: Copy) -> str:

@@ -44,8 +44,11 @@ def still_there(output: Path, path: str, written: Written | None) -> bool:
 
 def as_built(output: Path, record: Record, planned: Mapping[str, str], path: str) -> bool:
     """True when `path` was written from the inputs planned now and is on disk as it was written."""
-    inputs, old = planned.get(path), record.get(path)
-    return bool(inputs) and old is not None and old.inputs == inputs and still_there(output, path, old)
+    old = record.get(path)
+    if old is None:  # asked first: the inputs of a page never made may not be worked out yet
+        return False
+    inputs = planned.get(path)
+    return bool(inputs) and old.inputs == inputs and still_there(output, path, old)
 
 
 def manifest(site: Iterable[str]) -> bytes:

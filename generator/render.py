@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -158,8 +158,48 @@ def render_changed(
 
 def page_digests(plan: Plan, basis: str) -> dict[str, str]:
     """For each page, a digest of what it is made from: its context, its template and `basis`."""
-    prints = Fingerprints()
-    return {page.path: digest(basis, page.template, prints.of(page.context)) for page in plan.pages}
+    return dict(PageDigests(plan.pages, basis))
+
+
+class PageDigests(Mapping[str, str]):
+    """Each page's digest of what it is made from, worked out when first asked for.
+
+    A build that makes every page asks for them where each page is made, so that they are
+    worked out in as many processes as the pages. `known` holds digests found already,
+    and those of the files that are not pages.
+    """
+
+    def __init__(self, pages: Iterable[Page], basis: str, known: Mapping[str, str] | None = None) -> None:
+        self.pages = {page.path: page for page in pages}
+        self.basis = basis
+        self.found = dict(known or {})
+        self.paths = [*self.pages, *(path for path in self.found if path not in self.pages)]
+        self.prints: Fingerprints | None = None
+
+    def __getitem__(self, path: str) -> str:
+        found = self.found.get(path)
+        if found is None:
+            page = self.pages[path]
+            self.prints = self.prints or Fingerprints()
+            found = self.found[path] = digest(self.basis, page.template, self.prints.of(page.context))
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.pages or path in self.found
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def without(self, left: Container[str]) -> PageDigests:
+        """The same digests but for the paths in `left`."""
+        kept = PageDigests((page for path, page in self.pages.items() if path not in left), self.basis)
+        kept.found = {path: found for path, found in self.found.items() if path not in left}
+        kept.paths = [path for path in self.paths if path not in left]
+        kept.prints = self.prints
+        return kept
 
 
 def template_problem(exc: Exception, page: Page, config: SiteConfig) -> Problem:
