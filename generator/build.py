@@ -30,7 +30,7 @@ from .pages import Page, Plan, story_url
 from .render import PageDigests, Progress, Rendered, page_digests, render_changed, render_kept, render_pages
 from .review import Due
 from .search import search_index
-from .story import Body, Read
+from .story import Read
 from .storyfiles import JUNK
 
 Waiting = Callable[[Path], None] | None  # told the output folder when another build of it must end first
@@ -241,8 +241,8 @@ def new_bodies(live: Live, touched: set[Path]) -> tuple[Site, Rendered] | None:
         [(story, problems, slug, html)] = read([(path, old.folder)], site.config, md, 1)
         if story is None or problems != old_problems or replace(story, key=old.key) != old:
             return None
-        reads[path], bodies[slug] = (story, problems, slug, html), Body(html, story.key)
-        context = Shared(site.library).story(old, bodies[slug])
+        reads[path], bodies[slug] = (story, problems, slug, html), html
+        context = Shared(site.library).story(story, html)
         changed.append(Page(story_url(slug) + "index.html", "story.html", context))
     where = {page.path: index for index, page in enumerate(site.plan.pages)}
     pages = list(site.plan.pages)

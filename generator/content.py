@@ -19,7 +19,7 @@ from .forked import can_fork, forked
 from .frontmatter import StoryFile, decode, split
 from .markup import render_markdown
 from .privacy import allowed, masked, scan
-from .story import FILE_START, Body, Read, Story, name_slug, shorten
+from .story import FILE_START, Read, Story, name_slug, shorten
 from .storyfields import (
     STATUSES,
     check_keys,
@@ -52,7 +52,7 @@ def load_stories(
     today: dt.date | None = None,
     workers: int = 1,
     read: Reader | None = None,
-) -> tuple[list[Story], dict[str, Body], list[Problem]]:
+) -> tuple[list[Story], dict[str, str], list[Problem]]:
     """Read, check and render every story, with each one's body by slug; problems of all files are collected.
 
     `read` reads a list of story files (`read_stories` unless the caller has a better way).
@@ -69,7 +69,7 @@ def load_stories(
 
 def collect(
     reads: list[Read], problems: list[Problem], drafts: bool, today: dt.date | None
-) -> tuple[list[Story], dict[str, Body], list[Problem]]:
+) -> tuple[list[Story], dict[str, str], list[Problem]]:
     """The stories read, their bodies and every problem, with those between stories: slugs, links, drafts."""
     stories = [story for story, _, _, _ in reads if story]
     for _, found, _, _ in reads:
@@ -81,9 +81,7 @@ def collect(
         problems.extend(unpublished.values())
         stories = [s for s in stories if s.slug not in unpublished]
     published = {story.slug for story in stories}
-    bodies = {
-        story.slug: Body(html, story.key) for story, _, _, html in reads if story and story.slug in published
-    }
+    bodies = {story.slug: html for story, _, _, html in reads if story and story.slug in published}
     return stories, bodies, problems
 
 

@@ -56,7 +56,8 @@ class Shared:
         """A story's page: the story, its body, its related stories and the terms they show."""
         related = [(link, self.library.stories[link.slug]) for link in self.library.related[story.slug]]
         due = self.due([story, *(other for _, other in related)])
-        return {"story": story, "body": body, "related": related, "terms": self.plain.terms, "due": due}
+        given = Body(body, story.key)  # digested by its file's key, not read through
+        return {"story": story, "body": given, "related": related, "terms": self.plain.terms, "due": due}
 
     def term(self, grouping: Grouping, term: Term) -> Context:
         """A term's page: the term, its stories, how well it is backed, what it goes together with."""

@@ -25,7 +25,7 @@ from .memo import library_of, list_items, story_reader
 from .options import Options
 from .pages import Plan, check_plan, plan_site
 from .review import due_for_review
-from .story import Body, Read, Story
+from .story import Read, Story
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Site:
 
     config: SiteConfig
     library: Library
-    bodies: dict[str, Body]  # each story's body as HTML, by slug: only the story's own page shows it
+    bodies: dict[str, str]  # each story's body as HTML, by slug: only the story's own page shows it
     plan: Plan
     env: jinja2.Environment
     memo: Store
@@ -88,7 +88,7 @@ def gather(
 
 def read_all(
     config: SiteConfig, options: Options, read: Reader
-) -> tuple[list[Story], dict[str, Body], list[Problem]]:
+) -> tuple[list[Story], dict[str, str], list[Problem]]:
     """Every story, its body and the problems of all story files."""
     md = make_markdown(config.allow_html)
     today = options.today or dt.date.today()
