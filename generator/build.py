@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import time
 from collections.abc import Callable
@@ -58,11 +59,16 @@ def build(options: Options, progress: Progress | None = None, waiting: Waiting =
     """
     started = time.perf_counter()
     site = gather(options)
+    # The model lives until the site is written: the collector need not look through it
+    # again, and the processes that make the pages share it without copying what it is on.
+    gc.freeze()
     try:
         with turn(site.config.output, lambda: waiting(site.config.output) if waiting else None):
             return write(site, options, progress, started)
     except OSError as exc:
         raise BuildFailed([write_failure(site.config.output, exc)]) from None
+    finally:
+        gc.unfreeze()
 
 
 def write(site: Site, options: Options, progress: Progress | None, started: float) -> Result:

@@ -10,7 +10,7 @@ from typing import Any
 from .digests import digest
 from .groupings import Grouping
 from .library import Library
-from .story import Body, Story
+from .story import Story
 from .vocabulary import Term
 
 Context = dict[str, Any]
@@ -56,8 +56,7 @@ class Shared:
         """A story's page: the story, its body, its related stories and the terms they show."""
         related = [(link, self.library.stories[link.slug]) for link in self.library.related[story.slug]]
         due = self.due([story, *(other for _, other in related)])
-        given = Body(body, story.key)  # digested by its file's key, not read through
-        return {"story": story, "body": given, "related": related, "terms": self.plain.terms, "due": due}
+        return {"story": story, "body": body, "related": related, "terms": self.plain.terms, "due": due}
 
     def term(self, grouping: Grouping, term: Term) -> Context:
         """A term's page: the term, its stories, how well it is backed, what it goes together with."""
@@ -127,8 +126,6 @@ class Digesting(pickle.Pickler):
         kind = type(obj)
         if kind is Story and obj.facts:  # type: ignore[attr-defined]
             return digested, ("story", obj.facts)  # type: ignore[attr-defined]
-        if kind is Body:
-            return digested, ("body", obj.key)  # type: ignore[attr-defined]
         if kind is Library:
             return digested, ("library", self.prints.library(obj))  # type: ignore[arg-type]
         if kind is Common and obj is not self.root:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -20,9 +21,9 @@ class Fragments:
         self.env = env
         self.made: dict[tuple[str, tuple[tuple[str, Hashable], ...]], Markup] = {}
 
-    def __call__(self, name: str, **values: Hashable) -> Markup:
+    def __call__(self, name: str, **values: Any) -> Markup:
         """The fragment made from template `name` with these values."""
-        key = (name, tuple(sorted(values.items())))
+        key = (name, tuple(values.items()))  # each template passes its values in one order
         made = self.made.get(key)
         if made is None:
             made = self.made[key] = Markup(self.env.get_template(name).render(values))

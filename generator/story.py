@@ -28,17 +28,6 @@ class CoCreation:
     note: str = ""
 
 
-class Body(str):
-    """A story's body as HTML, which knows the digest of the file it came from (`Story.key`)."""
-
-    key: str
-
-    def __new__(cls, html: str, key: str) -> Body:
-        made = super().__new__(cls, html)
-        made.key = key
-        return made
-
-
 @dataclass(frozen=True)
 class Story:
     """One customer story, checked, with its body as HTML."""
@@ -83,6 +72,10 @@ class Story:
         if grouping == "sources":
             return (self.source,) if self.source else ()
         return dict(self.filed).get(grouping, ())
+
+    def __hash__(self) -> int:
+        """Known by its slug and facts, which equal stories share: hashing every field is slow."""
+        return hash((self.slug, self.facts))
 
     @property
     def opportunities(self) -> tuple[str, ...]:
