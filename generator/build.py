@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from .cache import CompiledTemplates, Store, open_memo
@@ -192,6 +193,11 @@ class Live:
     rendered: Rendered | None = None  # its pages
     files: dict[Path, Path] = field(default_factory=dict)  # each story file, by where it really is
 
+    @cached_property
+    def copies(self) -> dict[str, Copy]:
+        """The files the site copies as they are, by their path in the site."""
+        return {copy.path: copy for copy in self.site.plan.copies} if self.site else {}
+
     @property
     def problems(self) -> list[Problem]:
         """The warnings of the last good build."""
@@ -203,7 +209,7 @@ class Live:
             return None
         if path in self.rendered.pages:
             return self.rendered.pages[path]
-        copy = next((c for c in self.site.plan.copies if c.path == path), None)
+        copy = self.copies.get(path)
         try:  # checked as it is read: the file may have been replaced since the build
             return copy.read() if copy else None
         except (Refused, OSError):
