@@ -121,8 +121,8 @@ class Digesting(pickle.Pickler):
         self.prints, self.root = prints, root
 
     def reducer_override(self, obj: object) -> Any:
-        """What stands for a story, a library or a common mapping: its digest (text, numbers and
-        containers of them never come here, so they are written at C speed)."""
+        """What stands for a story, a library or a common mapping: its digest."""
+        # Text, numbers and plain containers never come here, so pickle writes them at C speed.
         kind = type(obj)
         if kind is Story and obj.facts:  # type: ignore[attr-defined]
             return digested, ("story", obj.facts)  # type: ignore[attr-defined]
@@ -133,5 +133,5 @@ class Digesting(pickle.Pickler):
         return NotImplemented
 
 
-def digested(kind: str, digest: str) -> None:
+def digested(kind: str, value: str) -> None:
     """Stands in a digested context for a value known by its digest; never called."""
