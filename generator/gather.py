@@ -63,11 +63,12 @@ def gather(
     # Problems name files as seen from the working folder, so it is part of what they depend on.
     settings = digest(repr((replace(without_descriptions(config), output=Path()), os.getcwd())))
     reads: dict[Path, Read] = {}
-    stories, bodies, found = read_all(config, options, story_reader(memo, settings, reads))
+    today = options.today or dt.date.today()
+    stories, bodies, found = read_all(config, options, today, story_reader(memo, settings, reads))
     saved = aside(memo.save, options.workers)  # on another core while the model is made
     memo.save(write=False)
     problems += found
-    due = due_for_review(stories, options.today or dt.date.today(), config.review_after_months)
+    due = due_for_review(stories, today, config.review_after_months)
     try:
         library = library_of(stories, config.vocabulary, due, memo, options.workers)
     finally:
@@ -87,11 +88,10 @@ def gather(
 
 
 def read_all(
-    config: SiteConfig, options: Options, read: Reader
+    config: SiteConfig, options: Options, today: dt.date, read: Reader
 ) -> tuple[list[Story], dict[str, str], list[Problem]]:
-    """Every story, its body and the problems of all story files."""
+    """Every story published by `today`, its body and the problems of all story files."""
     md = make_markdown(config.allow_html)
-    today = options.today or dt.date.today()
     try:
         return load_stories(config, md, options.drafts, today, options.workers, read)
     except WorkerFailed as exc:

@@ -100,8 +100,11 @@ def story_reader(memo: Store, settings: str, seen: dict[Path, Read] | None = Non
 def library_of(
     stories: list[Story], vocabulary: Vocabulary, due: dict[str, Due], memo: Store, workers: int
 ) -> Library:
-    """`library.build_library` through the memo: tables by every story file and the vocabulary,
-    related stories by what decides them, so a body edit reuses both."""
+    """`library.build_library` through the memo, so that a body edited reuses the model.
+
+    The tables are kept by the vocabulary and every story's facts, the related stories by
+    what decides them (`related.relations`).
+    """
     ordered = in_order(stories)
     keyed = all(story.facts for story in ordered)
     whole = key(TABLES, repr(vocabulary), *(story.facts for story in ordered)) if keyed else ""
