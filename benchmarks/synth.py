@@ -202,6 +202,11 @@ NORDIC_TITLES = [
     ),
 ]  # fmt: skip
 SENTENCES = [
+    # Code spans and links as support notes write them: order numbers, part codes, case links.
+    "The order number `{number}` was on the receipt, but the system knew it as `{number}-B`.",
+    "The fittings bag was marked `{number}` and the instructions asked for `{number}-C`.",
+    "The case is in the [support log](https://support.example.com/cases/{number}), tagged `no-fault-found`.",
+    "{name} read the error code `E{number}` from the display twice before the agent believed it.",
     "{name} had taken the day off for the delivery and spent most of it at the window.",
     "The {obj} arrived in four boxes, and the heaviest one was labelled with a number nobody could find.",
     "We met in the kitchen in {city}, where {name} had cleared the table to make room for the instructions.",
@@ -422,6 +427,7 @@ def fill(rng: random.Random, template: str) -> str:
         place=rng.choice(PLACES),
         city=rng.choice(CITIES),
         weekday=rng.choice(WEEKDAYS),
+        number=rng.randint(1000, 99999),
     )
 
 

@@ -35,6 +35,8 @@ DELIMITERS = "*_~"
 MIXED_DELIMITERS = ("*_", "_*", "*~", "~*", "_~", "~_")
 HOST = re.compile(r"[^/?#\s]*")
 SPACES_ONLY_CODE = re.compile(r"` +`")
+BACKTICKS = re.compile(r"`+")
+FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")  # a fence's marks, then its info string
 LIST_MARKER = re.compile(r"(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]|$)")
 EMPTY_ITEM = re.compile(r"[-+*]|[0-9]{1,9}[.)]")
 # Markers that open a quote or a list item, after their indentation (see _block_depth).
@@ -149,15 +151,37 @@ def _mixed_delimiters(source: str) -> bool:
 
 
 def _plain_code_spans(source: str) -> bool:
-    """False for backticks on more than one line, after a "[", or around spaces alone.
+    """False where a code span may run over two lines, or holds spaces alone, or a backtick is escaped.
 
-    markdown-it-py keeps the indentation of a code span's next line, the other drops it;
-    markdown-it-pyrs 0.4 panics on some code spans in a link's text, such as "[a `b", and
-    trims a span of three spaces or more.
+    markdown-it-py keeps the indentation of a code span's next line, the other drops it, and
+    trims a span of three spaces or more; markdown-it-pyrs 0.4 panics on a backtick left open
+    in a link's text, such as "[a `b". So every run of backticks outside fenced code must be
+    closed by a run of the same length on its own line.
     """
-    first, last = source.find("`"), source.rfind("`")
-    bracket = source.find("[")
-    return "\n" not in source[first:last] and not 0 <= bracket < last and not SPACES_ONLY_CODE.search(source)
+    if "\\`" in source or SPACES_ONLY_CODE.search(source):
+        return False
+    fence = ""
+    for line in source.split("\n"):
+        opened = FENCE.match(line)
+        if fence:
+            if opened and opened[1].startswith(fence) and not opened[2].strip():
+                fence = ""
+        elif opened and not (opened[1][0] == "`" and "`" in opened[2]):
+            fence = opened[1]
+        elif "`" in line and not _closed_runs(line):
+            return False
+    return True
+
+
+def _closed_runs(line: str) -> bool:
+    """True when each run of backticks in the line is closed by the next run of the same length."""
+    runs = [len(run) for run in BACKTICKS.findall(line)]
+    while runs:
+        opening = runs.pop(0)
+        if opening not in runs:
+            return False
+        del runs[: runs.index(opening) + 1]
+    return True
 
 
 def _plain_images(source: str) -> bool:

@@ -332,3 +332,27 @@ def test_texts_nested_near_markdown_it_pys_limit_come_out_the_same(depth):
         "**" * depth + "x" + "**" * depth + "\n",
     ):
         assert_same(source)
+
+
+CODE_ON_ITS_LINE = [
+    "A `code` span.\n\nAnother `one` two paragraphs later.\n",
+    "See [the log](https://example.com/cases/1) for `E123`.\n",
+    "[a `b`](x) and ``c ` d``\n",
+    "```\nan open ` inside a fence\n```\n\nThen `code`.\n",
+    "````\n```\nnot the end\n````\n\n`x`\n",
+]
+CODE_OVER_LINES = ["[a `b\n", "a `b\nc` d\n", "an escaped \\`x` tick\n", "> ```\n> `a\n", "```a`b\n`c\n"]
+
+
+@needs_fast
+@pytest.mark.parametrize("source", CODE_ON_ITS_LINE)
+def test_code_spans_closed_on_their_own_line_take_the_fast_path(source):
+    assert_same(source)
+    assert render_fast(FAST.fast, source) is not None
+
+
+@needs_fast
+@pytest.mark.parametrize("source", CODE_OVER_LINES)
+def test_code_spans_that_may_run_over_a_line_take_the_reference_path(source):
+    assert_same(source)
+    assert render_fast(FAST.fast, source) is None
