@@ -29,7 +29,7 @@ from .cachetrust import (
 from .digests import digest
 
 try:
-    from markdown_it_pyrs import __version__ as FAST_MARKDOWN  # type: ignore[attr-defined]  # the "fast" extra
+    from markdown_it_pyrs import __version__ as FAST_MARKDOWN  # type: ignore[attr-defined]  # where installed
 except ImportError:
     FAST_MARKDOWN = ""
 

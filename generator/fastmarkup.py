@@ -1,4 +1,4 @@
-"""markdown-it-pyrs, the compiled Markdown engine of the "fast" extra, and the texts it may render.
+"""markdown-it-pyrs, the compiled Markdown engine installed where it has a wheel, and the texts it may render.
 
 It is given only texts whose HTML it is known to make byte for byte as markdown-it-py does,
 and none deep or crowded enough to overflow its stack or take minutes.

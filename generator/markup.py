@@ -1,8 +1,9 @@
 """Markdown to HTML: the engine a site uses, and which of the two renders each text.
 
 markdown-it-py, with raw HTML off and unsafe links refused unless allowed, is the reference.
-With the "fast" extra installed, markdown-it-pyrs renders the texts whose HTML it is known
-to make byte for byte as markdown-it-py does; every other text goes the markdown-it-py way.
+Where markdown-it-pyrs is installed (by default, on the platforms it has a wheel for), it
+renders the texts whose HTML it is known to make byte for byte as markdown-it-py does; every
+other text goes the markdown-it-py way.
 """
 
 from __future__ import annotations
