@@ -130,7 +130,7 @@ WORDS: dict[str, str] = {
     "journey_region": "Rejsens trin side om side",
     "journey_lanes": "Se hvert trins behov og muligheder side om side",
     "insights_title": "Belæg og huller",
-    "insights_intro": "Det, historierne endnu ikke fortæller os: behov med et tyndt grundlag, trin på rejsen som ingen har beskrevet, idéer der kun er prøvet på én måde, og begreber som ingen bruger. Hver linje linker til de sider, det drejer sig om.",
+    "insights_intro": "Det, historierne endnu ikke fortæller os: behov og konklusioner med et tyndt grundlag, trin på rejsen som ingen har beskrevet, idéer der kun er prøvet på én måde, og begreber som ingen bruger. Hver linje linker til de sider, det drejer sig om.",
     "insights_contents": "På denne side",
     "insight_none": "Intet her.",
     "insight_single_story": "Behov der hviler på en enkelt historie",

@@ -130,7 +130,7 @@ WORDS: dict[str, str] = {
     "journey_region": "The steps of the journey side by side",
     "journey_lanes": "See each step's needs and opportunities side by side",
     "insights_title": "Evidence and gaps",
-    "insights_intro": "What the stories do not tell us yet: needs with thin evidence, steps of the journey nobody has described, ideas tried in one way only, and terms nobody uses. Each line links to the pages concerned.",
+    "insights_intro": "What the stories do not tell us yet: needs and findings with thin evidence, steps of the journey nobody has described, ideas tried in one way only, and terms nobody uses. Each line links to the pages concerned.",
     "insights_contents": "On this page",
     "insight_none": "Nothing here.",
     "insight_single_story": "Needs resting on a single story",

@@ -130,7 +130,7 @@ WORDS: dict[str, str] = {
     "journey_region": "Resans steg sida vid sida",
     "journey_lanes": "Se varje stegs behov och möjligheter sida vid sida",
     "insights_title": "Belägg och luckor",
-    "insights_intro": "Det berättelserna ännu inte säger oss: behov med tunt underlag, steg i resan som ingen har beskrivit, idéer som bara prövats på ett sätt och begrepp som ingen använder. Varje rad länkar till sidorna det gäller.",
+    "insights_intro": "Det berättelserna ännu inte säger oss: behov och slutsatser med tunt underlag, steg i resan som ingen har beskrivit, idéer som bara prövats på ett sätt och begrepp som ingen använder. Varje rad länkar till sidorna det gäller.",
     "insights_contents": "På den här sidan",
     "insight_none": "Inget här.",
     "insight_single_story": "Behov som vilar på en enda berättelse",
