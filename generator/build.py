@@ -127,7 +127,7 @@ def write_failure(output: Path, exc: OSError | WorkerFailed) -> Problem:
 
 
 def model_digest(site: Site) -> str:
-    """A digest of all pages are given: settings with descriptions, every story by its file, due marks, findings."""
+    """A digest of all pages are given: settings with descriptions, stories by file, due marks, findings."""
     library = site.library
     keys = (story.key for story in library.stories.values())
     return digest(site.basis, repr(site.config), *keys, repr(library.due), repr(library.findings))

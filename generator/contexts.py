@@ -71,7 +71,13 @@ class Shared:
         """A finding's page: the finding, the stories it rests on, how well they back it, the terms."""
         stories = [self.library.stories[slug] for slug in finding.evidence]
         backing = self.library.backing[finding.slug]
-        return {"finding": finding, "stories": stories, "backing": backing, "terms": self.plain.terms, "due": self.due(stories)}
+        return {
+            "finding": finding,
+            "stories": stories,
+            "backing": backing,
+            "terms": self.plain.terms,
+            "due": self.due(stories),
+        }
 
     def term(self, grouping: Grouping, term: Term) -> Context:
         """A term's page: the term, its stories, how well it is backed, what it goes together with."""
@@ -123,7 +129,7 @@ class Fingerprints:
         return known[0]
 
     def library(self, library: Library) -> str:
-        """A library's digest: the rest of it follows from its stories, terms, due dates, groupings, findings."""
+        """A library's digest: the rest follows from its stories, terms, due dates, groupings and findings."""
         parts = (library.stories, library.terms, library.due, library.groupings, library.findings)
         return digest(*(self.shared(part) for part in parts))
 

@@ -1,4 +1,4 @@
-"""Finding files under content/findings → checked `Finding` values, their evidence checked against the stories."""
+"""Finding files under content/findings → checked `Finding` values, their evidence checked against stories."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def finding_files(folder: Path, problems: list[Problem]) -> list[Path]:
 def read_finding(
     parts: StoryFile, path: Path, config: SiteConfig, md: MarkdownIt, terms: Terms, problems: list[Problem]
 ) -> Finding | None:
-    """A Finding from a split file, or None when its front matter cannot make one; problems go in `problems`."""
+    """A Finding from a split file, or None when it cannot make one; its problems go in `problems`."""
     doc = parts.meta
     if not isinstance(doc.data, dict):
         message = f"front matter must be a mapping of keys, not {kind_name(doc.data)}"
@@ -125,11 +125,15 @@ def check_required(doc: Document, problems: list[Problem]) -> None:
     for key in REQUIRED:
         value = doc.data.get(key, "missing")
         if value in (None, [], {}) or (isinstance(value, str) and not value.strip()):
-            hint = "list at least one story's slug" if key == "evidence" else f"write the {key} after '{key}:'"
+            hint = (
+                "list at least one story's slug" if key == "evidence" else f"write the {key} after '{key}:'"
+            )
             problems.append(doc.error((key,), f"'{key}' is empty", hint))
 
 
-def terms_of(doc: Document, key: str, declared: Mapping[str, Term], problems: list[Problem]) -> tuple[str, ...]:
+def terms_of(
+    doc: Document, key: str, declared: Mapping[str, Term], problems: list[Problem]
+) -> tuple[str, ...]:
     """The terms a finding lists under `key`, each once; one that has no page is an error."""
     listed = list_at(doc, (key,), problems)
     for index, term in enumerate(listed):
@@ -161,11 +165,17 @@ def finding_slug(doc: Document, path: Path, problems: list[Problem]) -> str:
     """The finding's slug: `slug:` if given, else from the file name."""
     given = text_at(doc, ("slug",), problems)
     if given is not None and not SLUG.fullmatch(given):
-        problems.append(doc.error(("slug",), f"'{given}' is not a valid slug", "use lowercase letters, digits and hyphens"))
+        problems.append(
+            doc.error(
+                ("slug",), f"'{given}' is not a valid slug", "use lowercase letters, digits and hyphens"
+            )
+        )
         return ""
     slug = given or name_slug(path)
     if not slug:
-        problems.append(error(doc.path, 1, 1, "no slug can be made from the file name", "add 'slug:' to the front matter"))
+        problems.append(
+            error(doc.path, 1, 1, "no slug can be made from the file name", "add 'slug:' to the front matter")
+        )
     return slug
 
 

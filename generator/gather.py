@@ -16,9 +16,9 @@ from .content import Reader, load_stories
 from .digests import digest
 from .environment import make_environment, static_files, template_stamp, theme_only
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict, warning
+from .findings import load_findings
 from .forked import WorkerFailed, aside
 from .guards import check_output
-from .findings import load_findings
 from .library import Library, with_findings
 from .links import broken_body_links
 from .markup import make_markdown
@@ -102,7 +102,9 @@ def read_all(
         raise BuildFailed([error(shown, 1, 1, f"could not read the stories: {exc}")]) from None
 
 
-def findings_of(library: Library, config: SiteConfig, reads: dict[Path, Read]) -> tuple[Library, list[Problem]]:
+def findings_of(
+    library: Library, config: SiteConfig, reads: dict[Path, Read]
+) -> tuple[Library, list[Problem]]:
     """The library with its findings, and the problems of the finding files."""
     published = library.stories
     unpublished = {slug for _, _, slug, _ in reads.values()} - published.keys()

@@ -26,7 +26,7 @@ UNUSED_GROUPINGS = ("co_creation", "sources")
 
 @dataclass(frozen=True)
 class Ref:
-    """A page an insight concerns: a story (grouping 'stories'), a finding ('findings') or a term of a grouping."""
+    """A page an insight concerns: a story (grouping 'stories'), a finding ('findings') or a term."""
 
     grouping: str
     slug: str

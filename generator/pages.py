@@ -128,7 +128,9 @@ def plan_site(
             )
         )
     for finding in library.findings.values():
-        pages.append(Page(finding_url(finding.slug) + "index.html", "finding.html", partial(shared.finding, finding)))
+        pages.append(
+            Page(finding_url(finding.slug) + "index.html", "finding.html", partial(shared.finding, finding))
+        )
     for grouping in library.groupings:
         template = own_template(grouping.term_template, TERM_TEMPLATE, config)
         for slug, term in library.terms[grouping.key].items():

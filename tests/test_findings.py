@@ -24,7 +24,9 @@ STORIES = {
     "content/stories/b.md": story(
         "Story B", date="2024-05-01", extra="customer: Students\nsource: home-visit"
     ),
-    "content/stories/c.md": story("Story C", date="2024-04-01", extra="customer: Families\nsource: support-call"),
+    "content/stories/c.md": story(
+        "Story C", date="2024-04-01", extra="customer: Families\nsource: support-call"
+    ),
     "content/stories/d.md": story("Story D", date="2024-02-01"),
 }
 
@@ -77,7 +79,14 @@ def section(html: str, heading_id: str) -> str:
 @pytest.fixture
 def built(site, run):
     """The sample site with three findings, built."""
-    root = site({**STORIES, FINDING: GOOD, "content/findings/screws-look-alike.md": THIN, "content/findings/done.md": DONE})
+    root = site(
+        {
+            **STORIES,
+            FINDING: GOOD,
+            "content/findings/screws-look-alike.md": THIN,
+            "content/findings/done.md": DONE,
+        }
+    )
     result = run(root, "build")
     assert result.code == 0, result.err
     return root
@@ -126,7 +135,10 @@ def test_a_finding_backed_by_one_story_is_a_gap_on_insights(built, run):
     assert "only in: Story A" in text(gaps)
     lines = run(built, "report").out.splitlines()
     at = lines.index("Findings resting on a single story (1)")
-    assert lines[at + 1 : at + 3] == ["  Screws look alike  findings/screws-look-alike/", "      only in: Story A  stories/a/"]
+    assert lines[at + 1 : at + 3] == [
+        "  Screws look alike  findings/screws-look-alike/",
+        "      only in: Story A  stories/a/",
+    ]
 
 
 def test_the_sitemap_lists_the_findings(built):
@@ -188,7 +200,10 @@ def test_an_unknown_status_and_key_suggest_the_closest(site, run):
     front = "title: T\ndate: 2024-01-01\nstatus: desided\nevidence: [a]\nowners: Support"
     result = run(site({**STORIES, FINDING: finding(front)}), "build")
     assert reported(result, f"{FINDING}:4:9") == "unknown status 'desided' (did you mean 'decided'?)"
-    assert reported(result, f"{FINDING}:6:1", "warning") == "unknown key 'owners' (did you mean 'owner' or 'needs'?)"
+    assert (
+        reported(result, f"{FINDING}:6:1", "warning")
+        == "unknown key 'owners' (did you mean 'owner' or 'needs'?)"
+    )
 
 
 def test_a_draft_in_evidence_says_so(site, run):
@@ -207,7 +222,10 @@ def test_two_findings_with_one_slug_are_an_error(site, run):
 
 
 def test_a_grouping_cannot_take_a_finding_key_or_folder(site, run):
-    for key, message in (("owner", "already a key of a finding's front matter"), ("findings", "already a folder")):
+    for key, message in (
+        ("owner", "already a key of a finding's front matter"),
+        ("findings", "already a folder"),
+    ):
         site_yaml = SITE_YAML + f"groupings:\n  {key}:\n    title: X\n    terms: {{a: A}}\n"
         result = run(site(STORIES, site_yaml=site_yaml), "build")
         assert result.code == 1 and message in result.err, result.err
@@ -239,7 +257,9 @@ def test_a_changed_finding_makes_its_pages_again_when_served(site):
 
 def test_a_changed_finding_rewrites_only_the_pages_that_show_it(built, run):
     before = tree(built / "_site")
-    (built / FINDING).write_text(GOOD.replace("Staff the evening.", "Staff the late evening."), encoding="utf-8")
+    (built / FINDING).write_text(
+        GOOD.replace("Staff the evening.", "Staff the late evening."), encoding="utf-8"
+    )
     assert run(built, "build").code == 0
     after = tree(built / "_site")
     changed = {name for name in after if after[name] != before.get(name)}
