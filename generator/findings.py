@@ -9,11 +9,12 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .config import SiteConfig
-from .content import personal_data
+from .content import NAME_SEPARATORS, personal_data
 from .errors import BuildFailed, Problem, did_you_mean, error, warning
 from .finding import STATUSES, Finding
 from .frontmatter import StoryFile, decode, split
 from .markup import render_markdown
+from .privacy import allowed, masked, scan
 from .story import FILE_START, name_slug, shorten
 from .storyfields import date_at
 from .storyfiles import JUNK, read_file, walk_failed
@@ -51,6 +52,8 @@ def load_findings(
         finding = read_finding(parts, path, config, md, terms, found)
         found.extend(checked_evidence(parts.meta, stories, unpublished))
         found.extend(personal_data(text, parts.meta, config))
+        if finding is not None:
+            found.extend(personal_data_in_slug(finding.slug, parts.meta, config))
         problems.extend(found)
         if finding is not None and not any(p.is_error for p in found):
             findings.append(finding)
@@ -177,6 +180,22 @@ def finding_slug(doc: Document, path: Path, problems: list[Problem]) -> str:
             error(doc.path, 1, 1, "no slug can be made from the file name", "add 'slug:' to the front matter")
         )
     return slug
+
+
+def personal_data_in_slug(slug: str, doc: Document, config: SiteConfig) -> list[Problem]:
+    """A problem for each e-mail address, phone or identity number in the slug a finding's address shows."""
+    by_field = "slug" in doc.data
+    at = doc.text_spot("slug") if by_field else FILE_START
+    allow = list_at(doc, ("allow_personal_data",), [])
+    what = "the slug" if by_field else "the file name"
+    hint = "rename it, or list it under allow_personal_data if it may be published"
+    return [
+        config.finding(
+            doc.path, at.line, at.column, f"possible personal data in {what}: {f.label} '{masked(f)}'", hint
+        )
+        for f in scan(NAME_SEPARATORS.sub(" ", slug))
+        if not allowed(f, allow, config.allow_domains)
+    ]
 
 
 def duplicate_slugs(findings: list[Finding]) -> list[Problem]:

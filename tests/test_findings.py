@@ -12,6 +12,7 @@ from test_bad_input import problem_lines, reported, tree
 
 from generator.livesite import LiveSite
 from generator.options import Options
+from generator.serve import _Watcher
 
 FINDING = "content/findings/evening-calls.md"
 STORIES = {
@@ -212,6 +213,19 @@ def test_a_draft_in_evidence_says_so(site, run):
     message = reported(run(root, "build"), f"{FINDING}:5:15")
     assert message == "the story 'e' is a draft or dated after today (publish it, or build with --drafts)"
     assert run(root, "build", "--drafts").code == 0
+
+
+def test_personal_data_in_a_finding_file_name_is_an_error(site, run):
+    name = "content/findings/call-070-123-45-67.md"
+    result = run(site({**STORIES, name: THIN}), "build")
+    message = reported(result, f"{name}:1:1")
+    assert message.startswith("possible personal data in the file name: phone number")
+
+
+def test_serve_watches_the_findings_folder(site):
+    root = site(STORIES)
+    watcher = _Watcher(LiveSite(Options(root=root)), root)
+    assert watcher.relevant(root / FINDING)
 
 
 def test_two_findings_with_one_slug_are_an_error(site, run):
