@@ -41,6 +41,7 @@ class Library:
     groupings: tuple[Grouping, ...] = BUILT_IN  # in order, the built-in ones first
     findings: dict[str, Finding] = field(default_factory=dict)  # newest first, by slug
     backing: dict[str, Evidence] = field(default_factory=dict)  # how well each finding is backed, by slug
+    cited_by: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the findings citing each story
 
     def grouping(self, key: str) -> Grouping:
         """The grouping with this key."""
@@ -52,7 +53,7 @@ class Library:
 
     def citing(self, story: str) -> list[Finding]:
         """The findings that cite a story, newest first."""
-        return [finding for finding in self.findings.values() if story in finding.evidence]
+        return [self.findings[slug] for slug in self.cited_by.get(story, ())]
 
     def findings_of(self, grouping: str, slug: str) -> list[Finding]:
         """The findings that list a term, newest first."""
@@ -125,7 +126,12 @@ def with_findings(library: Library, findings: Iterable[Finding]) -> Library:
     """The library with its findings, each with how well its evidence backs it."""
     by_slug = {finding.slug: finding for finding in findings}
     backing = {slug: evidence(library.stories, finding.evidence) for slug, finding in by_slug.items()}
-    return replace(library, findings=by_slug, backing=backing)
+    cited_by: dict[str, list[str]] = defaultdict(list)
+    for slug, finding in by_slug.items():
+        for story in finding.evidence:
+            cited_by[story].append(slug)
+    cited = {story: tuple(slugs) for story, slugs in cited_by.items()}
+    return replace(library, findings=by_slug, backing=backing, cited_by=cited)
 
 
 def tabulate(ordered: list[Story], vocabulary: Vocabulary) -> Tables:
