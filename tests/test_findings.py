@@ -182,12 +182,32 @@ BAD = [
 ]
 
 
+BAD += [
+    (
+        "title: T\ndate: 2024-01-01\nstatus: open\nevidence: {a: b}",
+        "5:11",
+        "'evidence' must be a list, not a mapping",
+    ),
+    ("title: [T]\ndate: 2024-01-01\nstatus: open\nevidence: [a]", "2:8", "'title' must be text, not a list"),
+    (
+        "title: T\ndate: 2024-01-01\nstatus: open\nevidence: [a]\nprocesses: [suport]",
+        "6:14",
+        "'suport' is not a term",
+    ),
+]
+
+
 @pytest.mark.parametrize(("front", "where", "message"), BAD)
 def test_bad_finding_is_reported_at_its_place(site, run, front, where, message):
     root = site({**STORIES, FINDING: f"---\n{front}\n---\nBody.\n"})
     result = run(root, "build")
     assert result.code == 1
     assert reported(result, f"{FINDING}:{where}").startswith(message)
+
+
+def test_a_finding_file_without_front_matter_is_an_error(site, run):
+    result = run(site({**STORIES, FINDING: "We found that calls come in the evening.\n"}), "build")
+    assert reported(result, f"{FINDING}:1:1").startswith("no front matter")
 
 
 def test_an_unknown_story_names_the_closest_slugs(site, run):
