@@ -191,7 +191,7 @@ BAD += [
     ("title: [T]\ndate: 2024-01-01\nstatus: open\nevidence: [a]", "2:8", "'title' must be text, not a list"),
     (
         "title: T\ndate: 2024-01-01\nstatus: open\nevidence: [a]\nprocesses: [suport]",
-        "6:14",
+        "6:13",
         "'suport' is not a term",
     ),
 ]
