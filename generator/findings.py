@@ -24,15 +24,22 @@ from .yamldoc import Document, kind_name, list_at, text_at
 FINDINGS = "findings"
 REQUIRED = ("title", "date", "status", "evidence")
 
+# Why a story in `evidence` that has a file is not among the published stories.
+UNPUBLISHED = "draft"
+UNREAD = "failed"
 Terms = Mapping[str, Mapping[str, Term]]  # every grouping's terms, declared or used by a story
 
 
 def load_findings(
-    config: SiteConfig, md: MarkdownIt, terms: Terms, stories: Collection[str], unpublished: Collection[str]
+    config: SiteConfig,
+    md: MarkdownIt,
+    terms: Terms,
+    stories: Collection[str],
+    unpublished: Mapping[str, str],
 ) -> tuple[list[Finding], list[Problem]]:
     """Every finding under content/findings, newest first, with the problems of all their files.
 
-    `stories` are the slugs of the published stories, `unpublished` those of drafts and stories yet to come.
+    `stories` are the slugs of the published stories, `unpublished` why each other story file's is not.
     """
     folder = config.content_dir / FINDINGS
     if not folder.is_dir():
@@ -146,7 +153,9 @@ def terms_of(
     return tuple(dict.fromkeys(term for term in listed if term in declared))
 
 
-def checked_evidence(doc: Document, stories: Collection[str], unpublished: Collection[str]) -> list[Problem]:
+def checked_evidence(
+    doc: Document, stories: Collection[str], unpublished: Mapping[str, str]
+) -> list[Problem]:
     """An error for each story in `evidence` that the site does not publish, naming the closest slugs."""
     problems: list[Problem] = []
     if not isinstance(doc.data, dict):
@@ -154,7 +163,10 @@ def checked_evidence(doc: Document, stories: Collection[str], unpublished: Colle
     for index, slug in enumerate(list_at(doc, ("evidence",), [])):
         if slug in stories:
             continue
-        if slug in unpublished:
+        if unpublished.get(slug) == UNREAD:
+            message = f"the story '{slug}' could not be read"
+            hint = "fix the problems reported in its file"
+        elif slug in unpublished:
             message = f"the story '{slug}' is a draft or dated after today"
             hint = "publish it, or build with --drafts"
         else:

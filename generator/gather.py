@@ -16,7 +16,7 @@ from .content import Reader, load_stories
 from .digests import digest
 from .environment import make_environment, static_files, template_stamp, theme_only
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict, warning
-from .findings import load_findings
+from .findings import UNPUBLISHED, UNREAD, load_findings
 from .forked import WorkerFailed, aside
 from .guards import check_output
 from .library import Library, with_findings
@@ -107,7 +107,9 @@ def findings_of(
 ) -> tuple[Library, list[Problem]]:
     """The library with its findings, and the problems of the finding files."""
     published = library.stories
-    unpublished = {slug for _, _, slug, _ in reads.values()} - published.keys()
+    drafts = {story.slug for story, _, _, _ in reads.values() if story} - published.keys()
+    failed = {slug for story, _, slug, _ in reads.values() if not story} - published.keys() - drafts
+    unpublished = {slug: UNREAD for slug in failed} | {slug: UNPUBLISHED for slug in drafts}
     md = make_markdown(config.allow_html)
     findings, problems = load_findings(config, md, library.terms, published, unpublished)
     return with_findings(library, findings), problems

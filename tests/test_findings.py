@@ -248,6 +248,16 @@ def test_serve_watches_the_findings_folder(site):
     assert watcher.relevant(root / FINDING)
 
 
+def test_a_story_in_evidence_that_fails_says_so_and_nothing_breaks(site, run):
+    broken = story("Broken", date="2024-02-30")
+    result = run(
+        site({**STORIES, "content/stories/e.md": broken, FINDING: THIN.replace("[a]", "[e]")}), "build"
+    )
+    assert result.code == 1 and "Traceback" not in result.err
+    message = reported(result, f"{FINDING}:5:12")
+    assert message == "the story 'e' could not be read (fix the problems reported in its file)"
+
+
 def test_two_findings_with_one_slug_are_an_error(site, run):
     other = THIN.replace("title: Screws look alike", "title: Again\nslug: evening-calls")
     result = run(site({**STORIES, FINDING: GOOD, "content/findings/other.md": other}), "build")
