@@ -10,14 +10,14 @@ from markdown_it import MarkdownIt
 
 from .config import SiteConfig
 from .content import NAME_SEPARATORS, personal_data
-from .errors import BuildFailed, Problem, did_you_mean, error, warning
+from .errors import BuildFailed, Problem, did_you_mean, display_path, error, warning
 from .finding import STATUSES, Finding
 from .frontmatter import StoryFile, decode, split
 from .markup import render_markdown
 from .privacy import allowed, masked, scan
 from .story import FILE_START, name_slug, shorten
 from .storyfields import date_at
-from .storyfiles import JUNK, read_file, walk_failed
+from .storyfiles import JUNK, linked_folders, read_file, walk_failed
 from .vocabulary import FINDING_KEYS, SLUG, Term
 from .yamldoc import Document, kind_name, list_at, text_at
 
@@ -43,7 +43,8 @@ def load_findings(
     """
     folder = config.content_dir / FINDINGS
     if not folder.is_dir():
-        return [], []
+        hint = "put each finding in content/findings/ as a Markdown file"
+        return [], [error(display_path(folder), 1, 1, "not a folder", hint)] if folder.exists() else []
     problems: list[Problem] = []
     content = config.content_dir.resolve()
     findings = []
@@ -73,6 +74,7 @@ def finding_files(folder: Path, problems: list[Problem]) -> list[Path]:
     found = []
     for here, dirs, files in os.walk(folder, onerror=walk_failed(problems)):
         dirs[:] = sorted(d for d in dirs if not JUNK.search(d))
+        problems.extend(linked_folders(Path(here), dirs))
         found += [Path(here) / name for name in sorted(files) if name.lower().endswith(".md")]
     return [path for path in found if not JUNK.search(path.name)]
 

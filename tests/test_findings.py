@@ -210,6 +210,23 @@ def test_a_finding_file_without_front_matter_is_an_error(site, run):
     assert reported(result, f"{FINDING}:1:1").startswith("no front matter")
 
 
+def test_a_findings_file_in_place_of_the_folder_is_an_error(site, run):
+    result = run(site({**STORIES, "content/findings": "not a folder"}), "build")
+    assert reported(result, "content/findings:1:1") == (
+        "not a folder (put each finding in content/findings/ as a Markdown file)"
+    )
+
+
+def test_a_linked_folder_of_findings_is_an_error(site, run, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "x.md").write_text(THIN, encoding="utf-8")
+    root = site(STORIES)
+    (root / "content/findings").mkdir()
+    (root / "content/findings/linked").symlink_to(elsewhere)
+    assert reported(run(root, "build"), "content/findings/linked:1:1").startswith("a linked folder")
+
+
 def test_an_unknown_story_names_the_closest_slugs(site, run):
     files = {**STORIES, "content/stories/evening-shift.md": story("Evening shift")}
     front = "title: T\ndate: 2024-01-01\nstatus: open\nevidence: [evening-shfit]"
