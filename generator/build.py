@@ -127,9 +127,10 @@ def write_failure(output: Path, exc: OSError | WorkerFailed) -> Problem:
 
 
 def model_digest(site: Site) -> str:
-    """A digest of all pages are given: settings with descriptions, every story by its file, due marks."""
-    stories = site.library.stories.values()
-    return digest(site.basis, repr(site.config), *(story.key for story in stories), repr(site.library.due))
+    """A digest of all pages are given: settings with descriptions, stories by file, due marks, findings."""
+    library = site.library
+    keys = (story.key for story in library.stories.values())
+    return digest(site.basis, repr(site.config), *keys, repr(library.due), repr(library.findings))
 
 
 def input_digests(site: Site, before: Record, same_model: bool) -> PageDigests:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .digests import digest
+from .finding import Finding
 from .groupings import Grouping
 from .library import Library
 from .story import Story
@@ -56,7 +57,27 @@ class Shared:
         """A story's page: the story, its body, its related stories and the terms they show."""
         related = [(link, self.library.stories[link.slug]) for link in self.library.related[story.slug]]
         due = self.due([story, *(other for _, other in related)])
-        return {"story": story, "body": body, "related": related, "terms": self.plain.terms, "due": due}
+        findings = self.library.citing(story.slug)
+        return {
+            "story": story,
+            "body": body,
+            "related": related,
+            "findings": findings,
+            "terms": self.plain.terms,
+            "due": due,
+        }
+
+    def finding(self, finding: Finding) -> Context:
+        """A finding's page: the finding, the stories it rests on, how well they back it, the terms."""
+        stories = [self.library.stories[slug] for slug in finding.evidence]
+        backing = self.library.backing[finding.slug]
+        return {
+            "finding": finding,
+            "stories": stories,
+            "backing": backing,
+            "terms": self.plain.terms,
+            "due": self.due(stories),
+        }
 
     def term(self, grouping: Grouping, term: Term) -> Context:
         """A term's page: the term, its stories, how well it is backed, what it goes together with."""
@@ -69,6 +90,7 @@ class Shared:
             "backing": library.evidence[key].get(slug) if grouping.backed else None,
             "together": {other: self.plain.with_term(key, slug, other) for other, _, _ in grouping.shows},
             "modes": [(mode, counts.get(slug, 0)) for mode, counts in library.modes.items()],
+            "findings": library.findings_of(key, slug),
             "terms": self.plain.terms,
             "due": self.due(stories),
         }
@@ -107,8 +129,8 @@ class Fingerprints:
         return known[0]
 
     def library(self, library: Library) -> str:
-        """A library's digest: the rest of it follows from its stories, terms, due dates and groupings."""
-        parts = (library.stories, library.terms, library.due, library.groupings)
+        """A library's digest: the rest follows from its stories, terms, due dates, groupings and findings."""
+        parts = (library.stories, library.terms, library.due, library.groupings, library.findings)
         return digest(*(self.shared(part) for part in parts))
 
 

@@ -20,7 +20,7 @@ from .files import Refused, read_inside
 from .fragments import Fragments
 from .i18n import count, format_date, strings
 from .listitems import LISTED, ListedItems
-from .pages import cell_url, story_url, term_url
+from .pages import cell_url, finding_url, story_url, term_url
 
 THEME_PREFIX = "default"
 BASIS = "basis"  # the templates' name for the digest of what every page is made from
@@ -78,6 +78,7 @@ def make_environment(
         site=without_descriptions(config),
         t=strings(config.language),
         story_url=story_url,
+        finding_url=finding_url,
         cell_url=cell_url,
         term_url=term_url,
         url=url,

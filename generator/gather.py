@@ -16,9 +16,10 @@ from .content import Reader, load_stories
 from .digests import digest
 from .environment import make_environment, static_files, template_stamp, theme_only
 from .errors import BuildFailed, Problem, display_path, error, has_errors, strict, warning
+from .findings import UNPUBLISHED, UNREAD, load_findings
 from .forked import WorkerFailed, aside
 from .guards import check_output
-from .library import Library
+from .library import Library, with_findings
 from .links import broken_body_links
 from .markup import make_markdown
 from .memo import library_of, list_items, story_reader
@@ -74,6 +75,8 @@ def gather(
     finally:
         saved()
     memo.save()
+    library, found = findings_of(library, config, reads)
+    problems += found
     plan = plan_site(library, bodies, config, static_files(config))
     problems += check_plan(plan)
     problems += broken_body_links(library.stories.values(), bodies, plan.paths)
@@ -97,6 +100,19 @@ def read_all(
     except WorkerFailed as exc:
         shown = display_path(config.content_dir)
         raise BuildFailed([error(shown, 1, 1, f"could not read the stories: {exc}")]) from None
+
+
+def findings_of(
+    library: Library, config: SiteConfig, reads: dict[Path, Read]
+) -> tuple[Library, list[Problem]]:
+    """The library with its findings, and the problems of the finding files."""
+    published = library.stories
+    drafts = {story.slug for story, _, _, _ in reads.values() if story} - published.keys()
+    failed = {slug for story, _, slug, _ in reads.values() if not story} - published.keys() - drafts
+    unpublished = {slug: UNREAD for slug in failed} | {slug: UNPUBLISHED for slug in drafts}
+    md = make_markdown(config.allow_html)
+    findings, problems = load_findings(config, md, library.terms, published, unpublished)
+    return with_findings(library, findings), problems
 
 
 def cache_warnings(root: Path) -> list[Problem]:

@@ -8,9 +8,11 @@ from .library import Library
 from .story import MODES
 
 STORIES = "stories"  # the grouping name of a reference to a story
+FINDINGS = "findings"  # the grouping name of a reference to a finding
 # Each kind of gap, in the order the report shows them.
 SECTIONS = (
     "single_story",
+    "single_story_finding",
     "single_source",
     "no_process",
     "no_stories",
@@ -24,7 +26,7 @@ UNUSED_GROUPINGS = ("co_creation", "sources")
 
 @dataclass(frozen=True)
 class Ref:
-    """A page an insight concerns: a story (grouping 'stories') or a term of a grouping."""
+    """A page an insight concerns: a story (grouping 'stories'), a finding ('findings') or a term."""
 
     grouping: str
     slug: str
@@ -46,6 +48,7 @@ def insights(library: Library) -> Insights:
     """Every kind of gap in the library, each a tuple of insights in the vocabulary's order."""
     return {
         "single_story": single_story(library),
+        "single_story_finding": single_story_finding(library),
         "single_source": single_source(library),
         "no_process": no_process(library),
         "no_stories": no_stories(library),
@@ -66,6 +69,15 @@ def single_story(library: Library) -> tuple[Insight, ...]:
         Insight(Ref("needs", need), stories(slugs))
         for need, slugs in library.by_term["needs"].items()
         if len(slugs) == 1
+    )
+
+
+def single_story_finding(library: Library) -> tuple[Insight, ...]:
+    """Findings that rest on one story only, newest first."""
+    return tuple(
+        Insight(Ref(FINDINGS, finding.slug), stories(finding.evidence))
+        for finding in library.findings.values()
+        if len(finding.evidence) == 1
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from .finding import STATUSES, Finding
 from .groupings import BUILT_IN, Grouping
 from .related import Related, group_by_term, relate_stories, story_terms
 from .review import Due
@@ -38,6 +39,9 @@ class Library:
     modes: dict[str, dict[str, int]]
     due: dict[str, Due] = field(default_factory=dict)  # stories due for review, by slug
     groupings: tuple[Grouping, ...] = BUILT_IN  # in order, the built-in ones first
+    findings: dict[str, Finding] = field(default_factory=dict)  # newest first, by slug
+    backing: dict[str, Evidence] = field(default_factory=dict)  # how well each finding is backed, by slug
+    cited_by: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the findings citing each story
 
     def grouping(self, key: str) -> Grouping:
         """The grouping with this key."""
@@ -46,6 +50,18 @@ class Library:
     def stories_of(self, grouping: str, slug: str) -> list[Story]:
         """The stories with a term, newest first."""
         return [self.stories[s] for s in self.by_term[grouping].get(slug, ())]
+
+    def citing(self, story: str) -> list[Finding]:
+        """The findings that cite a story, newest first."""
+        return [self.findings[slug] for slug in self.cited_by.get(story, ())]
+
+    def findings_of(self, grouping: str, slug: str) -> list[Finding]:
+        """The findings that list a term, newest first."""
+        return [finding for finding in self.findings.values() if slug in finding.terms(grouping)]
+
+    def by_status(self) -> dict[str, list[Finding]]:
+        """The findings under each status, in the statuses' order, newest first."""
+        return {status: [f for f in self.findings.values() if f.status == status] for status in STATUSES}
 
     def unused(self, grouping: str) -> list[Term]:
         """The declared terms of a grouping that no story names."""
@@ -104,6 +120,18 @@ def assemble(
         due={slug: due[slug] for slug in by_slug if slug in due} if due else {},
         groupings=tables.groupings,
     )
+
+
+def with_findings(library: Library, findings: Iterable[Finding]) -> Library:
+    """The library with its findings, each with how well its evidence backs it."""
+    by_slug = {finding.slug: finding for finding in findings}
+    backing = {slug: evidence(library.stories, finding.evidence) for slug, finding in by_slug.items()}
+    cited_by: dict[str, list[str]] = defaultdict(list)
+    for slug, finding in by_slug.items():
+        for story in finding.evidence:
+            cited_by[story].append(slug)
+    cited = {story: tuple(slugs) for story, slugs in cited_by.items()}
+    return replace(library, findings=by_slug, backing=backing, cited_by=cited)
 
 
 def tabulate(ordered: list[Story], vocabulary: Vocabulary) -> Tables:

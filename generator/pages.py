@@ -21,6 +21,7 @@ from .story import MODES, Story
 
 NEWEST_ON_HOME = 8
 STORY_LIST = "stories/index.html"
+FINDINGS = "findings"  # the folder of the findings' pages
 CUSTOMER = "customer"  # the facet of the customers the stories name
 MODE = "mode"  # the facet of the modes a grouping with modes (co-creation) names its terms in
 
@@ -85,6 +86,11 @@ def story_url(slug: str) -> str:
     return f"stories/{slug}/"
 
 
+def finding_url(slug: str) -> str:
+    """Where a finding's page is, relative to the site root."""
+    return f"{FINDINGS}/{slug}/"
+
+
 def plan_site(
     library: Library, bodies: Mapping[str, str], config: SiteConfig, static: Iterable[tuple[Path, str]]
 ) -> Plan:
@@ -107,6 +113,7 @@ def plan_site(
             for g in library.groupings
         ),
         Page("journey/index.html", "journey.html", shared.whole(lanes=lanes(shared.plain))),
+        Page(f"{FINDINGS}/index.html", "findings.html", shared.whole()),
         Page("insights/index.html", "insights.html", shared.whole(insights=insights(shared.plain))),
         Page("feed.xml", "feed.xml", shared.whole(entries=list(library.stories.values())[:50])),
         Page("sitemap.xml", "sitemap.xml", shared.whole()),
@@ -119,6 +126,10 @@ def plan_site(
                 "story.html",
                 partial(shared.story, story, bodies[story.slug]),
             )
+        )
+    for finding in library.findings.values():
+        pages.append(
+            Page(finding_url(finding.slug) + "index.html", "finding.html", partial(shared.finding, finding))
         )
     for grouping in library.groupings:
         template = own_template(grouping.term_template, TERM_TEMPLATE, config)

@@ -6,20 +6,24 @@ from typing import Any
 
 from .config import SiteConfig
 from .i18n import count, strings
-from .insights import SECTIONS, STORIES, Insight, Insights, Ref
+from .insights import FINDINGS, SECTIONS, STORIES, Insight, Insights, Ref
 from .library import Library
-from .pages import story_url, term_url
+from .pages import finding_url, story_url, term_url
 
 
 def ref_title(library: Library, ref: Ref) -> str:
     """The title of the page a reference names."""
     if ref.grouping == STORIES:
         return library.stories[ref.slug].title
+    if ref.grouping == FINDINGS:
+        return library.findings[ref.slug].title
     return library.terms[ref.grouping][ref.slug].title
 
 
 def ref_url(ref: Ref) -> str:
     """Where the page a reference names is, relative to the site root."""
+    if ref.grouping == FINDINGS:
+        return finding_url(ref.slug)
     return story_url(ref.slug) if ref.grouping == STORIES else term_url(ref.grouping, ref.slug)
 
 

@@ -34,6 +34,8 @@ STORY_KEYS = (
     "language",
     "allow_personal_data",
 )
+# The keys of a finding's front matter besides its terms in each grouping.
+FINDING_KEYS = ("title", "date", "status", "owner", "evidence", "summary", "slug", "allow_personal_data")
 # Names the search page takes in its address besides the groupings' facets.
 FACET_NAMES = ("q", "mode", "customer")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -156,6 +158,8 @@ def _clash(key: str) -> tuple[str, str] | None:
         return f"'{key}' is the built-in grouping {built_in.key}", hint
     if key in STORY_KEYS:
         return f"'{key}' is already a key of a story's front matter", "choose another key"
+    if key in FINDING_KEYS:
+        return f"'{key}' is already a key of a finding's front matter", "choose another key"
     if key in PAGE_FOLDERS:
         return f"'{key}' is already a folder of the site", "choose another key"
     if key in FACET_NAMES or key in {grouping.facet for grouping in BUILT_IN}:

@@ -51,6 +51,7 @@ STORIES = {
 
 EXPECTED = {
     "single_story": (Insight(Ref("needs", "second-trip"), (Ref("stories", "a"),)),),
+    "single_story_finding": (),
     "single_source": (Insight(Ref("needs", "assemble-without-help"), (Ref("sources", "support-call"),)),),
     "no_process": (Insight(Ref("needs", "stay-healthy")),),
     "no_stories": (Insight(Ref("processes", "support")),),
