@@ -19,7 +19,7 @@ WORDS: dict[str, str] = {
     "customer_many": "{n} customers",
     "source_one": "{n} source",
     "source_many": "{n} sources",
-    "home_counts": "{stories} from {customers}, about {needs} and {processes}.",
+    "home_counts": "{stories} from {customers}, filed under {needs} and {processes}.",
     "need_one": "{n} need",
     "need_many": "{n} needs",
     "process_one": "{n} process",
