@@ -128,6 +128,7 @@ WORDS: dict[str, str] = {
     "journey_title": "The journey, step by step",
     "journey_intro": "Each column is a step of the customer's journey, in order. Above the line: what customers want to achieve there; below it: what they want to avoid; last: how we could create value with them. The more stories back an item, the larger it is.",
     "journey_region": "The steps of the journey side by side",
+    "journey_scroll": "All {n} steps side by side, five at a time: scroll sideways for the rest.",
     "journey_lanes": "See each step's needs and opportunities side by side",
     "insights_title": "Evidence and gaps",
     "insights_intro": "What the stories do not tell us yet: needs with thin evidence, steps of the journey nobody has described, ideas tried in one way only, and terms nobody uses. Each line links to the pages concerned.",
