@@ -16,7 +16,14 @@ PHONE = {"width": 375, "height": 740}
 WIDTHS = [320, 375, 390, 768, 1280]
 # A need, a process and a story as a workshop would print them; the home page and the matrix for the theme.
 HANDOUTS = ["needs/second-trip/", "processes/delivery/", "stories/lunch-in-customer-service/"]
-DARK_PAGES = ["", "stories/lunch-in-customer-service/", "needs/second-trip/", "journey/", "matrix/", "insights/"]
+DARK_PAGES = [
+    "",
+    "stories/lunch-in-customer-service/",
+    "needs/second-trip/",
+    "journey/",
+    "matrix/",
+    "insights/",
+]
 LONG_URL = "https://intranet.example.com/" + "research/" * 12 + "notes-from-the-customer-service-centre-2024"
 WIDE_BODY = f"""\
 The customer sent the address of the manual: {LONG_URL}
@@ -118,8 +125,10 @@ def test_the_menu_wraps_on_a_phone_with_ten_sections(page, address):
     assert header and header["height"] < 240, "the menu takes no more than a third of the phone's screen"
 
 
-def test_a_page_prints_as_a_handout(browser, site, tmp_path):
-    body = f"The instructions are online at [the manual]({LONG_URL}).\n\n> I had everything except the screws.\n"
+def test_a_page_prints_as_a_handout(browser, site):
+    body = (
+        f"The instructions are online at [the manual]({LONG_URL}).\n\n> I had everything except the screws.\n"
+    )
     files = {f"content/stories/s{n}.md": story(f"Story {n}", body=body) for n in range(12)}
     root = site(files)
     assert build(Options(root=root, search=False)).problems == []
@@ -158,7 +167,9 @@ def test_print_hides_the_menu_on_the_example_and_keeps_cards_whole(page, address
         expect(page.locator(".site-header nav")).to_be_hidden()
         cards = page.locator(".panel, .evidence div, .stories > li, .counted li")
         assert cards.count() > 0, path
-        assert set(cards.evaluate_all("cs => cs.map(c => getComputedStyle(c).breakInside)")) == {"avoid"}, path
+        assert set(cards.evaluate_all("cs => cs.map(c => getComputedStyle(c).breakInside)")) == {"avoid"}, (
+            path
+        )
 
 
 @pytest.mark.parametrize("width", [1280, PHONE["width"]])
@@ -184,7 +195,12 @@ def test_the_dark_theme_is_dark_readable_and_axe_finds_no_serious_fault(page, ad
 
 
 def test_a_story_page_never_scrolls_sideways_whatever_its_body_holds(browser, site):
-    root = site({"content/stories/wide/index.md": story("Wide things", body=WIDE_BODY), "content/stories/wide/plan.svg": WIDE_SVG})
+    root = site(
+        {
+            "content/stories/wide/index.md": story("Wide things", body=WIDE_BODY),
+            "content/stories/wide/plan.svg": WIDE_SVG,
+        }
+    )
     assert build(Options(root=root, search=False)).problems == []
     page = browser.new_page()
     with serving(root / "_site") as address:
@@ -207,7 +223,9 @@ def test_search_results_come_into_view_on_a_phone(page, address):
     page.get_by_label("Words to search for").fill("screws")
     page.get_by_role("button", name="Search", exact=True).click()
     first = page.locator("[data-results] li").first
-    expect(page.locator("[data-status]")).to_have_text(re.compile(r"^\d+ stor(y|ies) found\.$"), timeout=10_000)
+    expect(page.locator("[data-status]")).to_have_text(
+        re.compile(r"^\d+ stor(y|ies) found\.$"), timeout=10_000
+    )
     expect(first).to_contain_text("screw")
     expect(first.locator(".story-link")).to_be_in_viewport()
     # The facets are folded, one tap away, and a search they narrow opens them again.
@@ -264,7 +282,9 @@ def test_the_focus_ring_of_the_search_box_is_not_the_colour_of_a_warning(page, a
     ring, style = words.evaluate("i => [getComputedStyle(i).outlineColor, getComputedStyle(i).outlineStyle]")
     assert style == "solid"
     # Not the orange it had, nor the colour that marks what customers want to avoid and stories due.
-    warnings = page.locator(".due, .kind-avoid, .wish.avoid dd").evaluate_all("es => es.map(e => getComputedStyle(e).color)")
+    warnings = page.locator(".due, .kind-avoid, .wish.avoid dd").evaluate_all(
+        "es => es.map(e => getComputedStyle(e).color)"
+    )
     assert ring not in {"rgb(194, 65, 12)", "rgb(154, 52, 18)", *warnings}, ring
     paper = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert contrast(ring, paper) >= 3, "the ring stands out from the page"
