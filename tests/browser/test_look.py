@@ -319,3 +319,11 @@ def test_the_journey_shows_whole_lanes_and_says_the_rest_scrolls(page, address):
     assert len(cut) == 1 and right - cut[0]["x"] <= 16, "the next lane's edge shows, none of its words"
     page.set_viewport_size({"width": 900, "height": 900})
     expect(page.locator(".scroll-note")).to_be_hidden()
+
+
+def test_a_drawing_in_a_story_stays_on_white_in_the_dark_theme(page, address):
+    page.emulate_media(color_scheme="dark")
+    page.goto(address + "stories/kitchen-over-video/")
+    plan = page.locator(".body img").first
+    assert plan.evaluate("i => getComputedStyle(i).backgroundColor") == "rgb(255, 255, 255)"
+    assert luminance(page.evaluate("() => getComputedStyle(document.body).backgroundColor")) < 0.02
