@@ -194,6 +194,22 @@ def test_the_dark_theme_is_dark_readable_and_axe_finds_no_serious_fault(page, ad
     assert problems == {}
 
 
+@pytest.mark.parametrize("width", [1280, PHONE["width"]])
+def test_axe_finds_no_serious_fault_in_print_even_when_the_screen_is_dark(page, address, width):
+    axe = checker(AXE_JS).read_text(encoding="utf-8")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(media="print", color_scheme="dark")
+    problems = {}
+    for path in [*HANDOUTS, "journey/", "matrix/", "insights/"]:
+        page.goto(address + path)
+        found = serious_violations(page, axe)
+        if found:
+            problems[path] = found
+        background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(255, 255, 255)", (path, background)
+    assert problems == {}
+
+
 def test_no_page_scrolls_sideways_whatever_a_story_holds(browser, site):
     # A title, customer and wishes of unbreakable words show on lists, term pages and the journey too.
     word = "Möbelmonteringsanvisningsgranskningsprotokoll" * 2
