@@ -128,6 +128,7 @@ WORDS: dict[str, str] = {
     "journey_title": "Rejsen trin for trin",
     "journey_intro": "Hver kolonne er et trin på kundens rejse, i rækkefølge. Over linjen: hvad kunderne vil opnå der; under den: hvad de vil undgå; til sidst: hvordan vi kan skabe værdi sammen med dem. Jo flere historier der står bag noget, jo større vises det.",
     "journey_region": "Rejsens trin side om side",
+    "journey_scroll": "Alle {n} trin side om side, fem ad gangen: rul til siden for resten.",
     "journey_lanes": "Se hvert trins behov og muligheder side om side",
     "insights_title": "Belæg og huller",
     "insights_intro": "Det, historierne endnu ikke fortæller os: behov og konklusioner med et tyndt grundlag, trin på rejsen som ingen har beskrevet, idéer der kun er prøvet på én måde, og begreber som ingen bruger. Hver linje linker til de sider, det drejer sig om.",

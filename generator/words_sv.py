@@ -128,6 +128,7 @@ WORDS: dict[str, str] = {
     "journey_title": "Resan steg för steg",
     "journey_intro": "Varje kolumn är ett steg i kundens resa, i ordning. Ovanför linjen: vad kunderna vill uppnå där; under den: vad de vill undvika; sist: hur vi kan skapa värde tillsammans med dem. Ju fler berättelser som står bakom något, desto större visas det.",
     "journey_region": "Resans steg sida vid sida",
+    "journey_scroll": "Alla {n} steg sida vid sida, fem åt gången: skrolla i sidled för resten.",
     "journey_lanes": "Se varje stegs behov och möjligheter sida vid sida",
     "insights_title": "Belägg och luckor",
     "insights_intro": "Det berättelserna ännu inte säger oss: behov och slutsatser med tunt underlag, steg i resan som ingen har beskrivit, idéer som bara prövats på ett sätt och begrepp som ingen använder. Varje rad länkar till sidorna det gäller.",

@@ -94,4 +94,6 @@ def test_the_menu_marks_the_section_of_every_kind_of_page(site, run):
     assert current("matrix/index.html") == [("../matrix/", "page")]
     journey = (out / "journey/index.html").read_text(encoding="utf-8")
     assert 'href="../journey/" aria-current="page"' in journey.split("<footer")[1]
-    assert not current("journey/index.html")
+    assert current("journey/index.html") == [("../journey/", "page")]
+    assert current("insights/index.html") == [("../insights/", "page")]
+    assert current("sources/index.html") == []  # in the footer only

@@ -39,6 +39,7 @@ def test_wheel_carries_the_default_theme(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "generator/theme/base.html" in names
     assert "generator/theme/static/style.css" in names
+    assert "generator/theme/static/favicon.svg" in names
 
 
 def see_the_installed_dependencies(venv: Path) -> None:

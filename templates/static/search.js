@@ -8,6 +8,7 @@ const PAGE_SIZE = 20;
 const TYPING_PAUSE = 200; // milliseconds
 const EXCERPT_WORDS = 24;
 const PART = "part"; // the filter naming the part of the index a page is in
+const NARROW = "(max-width: 51.99rem)"; // where style.css puts the facets above the results
 
 const page = document.querySelector("[data-search]");
 if (page) start(page);
@@ -19,6 +20,7 @@ async function start(page) {
   const params = new URLSearchParams(location.search);
   words.value = params.get("q") || "";
   restore(page, params);
+  fold(page);
   show("[data-search-noscript]", false);
   page.hidden = false;
   status.textContent = page.dataset.loading;
@@ -47,10 +49,11 @@ async function start(page) {
     clearTimeout(pause);
     pause = setTimeout(run, TYPING_PAUSE);
   });
-  form.addEventListener("submit", (event) => {
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearTimeout(pause);
-    run();
+    await run();
+    bringIntoView(status);
   });
   page.querySelector(".facets").addEventListener("change", run);
   page.querySelector("[data-clear]").addEventListener("click", () => {
@@ -60,6 +63,17 @@ async function start(page) {
     words.focus();
   });
   await run();
+}
+
+/** Fold the facets on a narrow screen, unless the address ticks some, so that results show below the box. */
+function fold(page) {
+  const facets = page.querySelector("[data-fold]");
+  if (facets && matchMedia(NARROW).matches && !Object.keys(picked(page)).length) facets.open = false;
+}
+
+/** Scroll an element to the top of the window when it starts below the window's bottom. */
+function bringIntoView(element) {
+  if (element.getBoundingClientRect().top > window.innerHeight) element.scrollIntoView({ block: "start" });
 }
 
 /** The parts of the index listed in `list`, newest first, merged into one Pagefind search. */
