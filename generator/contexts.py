@@ -73,6 +73,11 @@ class Shared:
             "due": self.due(stories),
         }
 
+    def feed(self, grouping: Grouping, term: Term, newest: int) -> Context:
+        """A term's feed: the term and its `newest` stories, with the terms they name."""
+        stories = self.library.stories_of(grouping.key, term.slug)[:newest]
+        return {"grouping": grouping, "term": term, "entries": stories, "terms": self.plain.terms}
+
     def cell(self, need: str, process: str) -> Context:
         """A cell of the need × process matrix: the two terms and the stories having both."""
         library = self.library

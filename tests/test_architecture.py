@@ -48,6 +48,7 @@ CHAIN = [
     "copies",
     "pages",
     "report",
+    "data",
     "fragments",
     "listitems",
     "environment",

@@ -39,6 +39,8 @@ PAGES = [
     "journey/index.html",
     "insights/index.html",
     "feed.xml",
+    "needs/second-trip/feed.xml",
+    "data/library.json",
     "sitemap.xml",
     "404.html",
 ]
