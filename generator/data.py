@@ -138,7 +138,8 @@ def library_json(library: Library, config: SiteConfig) -> str:
 
 def library_csv(library: Library, config: SiteConfig) -> str:
     """One row per story under a header row, each grouping's terms joined with ';'."""
-    groupings = [grouping.key for grouping in library.groupings]
+    # A story's source is its one term of the grouping `sources`, so it has its column already.
+    groupings = [grouping.key for grouping in library.groupings if grouping.key != "sources"]
     written = io.StringIO()
     rows = csv.writer(written)
     rows.writerow([*STORY_COLUMNS, *groupings, "modes", "related"])
