@@ -114,3 +114,12 @@ def test_export_asks_for_a_file_and_explains_itself(site, run):
     helped = run(root, "export", "--help")
     assert helped.code == 0
     assert "--csv FILE" in helped.out and "/data/library.json" in helped.out and "formula" in helped.out
+
+
+def test_drafts_are_exported_only_with_drafts_and_say_so(site, run):
+    root = site(
+        {"content/stories/lunch.md": story(), "content/stories/plan.md": story("Plan", extra="status: draft")}
+    )
+    assert [r["slug"] for r in rows_of(run(root, "export", "--csv", "-").out)] == ["lunch"]
+    rows = rows_of(run(root, "export", "--drafts", "--csv", "-").out)
+    assert sorted((r["slug"], r["status"]) for r in rows) == [("lunch", "published"), ("plan", "draft")]
