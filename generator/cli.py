@@ -176,6 +176,7 @@ def run_export(options: Options, as_csv: Path | None, as_json: Path | None) -> i
         print(f"insole: {plural(errors, 'error')}; nothing was exported", file=sys.stderr)
         return CONTENT_ERRORS
     report(site.problems)
+    printing = any(str(path) == "-" for path, _ in wanted)  # then the data alone goes to stdout
     for path, kind in wanted:
         if kind == "csv":
             text = library_csv(site.library, site.config)
@@ -190,7 +191,7 @@ def run_export(options: Options, as_csv: Path | None, as_json: Path | None) -> i
         except OSError as exc:
             print(f"insole: cannot write {display_path(path)}: {exc.strerror or exc}", file=sys.stderr)
             return USAGE
-        print(f"wrote {display_path(path)}")
+        print(f"wrote {display_path(path)}", file=sys.stderr if printing else sys.stdout)
     return OK
 
 

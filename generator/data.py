@@ -135,7 +135,7 @@ def library_json(library: Library, config: SiteConfig) -> str:
     """The text of /data/library.json but its last newline: the same text for the same library.
 
     Each story, grouping and cell is one line: the file reads and compares line by line, and
-    Python writes JSON without indenting many times faster (4 s against 0.3 s at 10,000 stories).
+    Python writes JSON without indenting in C, over twice as fast as with (at 10,000 stories).
     """
     found = library_data(library, config)
     return "{\n" + ",\n".join(f"{text(key)}: {listed(value)}" for key, value in found.items()) + "\n}"

@@ -123,3 +123,11 @@ def test_drafts_are_exported_only_with_drafts_and_say_so(site, run):
     assert [r["slug"] for r in rows_of(run(root, "export", "--csv", "-").out)] == ["lunch"]
     rows = rows_of(run(root, "export", "--drafts", "--csv", "-").out)
     assert sorted((r["slug"], r["status"]) for r in rows) == [("lunch", "published"), ("plan", "draft")]
+
+
+def test_what_is_printed_is_the_data_alone_when_a_file_is_written_too(site, run):
+    root = site({"content/stories/lunch.md": story()})
+    result = run(root, "export", "--json", "-", "--csv", "stories.csv")
+    assert result.code == 0
+    assert json.loads(result.out)["stories"][0]["slug"] == "lunch"
+    assert result.err == "wrote stories.csv\n"
