@@ -73,6 +73,19 @@ def parser() -> argparse.ArgumentParser:
         "declared terms nobody uses, each with the address of its page.",
     )
     gaps.add_argument("--json", action="store_true", help="write the report as JSON")
+    export = commands.add_parser(
+        "export",
+        parents=[site],
+        help="write the stories as a spreadsheet (CSV) or as data (JSON); build nothing",
+        description="Check the library as a build does, then write one row per story to a CSV "
+        "file for spreadsheets, or the whole library as JSON, the same as the site's "
+        "/data/library.json. In the CSV file (UTF-8 with the byte order mark spreadsheets look "
+        "for) each grouping's terms are joined with ';', and a cell starting with = + - or @ "
+        "gets an apostrophe before it, so that a spreadsheet shows it instead of running it "
+        "as a formula. A FILE that is there is written over; '-' prints to the terminal.",
+    )
+    export.add_argument("--csv", type=Path, metavar="FILE", help="write one row per story to FILE")
+    export.add_argument("--json", type=Path, metavar="FILE", help="write the library as JSON to FILE")
     schema = commands.add_parser(
         "schema",
         help="write a JSON Schema of story front matter, for editors",

@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from .arguments import parser
 from .build import build, check
 from .config import load_config
+from .data import library_csv, library_json
 from .errors import BuildFailed, Problem, display_path, has_errors, visible
 from .gather import gather
 from .insights import insights
@@ -107,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "report":
             return run_report(options, args.json)
+        if args.command == "export":
+            return run_export(options, args.csv, args.json)
         return run_build(args.command, options)
     finally:
         if collecting:
@@ -155,6 +159,67 @@ def run_report(options: Options, as_json: bool) -> int:
     else:
         print("\n".join(visible(line) for line in report_lines(site.library, site.config, found)))
     return OK
+
+
+def run_export(options: Options, as_csv: Path | None, as_json: Path | None) -> int:
+    """`insole export`: the stories as CSV, the library as JSON, or both; no site is written."""
+    wanted = [(path, kind) for path, kind in ((as_csv, "csv"), (as_json, "json")) if path is not None]
+    refused = export_refusal([path for path, _ in wanted])
+    if refused:
+        print(f"insole: {refused}", file=sys.stderr)
+        return USAGE
+    try:
+        site = gather(options, writing=False)
+    except BuildFailed as failed:
+        report(failed.problems)
+        errors = sum(p.is_error for p in failed.problems)
+        print(f"insole: {plural(errors, 'error')}; nothing was exported", file=sys.stderr)
+        return CONTENT_ERRORS
+    report(site.problems)
+    printing = any(str(path) == "-" for path, _ in wanted)  # then the data alone goes to stdout
+    for path, kind in wanted:
+        if kind == "csv":
+            text = library_csv(site.library, site.config)
+        else:
+            text = library_json(site.library, site.config) + "\n"
+        if str(path) == "-":
+            sys.stdout.write(text)
+            continue
+        try:
+            # A spreadsheet reads a CSV file as UTF-8 only when it starts with the byte order mark.
+            write_whole(path, text.encode("utf-8-sig" if kind == "csv" else "utf-8"))
+        except OSError as exc:
+            print(f"insole: cannot write {display_path(path)}: {exc.strerror or exc}", file=sys.stderr)
+            return USAGE
+        print(f"wrote {display_path(path)}", file=sys.stderr if printing else sys.stdout)
+    return OK
+
+
+def export_refusal(paths: list[Path]) -> str:
+    """Why files cannot be exported to these paths, or '' when they can."""
+    if not paths:
+        return "export needs --csv FILE, --json FILE or both ('-' prints it)"
+    if len(paths) == 2 and str(paths[0]) == str(paths[1]):
+        return f"--csv and --json both name {display_path(paths[0])}; give each its own file"
+    for path in paths:
+        if str(path) != "-" and path.is_dir():
+            return f"{display_path(path)} is a folder; give the name of a file to write"
+    return ""
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a file in one step: a reader sees the old file or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(name, 0o644)
+        os.replace(name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
 
 
 def run_schema(root: Path, output: Path | None) -> int:

@@ -95,6 +95,12 @@ class Shared:
             "due": self.due(stories),
         }
 
+    def feed(self, grouping: Grouping, term: Term, newest: int) -> Context:
+        """A term's feed: the term without the description it does not show, and its `newest` stories."""
+        stories = self.library.stories_of(grouping.key, term.slug)[:newest]
+        plain = self.plain.terms[grouping.key][term.slug]
+        return {"grouping": grouping, "term": plain, "entries": stories, "terms": self.plain.terms}
+
     def cell(self, need: str, process: str) -> Context:
         """A cell of the need × process matrix: the two terms and the stories having both."""
         library = self.library

@@ -16,13 +16,20 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from .config import SiteConfig, without_descriptions
+from .data import library_json
 from .files import Refused, read_inside
 from .fragments import Fragments
 from .i18n import count, format_date, strings
 from .listitems import LISTED, ListedItems
 from .pages import cell_url, finding_url, story_url, term_url
+from .story import slugify
 
 THEME_PREFIX = "default"
+# The date of the `tag:` URIs that name a feed and its entries when the site has no host name
+# (RFC 4151); fixed, so that an entry keeps its id for good.
+TAG_DATE = "2026"
+TAG_AUTHORITY = "insole"  # a tag's authority for a site whose title makes no slug
+DNS_LABEL = 63  # the longest name a tag's authority may have between dots
 BASIS = "basis"  # the templates' name for the digest of what every page is made from
 # Characters XML 1.0 forbids (a feed with one is not XML at all) and HTML counts as errors.
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -83,6 +90,8 @@ def make_environment(
         term_url=term_url,
         url=url,
         absolute=lambda path: config.base_url + path,
+        atom_id=lambda path: atom_id(config, path),
+        library_json=lambda library: Markup(library_json(library, config)),
         count=lambda n, noun: count(config.language, n, noun),
     )
     env.globals[LISTED] = pass_context(items or ListedItems(theme=theme_only(config)))
@@ -100,6 +109,18 @@ def writable(value: Any) -> Any:
         return value
     cleaned = UNWRITABLE.sub("\ufffd", str(value))
     return Markup(cleaned) if isinstance(value, Markup) else cleaned
+
+
+def atom_id(config: SiteConfig, path: str) -> str:
+    """The id of a feed or entry about the page at `path`: an absolute IRI, as Atom requires.
+
+    A site hosted at an address keeps the page's address as its id. A site whose base_url is a
+    path has no address to give, so the id is a `tag:` URI named after the site's title.
+    """
+    if "://" in config.base_url:
+        return config.base_url + path
+    authority = slugify(config.title)[:DNS_LABEL].strip("-") or TAG_AUTHORITY
+    return f"tag:{authority},{TAG_DATE}:{config.base_url}{path}"
 
 
 @pass_context

@@ -20,8 +20,11 @@ from .library import Library
 from .story import MODES, Story
 
 NEWEST_ON_HOME = 8
+IN_FEED = 50  # the newest stories a feed holds
 STORY_LIST = "stories/index.html"
 FINDINGS = "findings"  # the folder of the findings' pages
+DATA_FILE = "data/library.json"  # the library as data for other tools, made from the template of this name
+SCHEMA_FILE = "data/library.schema.json"  # its JSON Schema, a template that is the file as it is
 CUSTOMER = "customer"  # the facet of the customers the stories name
 MODE = "mode"  # the facet of the modes a grouping with modes (co-creation) names its terms in
 
@@ -115,9 +118,11 @@ def plan_site(
         Page("journey/index.html", "journey.html", shared.whole(lanes=lanes(shared.plain))),
         Page(f"{FINDINGS}/index.html", "findings.html", shared.whole()),
         Page("insights/index.html", "insights.html", shared.whole(insights=insights(shared.plain))),
-        Page("feed.xml", "feed.xml", shared.whole(entries=list(library.stories.values())[:50])),
+        Page("feed.xml", "feed.xml", shared.whole(entries=list(library.stories.values())[:IN_FEED])),
         Page("sitemap.xml", "sitemap.xml", shared.whole()),
         Page("404.html", "404.html", shared.whole()),
+        Page(DATA_FILE, DATA_FILE, {"library": library}),
+        Page(SCHEMA_FILE, SCHEMA_FILE, {}),
     ]
     for story in library.stories.values():
         pages.append(
@@ -136,6 +141,8 @@ def plan_site(
         for slug, term in library.terms[grouping.key].items():
             context = partial(shared.term, grouping, term)
             pages.append(Page(term_url(grouping.key, slug) + "index.html", template, context))
+            feed = partial(shared.feed, grouping, term, IN_FEED)
+            pages.append(Page(term_url(grouping.key, slug) + "feed.xml", "term_feed.xml", feed))
     for need, row in library.matrix.items():
         for process, slugs in row.items():
             if slugs:

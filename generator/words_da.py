@@ -13,6 +13,7 @@ WORDS: dict[str, str] = {
     "nav_matrix": "Matrix",
     "nav_sources": "Kilder",
     "feed": "Atom-feed med nye historier",
+    "term_feed": "Atom-feed med nye historier om {term}",
     "story_one": "{n} historie",
     "story_many": "{n} historier",
     "customer_one": "{n} kunde",

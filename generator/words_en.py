@@ -13,6 +13,7 @@ WORDS: dict[str, str] = {
     "nav_matrix": "Matrix",
     "nav_sources": "Sources",
     "feed": "Atom feed of new stories",
+    "term_feed": "Atom feed of new stories about {term}",
     "story_one": "{n} story",
     "story_many": "{n} stories",
     "customer_one": "{n} customer",

@@ -13,6 +13,7 @@ WORDS: dict[str, str] = {
     "nav_matrix": "Matris",
     "nav_sources": "Källor",
     "feed": "Atom-flöde med nya berättelser",
+    "term_feed": "Atom-flöde med nya berättelser om {term}",
     "story_one": "{n} berättelse",
     "story_many": "{n} berättelser",
     "customer_one": "{n} kund",

@@ -50,6 +50,7 @@ CHAIN = [
     "copies",
     "pages",
     "report",
+    "data",
     "fragments",
     "listitems",
     "environment",

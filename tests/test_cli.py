@@ -77,7 +77,10 @@ def test_python_dash_m_runs_the_command(site):
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device that is always full")
-@pytest.mark.parametrize("command", [["build", "--no-search"], ["report"], ["schema"]])
+@pytest.mark.parametrize(
+    "command",
+    [["build", "--no-search"], ["report"], ["schema"], ["export", "--csv", "-"], ["export", "--json", "-"]],
+)
 def test_output_redirected_to_a_full_disk_is_one_line_and_exit_1(site, command):
     root = site({"content/stories/lunch.md": story()})
     with open("/dev/full", "w") as full:

@@ -42,6 +42,8 @@ PAGES = [
     "findings/our-job-ends-at-the-wrong-door/index.html",
     "stories/lastkajen-pa-soder/index.html",
     "feed.xml",
+    "needs/second-trip/feed.xml",
+    "data/library.json",
     "sitemap.xml",
     "404.html",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -40,6 +41,7 @@ def test_wheel_carries_the_default_theme(wheel):
     assert "generator/theme/base.html" in names
     assert "generator/theme/static/style.css" in names
     assert "generator/theme/static/favicon.svg" in names
+    assert "generator/theme/data/library.schema.json" in names
 
 
 def see_the_installed_dependencies(venv: Path) -> None:
@@ -79,6 +81,8 @@ def test_installed_wheel_builds_a_site_without_templates(wheel, tmp_path):
     assert result.returncode == 0, result.stderr
     page = (root / "_site" / "stories" / "lunch" / "index.html").read_text(encoding="utf-8")
     assert "Lunch in the support centre" in page
+    schema = (root / "_site" / "data" / "library.schema.json").read_text(encoding="utf-8")
+    assert json.loads(schema)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert (root / "_site" / "static" / "style.css").is_file()
 
 
