@@ -116,7 +116,17 @@ BUILT_IN = (
 BUILT_IN_KEYS = tuple(grouping.key for grouping in BUILT_IN)
 
 # The folders of the site's own pages and files, which no grouping's pages may take.
-PAGE_FOLDERS = ("stories", "search", "matrix", "journey", "insights", "findings", "static", "pagefind", "data")
+PAGE_FOLDERS = (
+    "stories",
+    "search",
+    "matrix",
+    "journey",
+    "insights",
+    "findings",
+    "static",
+    "pagefind",
+    "data",
+)
 TERM_TEMPLATE = "term.html"  # the page of a term of any grouping without a template of its own
 LIST_TEMPLATE = "terms.html"  # the list of a grouping's terms, likewise
 
