@@ -438,3 +438,16 @@ def test_a_markdown_file_in_a_story_folder_is_a_warning_at_that_file(site, run):
             f"content/stories/{name}:1:1: error: copied as it is beside the story, not made a story {hint}"
             in (result.err)
         )
+
+
+def test_unknown_keys_suggest_only_keys_a_few_keystrokes_away(load):
+    extra = "colour: blue\nsorce: support-call\ntitel: x\nrelatd: []\nxyz: 1"
+    _, problems = load({STORY: story(extra=extra)})
+    hints = {p.message: p.hint for p in problems}
+    assert hints == {
+        "unknown key 'colour'": "",
+        "unknown key 'sorce'": "did you mean 'source'?",
+        "unknown key 'titel'": "did you mean 'title'?",
+        "unknown key 'relatd'": "did you mean 'related'?",
+        "unknown key 'xyz'": "",
+    }
