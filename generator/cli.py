@@ -24,7 +24,7 @@ from .messages import due_lines, plural, summary
 from .options import Options
 from .render import Progress
 from .report import report_data, report_lines
-from .scaffold import init_library, new_story_path, story_text, unknown_terms
+from .scaffold import BEFORE_INIT, init_library, new_story_path, story_text, unknown_terms
 from .schema import SCHEMA_TITLE, story_schema
 from .shell import INTERRUPTED, TERMINATED, Terminated, open_standard_streams, terminated
 
@@ -263,7 +263,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_init(folder: Path) -> int:
     """`insole init DIR`."""
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    if folder.exists() and (not folder.is_dir() or any(p.name not in BEFORE_INIT for p in folder.iterdir())):
         print(f"insole: {display_path(folder)} is not empty; choose a new folder", file=sys.stderr)
         return USAGE
     try:
@@ -273,7 +273,8 @@ def run_init(folder: Path) -> int:
         return USAGE
     for path in written:
         print(f"wrote {display_path(path)}")
-    print(f"Next: cd {display_path(folder)} && insole serve")
+    shown = display_path(folder)
+    print("Next: insole serve" if shown == "." else f"Next: cd {shown} && insole serve")
     return OK
 
 

@@ -75,10 +75,18 @@ Build the site with `insole build` (it is written to `_site/`); add a story with
 `insole new "Title of the story"`.
 """
 
+# What a build writes into the library: the site, and beside it its lock and the folders it is
+# put together in. The cache lives outside the library (see cache.py), so it needs no line.
+IGNORED = ("/_site/", "/._site.*")
+GITIGNORE = "# written by insole build\n" + "".join(line + "\n" for line in IGNORED)
+# What may already be in a folder a library starts in: a fresh `git init`.
+BEFORE_INIT = (".git", ".gitignore")
+
 
 def init_library(folder: Path, today: dt.date) -> list[Path]:
     """Write a new library into an empty or new folder; returns the files written."""
     folder.mkdir(parents=True, exist_ok=True)
+    written = [ignore_output(folder / ".gitignore")]
     files = {
         folder / "site.yaml": SITE_YAML,
         folder / "README.md": README.format(title="Customer stories"),
@@ -89,7 +97,25 @@ def init_library(folder: Path, today: dt.date) -> list[Path]:
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return list(files)
+    return [*files, *(path for path in written if path)]
+
+
+def ignore_output(path: Path) -> Path | None:
+    """Add the lines git needs to leave the built site alone; the path if it wrote any.
+
+    A .gitignore already there keeps every line it has; only the missing lines are added.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        path.write_text(GITIGNORE, encoding="utf-8")
+        return path
+    missing = [line for line in IGNORED if line not in text.splitlines()]
+    if not missing:
+        return None
+    with path.open("a", encoding="utf-8") as file:
+        file.write(("" if text.endswith("\n") or not text else "\n") + "".join(f"{line}\n" for line in missing))
+    return path
 
 
 def unknown_terms(chosen: Sequence[str], declared: dict[str, Term], grouping: str) -> list[str]:

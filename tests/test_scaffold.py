@@ -100,3 +100,28 @@ def test_new_with_a_title_that_is_not_utf_8_writes_a_replacement_character(site,
     assert result.code == 0, result.err
     text = (root / "content/stories/caf.md").read_text(encoding="utf-8")
     assert yaml.safe_load(text.split("---")[1])["title"] == "Caf\ufffd"
+
+
+def test_init_writes_a_gitignore_for_what_a_build_writes(run, tmp_path):
+    result = run(tmp_path, "init", "library")
+    assert result.code == 0, result.err
+    assert "wrote library/.gitignore" in result.out
+    assert (tmp_path / "library/.gitignore").read_text() == "# written by insole build\n/_site/\n/._site.*\n"
+    assert result.out.endswith("Next: cd library && insole serve\n")
+
+
+def test_init_here_after_git_init_keeps_the_gitignore_and_prints_no_cd(run, tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*.pyc\n/_site/")
+    result = run(tmp_path, "init", ".")
+    assert result.code == 0, result.err
+    assert (tmp_path / ".gitignore").read_text() == "*.pyc\n/_site/\n/._site.*\n"
+    assert result.out.endswith("\nNext: insole serve\n")
+    assert "cd ." not in result.out
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / ".gitignore").write_text("/_site/\n/._site.*\n")
+    result = run(again, "init", ".")
+    assert result.code == 0, result.err
+    assert ".gitignore" not in result.out
+    assert (again / ".gitignore").read_text() == "/_site/\n/._site.*\n"
