@@ -29,7 +29,7 @@ def parser() -> argparse.ArgumentParser:
         help="the folder with site.yaml and content/ (default: this folder)",
     )
     site.add_argument("--strict", action="store_true", help="treat every warning as an error")
-    site.add_argument("--drafts", action="store_true", help="include stories with status: draft")
+    site.add_argument("--drafts", action="store_true", help="include stories with status: draft and stories dated after today")
     site.add_argument(
         "--no-cache",
         dest="cache",
@@ -87,8 +87,9 @@ def parser() -> argparse.ArgumentParser:
         "serve",
         parents=[site],
         help="build, serve on this computer, rebuild and reload on every change",
-        description="Build the site into a temporary folder and serve it on 127.0.0.1. Every "
-        "saved change rebuilds the site and reloads the browser; errors show in the browser.",
+        description="Build the site in memory and serve it on 127.0.0.1; the output folder is left "
+        "alone. Every saved change rebuilds what it touches and reloads the browser; errors show "
+        "in the browser.",
     )
     live.add_argument("--port", type=port_number, default=8000, help="the port to serve on (default: 8000)")
     live.add_argument(
