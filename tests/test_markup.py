@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from generator.markup import Rendered, make_markdown, render_markdown
+from generator.markup import Markdown, Rendered, make_markdown, render_markdown
 from generator.sanitize import is_unsafe
 
 PATH = "content/stories/a.md"
@@ -42,6 +42,34 @@ def test_raw_html_is_escaped():
 
 def test_raw_html_passes_only_when_the_site_allows_it():
     assert "<b>b</b>" in render("Text <b>b</b>.\n", allow_html=True).html
+
+
+@pytest.mark.parametrize(
+    ("source", "column", "shown", "escaped"),
+    [
+        ("Text <!-- ask Maja --> more.\n", 6, "<!-- ask Maja -->", "&lt;!-- ask Maja --&gt;"),
+        ("<!-- a note\nover lines -->\n", 1, "<!--", "&lt;!-- a note\nover lines --&gt;"),
+        ("Run <?php echo 1; ?> here.\n", 5, "<?php echo 1; ?>", "&lt;?php echo 1; ?&gt;"),
+        ("<!DOCTYPE html>\n", 1, "<!DOCTYPE html>", "&lt;!DOCTYPE html&gt;"),
+        ("Data <![CDATA[ x ]]> end.\n", 6, "<![CDATA[ x ]]>", "&lt;![CDATA[ x ]]&gt;"),
+    ],
+)
+@pytest.mark.parametrize("fast", [True, False])
+def test_comments_instructions_cdata_and_declarations_are_raw_html(source, column, shown, escaped, fast):
+    rendered = render_markdown(Markdown(fast=fast), source, PATH, 7)
+    assert places(rendered) == [(7, column, f"raw HTML {shown} is shown as text, not as HTML")]
+    assert escaped in rendered.html and "<!" not in rendered.html and "<?" not in rendered.html
+
+
+def test_comments_pass_as_comments_when_the_site_allows_html():
+    rendered = render("Text <!-- inline --> more.\n\n<!-- a block -->\n", allow_html=True)
+    assert rendered.html == "<p>Text <!-- inline --> more.</p>\n<!-- a block -->\n"
+    assert rendered.problems == ()
+
+
+@pytest.mark.parametrize("source", ["A `<!-- code -->` span.\n", "Is 3 <? 4, or <! at all?\n", "a <!- b\n"])
+def test_text_that_only_looks_like_a_comment_is_not_warned_about(source):
+    assert render(source).problems == ()
 
 
 # --- unsafe addresses ---------------------------------------------------------------------
