@@ -290,9 +290,9 @@ def chosen_terms(args: argparse.Namespace, config: SiteConfig) -> Chosen | None:
         for key in ("needs", "processes"):
             if not given[key]:
                 given[key] = list(ask_terms(key, vocabulary.grouping(key), ask))
-    pairs = tuple(tuple(entry.split(":", 1)) for entry in args.co_creation)
     terms = {key: tuple(dict.fromkeys(values)) for key, values in given.items()}
-    return Chosen(terms, tuple((slug, mode) for slug, mode in pairs))
+    parts = (entry.partition(":") for entry in args.co_creation)
+    return Chosen(terms, tuple(dict.fromkeys((slug, mode) for slug, _, mode in parts)))
 
 
 def declared_groupings(site: Path) -> list[str]:
