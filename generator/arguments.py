@@ -126,8 +126,8 @@ def parser(groupings: Sequence[str] = ()) -> argparse.ArgumentParser:
     init = commands.add_parser(
         "init",
         help="start a new library in a folder",
-        description="Write site.yaml with a small vocabulary and one example story into a new "
-        "or empty folder.",
+        description="Write site.yaml with a small vocabulary, one example story and a .gitignore "
+        "for the built site into a new or empty folder (one holding only .git and .gitignore will do).",
     )
     init.add_argument("folder", type=Path, metavar="DIR", help="the folder to create")
     return main
