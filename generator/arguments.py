@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
@@ -10,8 +11,8 @@ from . import __version__
 MAX_PORT = 65535  # the highest TCP port
 
 
-def parser() -> argparse.ArgumentParser:
-    """The command line: one sub-command for each thing insole does."""
+def parser(groupings: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The command line: one sub-command for each thing insole does; `new` takes the `groupings` too."""
     main = argparse.ArgumentParser(
         prog="insole",
         description="Turn a folder of customer stories into a cross-linked website.",
@@ -29,7 +30,11 @@ def parser() -> argparse.ArgumentParser:
         help="the folder with site.yaml and content/ (default: this folder)",
     )
     site.add_argument("--strict", action="store_true", help="treat every warning as an error")
-    site.add_argument("--drafts", action="store_true", help="include stories with status: draft")
+    site.add_argument(
+        "--drafts",
+        action="store_true",
+        help="include stories with status: draft and stories dated after today",
+    )
     site.add_argument(
         "--no-cache",
         dest="cache",
@@ -100,8 +105,9 @@ def parser() -> argparse.ArgumentParser:
         "serve",
         parents=[site],
         help="build, serve on this computer, rebuild and reload on every change",
-        description="Build the site into a temporary folder and serve it on 127.0.0.1. Every "
-        "saved change rebuilds the site and reloads the browser; errors show in the browser.",
+        description="Build the site in memory and serve it on 127.0.0.1; the output folder is left "
+        "alone. Every saved change rebuilds what it touches and reloads the browser; errors show "
+        "in the browser.",
     )
     live.add_argument("--port", type=port_number, default=8000, help="the port to serve on (default: 8000)")
     live.add_argument(
@@ -111,18 +117,30 @@ def parser() -> argparse.ArgumentParser:
         "new",
         help="write a new story file, dated today",
         description="Write content/stories/<slug>.md with today's date, the given terms filled "
-        "in and the vocabulary's choices as comments.",
+        "in and the vocabulary's choices as comments. On a terminal it asks for the needs and "
+        "processes not given; without them the story is a draft.",
+        epilog="Each grouping site.yaml declares has its own option too: --KEY SLUG (repeatable).",
     )
     new.add_argument("title", help="the story's title")
     new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the library's folder")
     new.add_argument("--need", action="append", default=[], metavar="SLUG", help="a need (repeatable)")
     new.add_argument("--process", action="append", default=[], metavar="SLUG", help="a process (repeatable)")
     new.add_argument("--source", default="", metavar="SLUG", help="how the story was learned")
+    new.add_argument(
+        "--co-creation",
+        action="append",
+        default=[],
+        metavar="SLUG:MODE",
+        help="a co-creation opportunity and its mode, synchronous or asynchronous (repeatable)",
+    )
+    for key in groupings:
+        if f"--{key}" not in new._option_string_actions:  # a grouping named like an option above
+            new.add_argument(f"--{key}", action="append", default=[], metavar="SLUG", dest=f"filed_{key}")
     init = commands.add_parser(
         "init",
         help="start a new library in a folder",
-        description="Write site.yaml with a small vocabulary and one example story into a new "
-        "or empty folder.",
+        description="Write site.yaml with a small vocabulary, one example story and a .gitignore "
+        "for the built site into a new or empty folder (one holding only .git and .gitignore will do).",
     )
     init.add_argument("folder", type=Path, metavar="DIR", help="the folder to create")
     return main

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .arguments import parser
 from .build import build, check
-from .config import load_config
+from .config import SiteConfig, load_config
 from .data import library_csv, library_json
 from .errors import BuildFailed, Problem, display_path, has_errors, visible
 from .gather import gather
@@ -26,7 +26,16 @@ from .messages import due_lines, plural, summary
 from .options import Options
 from .render import Progress
 from .report import report_data, report_lines
-from .scaffold import init_library, new_story_path, story_text, unknown_terms
+from .scaffold import (
+    BEFORE_INIT,
+    Chosen,
+    ask_terms,
+    init_library,
+    new_story_path,
+    story_text,
+    unknown_co_creation,
+    unknown_terms,
+)
 from .schema import SCHEMA_TITLE, story_schema
 from .shell import INTERRUPTED, TERMINATED, Terminated, open_standard_streams, terminated
 
@@ -40,7 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
-        return run(parser().parse_args(argv))
+        args, _ = parser().parse_known_args(argv)
+        # `new` has an option for each grouping the site declares, so its command line is read again.
+        return run(parser(declared_groupings(args.site) if args.command == "new" else ()).parse_args(argv))
     except BrokenPipeError:  # `insole report | head` closed the pipe; that is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
@@ -298,16 +309,11 @@ def run_new(args: argparse.Namespace) -> int:
     except BuildFailed as failed:
         report(failed.problems)
         return CONTENT_ERRORS
-    vocabulary = config.vocabulary
-    wrong = unknown_terms(args.need, vocabulary.needs, "needs")
-    wrong += unknown_terms(args.process, vocabulary.processes, "processes")
-    wrong += unknown_terms([args.source] if args.source else [], vocabulary.sources, "sources")
-    for message in wrong:
-        print(f"insole: {message}", file=sys.stderr)
-    if wrong:
+    chosen = chosen_terms(args, config)
+    if chosen is None:
         return USAGE
     path = new_story_path(config, args.title)
-    text = story_text(config, args.title, dt.date.today(), args.need, args.process, args.source)
+    text = story_text(config, args.title, dt.date.today(), chosen)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as file:  # "x": never over a file that is there
@@ -323,12 +329,57 @@ def run_new(args: argparse.Namespace) -> int:
         print(f"insole: cannot write {display_path(path)}: {exc.strerror or exc}", file=sys.stderr)
         return USAGE
     print(display_path(path))
+    if not chosen.complete:
+        print(
+            f"insole: {display_path(path)} is a draft until it names its needs and processes;"
+            " then set status: published",
+            file=sys.stderr,
+        )
     return OK
+
+
+def chosen_terms(args: argparse.Namespace, config: SiteConfig) -> Chosen | None:
+    """The terms given on the command line, or asked for on a terminal; None if one is not declared."""
+    vocabulary = config.vocabulary
+    given = {"needs": args.need, "processes": args.process, "sources": [args.source] if args.source else []}
+    given |= {grouping.key: getattr(args, f"filed_{grouping.key}", []) for grouping in vocabulary.extra}
+    options = {"needs": "--need", "processes": "--process", "sources": "--source"}
+    wrong = unknown_co_creation(args.co_creation, vocabulary.co_creation)
+    for key, terms in given.items():
+        wrong += unknown_terms(terms, vocabulary.grouping(key), key, options.get(key, f"--{key}"))
+    for message in wrong:
+        print(f"insole: {message}", file=sys.stderr)
+    if wrong:
+        return None
+    if sys.stdin.isatty():
+        for key in ("needs", "processes"):
+            if not given[key]:
+                given[key] = list(ask_terms(key, vocabulary.grouping(key), ask))
+    terms = {key: tuple(dict.fromkeys(values)) for key, values in given.items()}
+    parts = (entry.partition(":") for entry in args.co_creation)
+    return Chosen(terms, tuple(dict.fromkeys((slug, mode) for slug, _, mode in parts)))
+
+
+def declared_groupings(site: Path) -> list[str]:
+    """The keys of the groupings a site declares; none when its site.yaml cannot be read (`new` says why)."""
+    try:
+        config, _ = load_config(site)
+    except (BuildFailed, OSError):
+        return []
+    return [grouping.key for grouping in config.vocabulary.extra]
+
+
+def ask(question: str) -> str:
+    """A line typed at the terminal; nothing at the end of input."""
+    try:
+        return input(question)
+    except EOFError:
+        return ""
 
 
 def run_init(folder: Path) -> int:
     """`insole init DIR`."""
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    if folder.exists() and (not folder.is_dir() or any(p.name not in BEFORE_INIT for p in folder.iterdir())):
         print(f"insole: {display_path(folder)} is not empty; choose a new folder", file=sys.stderr)
         return USAGE
     try:
@@ -338,7 +389,8 @@ def run_init(folder: Path) -> int:
         return USAGE
     for path in written:
         print(f"wrote {display_path(path)}")
-    print(f"Next: cd {display_path(folder)} && insole serve")
+    shown = display_path(folder)
+    print("Next: insole serve" if shown == "." else f"Next: cd {shown} && insole serve")
     return OK
 
 

@@ -71,10 +71,28 @@ def has_errors(problems: Iterable[Problem]) -> bool:
 
 def did_you_mean(word: str, choices: Iterable[str], count: int = 3) -> str:
     """A hint naming the choices closest to a misspelt word, or ''."""
-    close = difflib.get_close_matches(word, list(choices), n=count, cutoff=0.5)
+    likely = difflib.get_close_matches(word, list(choices), n=count, cutoff=0.5)
+    # difflib counts shared letters in any order ('colour' and 'source' share "our"); a
+    # suggestion must also be a few keystrokes away: two, or a third of a longer word.
+    close = [choice for choice in likely if edits(word, choice) <= max(2, len(word) // 3)]
     if not close:
         return ""
     return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def edits(first: str, second: str) -> int:
+    """How many letters to insert, delete, change or swap with the next to make one word the other."""
+    before: list[int] = []
+    row = list(range(len(second) + 1))
+    for i, letter in enumerate(first, 1):
+        current = [i]
+        for j, other in enumerate(second, 1):
+            cost = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (letter != other))
+            if i > 1 and j > 1 and letter == second[j - 2] and first[i - 2] == other:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        before, row = row, current
+    return row[-1]
 
 
 class BuildFailed(Exception):

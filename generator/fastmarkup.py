@@ -22,7 +22,7 @@ __all__ = ("NESTING_LIMIT", "FastMarkdownIt", "fast_can_render", "fast_engine", 
 
 # Texts the faster engine is not given (see fast_can_render): a tag-like "<", a well-formed
 # entity, an unsafe scheme, whitespace other than space, tab and newline, NUL.
-TAG_START = re.compile(r"<\\?/?[A-Za-z]")
+TAG_START = re.compile(r"<\\?(?:/?[A-Za-z]|[!?])")  # a tag, comment, declaration, CDATA or instruction
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 UNSAFE_SCHEMES = ("javascript", "vbscript", "data", "file")
 # The scheme of a link's address: inline, an autolink, or a link reference definition.
@@ -70,6 +70,9 @@ def fast_can_render(source: str) -> bool:
     path may warn about or change (raw HTML, unsafe links, decoded entities).
     """
     if "<" in source and TAG_START.search(source):
+        return False
+    # Footnotes and heading ids are markdown-it-py's plugins', which the other engine lacks.
+    if "[^" in source or "{#" in source:
         return False
     if "&" in source and ENTITY.search(source):
         return False

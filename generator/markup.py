@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
-from .errors import Problem, error
+from .errors import Problem, error, warning
 from .fastmarkup import FastMarkdownIt, fast_can_render, fast_engine, shallow
 from .sanitize import Where, check_inline, note_local, plain_text
 
@@ -32,6 +34,18 @@ MAX_OPENERS = 100_000
 MAX_DELIMITER_RUNS = 300_000
 OPENER = re.compile(r"\[")
 DELIMITER_RUN = re.compile(r"[*_~]+")
+# `## Method {#method}`: the heading's id, written after it. An id is a slug, as in a page's address.
+HEADING_ID = re.compile(r"[ \t]*\{#([^{}]*)\}[ \t]*$")
+ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+FOOTNOTE_ID = re.compile(r"fn(?:ref)?[0-9]+(?::[0-9]+)?")  # the footnotes' own ids: fn1, fnref1, fnref1:1
+# The ids of the page around a story's body (templates/base.html, story.html, term.html, ...),
+# and a few more a page may come to have, which a heading's id must not take.
+PAGE_IDS = frozenset(
+    {
+        *("main", "title", "about", "filed", "related", "quotes", "findings", "footnotes"),
+        *("backing", "modes", "stories", "contents", "results", "narrow", "filters", "search-words"),
+    }
+)
 LAST_BRACKET = -1  # a key that is never a position: where an inline state's last "]" is
 InlineRule = Callable[[StateInline, bool], bool]
 
@@ -52,6 +66,11 @@ class Markdown(MarkdownIt):
     def __init__(self, allow_html: bool = False, fast: bool = True) -> None:
         super().__init__("commonmark", {"html": allow_html, "typographer": False, "xhtmlOut": False})
         self.enable(["table", "strikethrough"])
+        # Footnotes as pandoc writes them ([^1] and [^1]: ...); not inline ones (^[...]), which
+        # would make ordinary text such as "x^[2]" a footnote.
+        self.use(footnote_plugin, inline=False)
+        rule = self.inline.ruler.__rules__[self.inline.ruler.__find__("footnote_ref")].fn
+        self.inline.ruler.at("footnote_ref", footnote_only(rule))
         for name in ("link", "image"):
             rule = self.inline.ruler.__rules__[self.inline.ruler.__find__(name)].fn
             self.inline.ruler.at(name, closed_only(rule))
@@ -77,6 +96,15 @@ def closed_only(rule: InlineRule) -> InlineRule:
         return last > state.pos and rule(state, silent)
 
     return rule_with_a_bracket
+
+
+def footnote_only(rule: InlineRule) -> InlineRule:
+    """The footnote reference rule, tried only where "[^" starts: it reads its tables first, at every "["."""
+
+    def rule_at_a_caret(state: StateInline, silent: bool) -> bool:
+        return state.src.startswith("[^", state.pos) and rule(state, silent)
+
+    return rule_at_a_caret
 
 
 def make_markdown(allow_html: bool = False) -> Markdown:
@@ -137,6 +165,7 @@ def render_reference(
     problems: list[Problem] = []
     local: list[str] = []
     first = ""
+    taken: set[str] = set(PAGE_IDS)
     for index, block in enumerate(tokens):
         if block.type in ("heading_open", "heading_close"):
             # The page's title is the only h1, so a story's own headings start at h2.
@@ -146,9 +175,35 @@ def render_reference(
         if not first and index > 0 and tokens[index - 1].type == "paragraph_open":
             first = plain_text(block.children)
         where = Where(lines, block.map or [0, 1], path, first_line, first_column)
+        if index > 0 and tokens[index - 1].type == "heading_open":
+            take_heading_id(tokens[index - 1], block.children, where, problems, taken)
         block.children = check_inline(block.children, where, problems, local, allow_unsafe)
     html = md.renderer.render(tokens, md.options, {})
     return Rendered(html, first, tuple(problems), tuple(local))
+
+
+def take_heading_id(
+    heading: Token, children: list[Token], where: Where, problems: list[Problem], taken: set[str]
+) -> None:
+    """Give a heading the id written after it as `{#id}`, if it is a slug no other id of the page has."""
+    last = children[-1]
+    found = HEADING_ID.search(last.content) if last.type == "text" else None
+    if not found:
+        return
+    last.content = last.content[: found.start()]
+    wanted = found.group(1)
+    line, column = where.find(found.group().strip())
+    if not ID.fullmatch(wanted):
+        hint = "an id is a slug: lowercase letters, digits and hyphens, such as {#method}"
+        message = f"heading id '{wanted}' is not a slug, so left out"
+        problems.append(warning(where.path, line, column, message, hint))
+        return
+    if wanted in taken or FOOTNOTE_ID.fullmatch(wanted):
+        message = f"heading id '{wanted}' is already an id of the page, so left out"
+        problems.append(warning(where.path, line, column, message, "give each heading an id of its own"))
+        return
+    taken.add(wanted)
+    heading.attrSet("id", wanted)
 
 
 def render_fast(engine: FastMarkdownIt, source: str) -> Rendered | None:

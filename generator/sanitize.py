@@ -15,7 +15,15 @@ from .errors import Problem, warning
 # others start programs the reader's computer has registered (ms-msdt:, search-ms:).
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-RAW_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+# What CommonMark reads as raw HTML: a tag, a comment, a processing instruction, CDATA, a
+# declaration (`<!DOCTYPE html>`); each found by its opening alone when it goes on past the line.
+RAW_TAG = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
+    r"|<!--(?:.*?-->)?"
+    r"|<\?(?:.*?\?>|[A-Za-z][^\s<>]*)"
+    r"|<!\[CDATA\[(?:.*?\]\]>)?"
+    r"|<![A-Za-z][^<>]*>?"
+)
 INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 
 

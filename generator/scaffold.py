@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import SiteConfig
 from .errors import did_you_mean
 from .story import MODES, slugify
+from .storyfields import LISTED as REQUIRED_LISTS
 from .storyfiles import STORIES
 from .vocabulary import SLUG_LENGTH, Term
 
@@ -75,10 +79,21 @@ Build the site with `insole build` (it is written to `_site/`); add a story with
 `insole new "Title of the story"`.
 """
 
+DRAFT_NOTE = "publish it once it names its needs and processes"
+TAG = re.compile(r"<[^>]*>")
+DESCRIBED_LENGTH = 70  # how much of a term's description a list to choose from shows
+# What a build writes into the library: the site, and beside it its lock and the folders it is
+# put together in. The cache lives outside the library (see cache.py), so it needs no line.
+IGNORED = ("/_site/", "/._site.*")
+GITIGNORE = "# written by insole build\n" + "".join(line + "\n" for line in IGNORED)
+# What may already be in a folder a library starts in: a fresh `git init`.
+BEFORE_INIT = (".git", ".gitignore")
+
 
 def init_library(folder: Path, today: dt.date) -> list[Path]:
     """Write a new library into an empty or new folder; returns the files written."""
     folder.mkdir(parents=True, exist_ok=True)
+    written = [ignore_output(folder / ".gitignore")]
     files = {
         folder / "site.yaml": SITE_YAML,
         folder / "README.md": README.format(title="Customer stories"),
@@ -89,47 +104,123 @@ def init_library(folder: Path, today: dt.date) -> list[Path]:
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return list(files)
+    return [*files, *(path for path in written if path)]
 
 
-def unknown_terms(chosen: Sequence[str], declared: dict[str, Term], grouping: str) -> list[str]:
-    """A message for each chosen term that site.yaml does not declare."""
+def ignore_output(path: Path) -> Path | None:
+    """Add the lines git needs to leave the built site alone; the path if it wrote any.
+
+    A .gitignore already there keeps every line it has; only the missing lines are added.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        path.write_text(GITIGNORE, encoding="utf-8")
+        return path
+    missing = [line for line in IGNORED if line not in text.splitlines()]
+    if not missing:
+        return None
+    with path.open("a", encoding="utf-8") as file:
+        start = "" if text.endswith("\n") or not text else "\n"
+        file.write(start + "".join(f"{line}\n" for line in missing))
+    return path
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The terms given for a new story: each grouping's by its key, co-creation as (opportunity, mode)."""
+
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    co_creation: tuple[tuple[str, str], ...] = ()
+
+    def of(self, key: str) -> tuple[str, ...]:
+        """The terms chosen of one grouping."""
+        return self.terms.get(key, ())
+
+    @property
+    def complete(self) -> bool:
+        """True when it has what a published story needs: a need and a process."""
+        return all(self.of(key) for key in REQUIRED_LISTS)
+
+
+def unknown_terms(chosen: Sequence[str], declared: dict[str, Term], grouping: str, option: str) -> list[str]:
+    """A message, naming the option, for each chosen term that site.yaml does not declare."""
     messages = []
     for term in chosen:
         if term not in declared:
             hint = did_you_mean(term, declared) or "choose one of: " + ", ".join(declared)
-            messages.append(f"'{term}' is not declared in {grouping} ({hint})")
+            messages.append(f"{option}: '{term}' is not declared in {grouping} ({hint})")
     return messages
 
 
-def story_text(
-    config: SiteConfig,
-    title: str,
-    today: dt.date,
-    needs: Sequence[str] = (),
-    processes: Sequence[str] = (),
-    source: str = "",
-) -> str:
-    """A new story's file: what was given filled in, the rest with the vocabulary as comments."""
+def unknown_co_creation(given: Sequence[str], declared: dict[str, Term]) -> list[str]:
+    """A message for each --co-creation that is not a declared OPPORTUNITY:MODE."""
+    messages = []
+    for entry in given:
+        opportunity, _, mode = entry.partition(":")
+        messages += unknown_terms([opportunity], declared, "co_creation", "--co-creation")
+        if mode not in MODES:
+            hint = did_you_mean(mode, MODES) or "write OPPORTUNITY:" + " or OPPORTUNITY:".join(MODES)
+            wrong = f"'{mode}' is not a mode" if mode else f"'{entry}' has no mode"
+            messages.append(f"--co-creation: {wrong} ({hint})")
+    return messages
+
+
+def ask_terms(key: str, declared: dict[str, Term], ask: Callable[[str], str]) -> tuple[str, ...]:
+    """The terms a person picks by number or slug from the declared ones; none for an empty answer."""
+    listed = list(declared)
+    question = "\n".join(
+        [
+            f"{key} (numbers or slugs, separated by spaces; nothing for none):",
+            *(f"  {number}. {slug}: {described(declared[slug])}" for number, slug in enumerate(listed, 1)),
+            f"{key}: ",
+        ]
+    )
+    while True:
+        words = ask(question).replace(",", " ").split()
+        picked = [listed[int(w) - 1] if w.isdigit() and 0 < int(w) <= len(listed) else w for w in words]
+        wrong = unknown_terms(picked, declared, key, key)
+        if not wrong:
+            return tuple(dict.fromkeys(picked))
+        question = "\n".join([*wrong, f"{key}: "])
+
+
+def described(term: Term) -> str:
+    """A term's title, and the first line of its description, shortened, for a list to choose from."""
+    text = html.unescape(TAG.sub("", term.description)).strip()  # the description is its HTML
+    first = text.split("\n", 1)[0]
+    if len(first) > DESCRIBED_LENGTH:
+        first = first[: DESCRIBED_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    return f"{term.title} ({first})" if first else term.title
+
+
+def story_text(config: SiteConfig, title: str, today: dt.date, chosen: Chosen | None = None) -> str:
+    """A new story's file: what was given filled in, the rest with the vocabulary as comments.
+
+    Without a need and a process it is a draft, so that the next build passes.
+    """
+    chosen = chosen or Chosen()
     vocabulary = config.vocabulary
     lines = [
         "---",
         f"title: {quote(title)}",
         f"date: {today.isoformat()}",
         "customer: ",
-        f"source: {source}" + choices(vocabulary.sources),
-        f"needs: [{', '.join(needs)}]" + choices(vocabulary.needs),
+        f"source: {''.join(chosen.of('sources'))}" + choices(vocabulary.sources),
+        f"needs: [{', '.join(chosen.of('needs'))}]" + choices(vocabulary.needs),
         "achieve: ",
         "avoid: ",
-        f"processes: [{', '.join(processes)}]" + choices(vocabulary.processes),
-        "co_creation: []" + choices(vocabulary.co_creation),
+        f"processes: [{', '.join(chosen.of('processes'))}]" + choices(vocabulary.processes),
+        ("co_creation:" if chosen.co_creation else "co_creation: []") + choices(vocabulary.co_creation),
+        *(f"  - {{opportunity: {slug}, mode: {mode}}}" for slug, mode in chosen.co_creation),
         f"#  - {{opportunity: ..., mode: {' | '.join(MODES)}, note: ...}}",
         *(
-            f"{grouping.key}: []" + choices(vocabulary.grouping(grouping.key))
+            f"{grouping.key}: [{', '.join(chosen.of(grouping.key))}]"
+            + choices(vocabulary.grouping(grouping.key))
             for grouping in vocabulary.extra
         ),
         "related: []",
-        "status: published",
+        "status: published" if chosen.complete else f"status: draft  # {DRAFT_NOTE}",
         "---",
         "What happened, in the customer's own words where you can:",
         "",

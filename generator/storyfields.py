@@ -14,6 +14,7 @@ from .yamldoc import Document, list_at, text_at
 
 KEYS = STORY_KEYS
 REQUIRED = ("title", "date", "needs", "processes")
+LISTED = ("needs", "processes")
 STATUSES = ("published", "draft")
 CO_CREATION_KEYS = ("opportunity", "mode", "note")
 # A date with a time as YAML writes one (2024-03-14 10:30, 2024-03-14T10:30:00+01:00): the time is ignored.
@@ -37,12 +38,21 @@ def check_keys(doc: Document, problems: list[Problem], declared: tuple[str, ...]
 
 
 def check_required(doc: Document, problems: list[Problem]) -> None:
-    """One error naming every required key that is missing or empty."""
-    missing = [key for key in REQUIRED if doc.data.get(key) in (None, [], {}) or _blank(doc.data[key])]
+    """One error naming every required key that is missing, and one at each that is there but empty."""
+    missing = [key for key in REQUIRED if key not in doc.data]
     if missing:
         names = ", ".join(missing)
         hint = "add " + ": ..., ".join(missing) + ": ... to the front matter"
         problems.append(error(doc.path, 1, 1, f"missing required {names}", hint))
+    # A draft is not published, so it may leave its terms for later (`insole new` writes such drafts).
+    draft = doc.data.get("status") == "draft"
+    for key in REQUIRED:
+        if draft and key in LISTED:
+            continue
+        if key in doc.data and (doc.data[key] in (None, [], {}) or _blank(doc.data[key])):
+            at = doc.key_spot(key)
+            hint = "list at least one term declared in site.yaml" if key in LISTED else "fill it in"
+            problems.append(error(doc.path, at.line, at.column, f"required '{key}' is empty", hint))
 
 
 def _blank(value: object) -> bool:

@@ -67,6 +67,14 @@ def test_version_and_help(run, tmp_path):
     assert "build" in help_text and "check" in help_text and "Exit codes" in help_text
 
 
+def test_help_says_what_drafts_and_serve_do(run, tmp_path):
+    build_help = " ".join(run(tmp_path, "build", "--help").out.split())
+    assert "include stories with status: draft and stories dated after today" in build_help
+    serve_help = " ".join(run(tmp_path, "serve", "--help").out.split())
+    assert "Build the site in memory" in serve_help and "the output folder is left alone" in serve_help
+    assert "temporary folder" not in serve_help
+
+
 def test_python_dash_m_runs_the_command(site):
     root = site({"content/stories/lunch.md": story()})
     result = subprocess.run(

@@ -338,7 +338,21 @@ def test_bad_co_creation_entries(load, extra, line, column, message):
 
 def test_required_fields_missing_or_empty(load):
     _, problems = load({STORY: story(title='""', needs="[]", processes="")})
-    assert places(problems) == [(STORY, 1, 1, "missing required title, needs, processes")]
+    assert places(problems) == [
+        (STORY, 2, 1, "required 'title' is empty"),
+        (STORY, 4, 1, "required 'needs' is empty"),
+        (STORY, 5, 1, "required 'processes' is empty"),
+    ]
+    assert [p.hint for p in problems][1:] == ["list at least one term declared in site.yaml"] * 2
+
+
+def test_an_empty_required_list_is_reported_at_its_key_and_a_missing_one_at_the_start(load):
+    text = "---\ntitle: T\ndate: 2024-03-14\nprocesses:\n  []\n---\nBody\n"
+    _, problems = load({STORY: text})
+    assert places(problems) == [
+        (STORY, 1, 1, "missing required needs"),
+        (STORY, 4, 1, "required 'processes' is empty"),
+    ]
 
 
 def test_problems_of_all_files_are_collected(load):
@@ -438,3 +452,16 @@ def test_a_markdown_file_in_a_story_folder_is_a_warning_at_that_file(site, run):
             f"content/stories/{name}:1:1: error: copied as it is beside the story, not made a story {hint}"
             in (result.err)
         )
+
+
+def test_unknown_keys_suggest_only_keys_a_few_keystrokes_away(load):
+    extra = "colour: blue\nsorce: support-call\ntitel: x\nrelatd: []\nxyz: 1"
+    _, problems = load({STORY: story(extra=extra)})
+    hints = {p.message: p.hint for p in problems}
+    assert hints == {
+        "unknown key 'colour'": "",
+        "unknown key 'sorce'": "did you mean 'source'?",
+        "unknown key 'titel'": "did you mean 'title'?",
+        "unknown key 'relatd'": "did you mean 'related'?",
+        "unknown key 'xyz'": "",
+    }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
+from pathlib import Path
 
 import pytest
 
-from generator.markup import Rendered, make_markdown, render_markdown
+from generator.markup import PAGE_IDS, Markdown, Rendered, make_markdown, render_markdown
 from generator.sanitize import is_unsafe
 
 PATH = "content/stories/a.md"
@@ -42,6 +44,99 @@ def test_raw_html_is_escaped():
 
 def test_raw_html_passes_only_when_the_site_allows_it():
     assert "<b>b</b>" in render("Text <b>b</b>.\n", allow_html=True).html
+
+
+@pytest.mark.parametrize(
+    ("source", "column", "shown", "escaped"),
+    [
+        ("Text <!-- ask Maja --> more.\n", 6, "<!-- ask Maja -->", "&lt;!-- ask Maja --&gt;"),
+        ("<!-- a note\nover lines -->\n", 1, "<!--", "&lt;!-- a note\nover lines --&gt;"),
+        ("Run <?php echo 1; ?> here.\n", 5, "<?php echo 1; ?>", "&lt;?php echo 1; ?&gt;"),
+        ("<!DOCTYPE html>\n", 1, "<!DOCTYPE html>", "&lt;!DOCTYPE html&gt;"),
+        ("Data <![CDATA[ x ]]> end.\n", 6, "<![CDATA[ x ]]>", "&lt;![CDATA[ x ]]&gt;"),
+    ],
+)
+@pytest.mark.parametrize("fast", [True, False])
+def test_comments_instructions_cdata_and_declarations_are_raw_html(source, column, shown, escaped, fast):
+    rendered = render_markdown(Markdown(fast=fast), source, PATH, 7)
+    assert places(rendered) == [(7, column, f"raw HTML {shown} is shown as text, not as HTML")]
+    assert escaped in rendered.html and "<!" not in rendered.html and "<?" not in rendered.html
+
+
+def test_comments_pass_as_comments_when_the_site_allows_html():
+    rendered = render("Text <!-- inline --> more.\n\n<!-- a block -->\n", allow_html=True)
+    assert rendered.html == "<p>Text <!-- inline --> more.</p>\n<!-- a block -->\n"
+    assert rendered.problems == ()
+
+
+FOOTNOTES = "Seen twice.[^seen] Once more.[^seen]\n\n[^seen]: In the *team's* inbox.\n"
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_footnotes_become_notes_at_the_end_linked_both_ways(fast):
+    rendered = render_markdown(Markdown(fast=fast), FOOTNOTES, PATH, 7)
+    assert rendered.html == (
+        '<p>Seen twice.<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>'
+        ' Once more.<sup class="footnote-ref"><a href="#fn1" id="fnref1:1">[1:1]</a></sup></p>\n'
+        '<hr class="footnotes-sep">\n<section class="footnotes">\n<ol class="footnotes-list">\n'
+        '<li id="fn1" class="footnote-item"><p>In the <em>team\'s</em> inbox.'
+        ' <a href="#fnref1" class="footnote-backref">\u21a9\ufe0e</a>'
+        ' <a href="#fnref1:1" class="footnote-backref">\u21a9\ufe0e</a></p>\n</li>\n</ol>\n</section>\n'
+    )
+    assert rendered.first_paragraph == "Seen twice. Once more."
+    assert rendered.problems == ()
+
+
+def test_a_footnote_is_checked_like_the_rest_of_the_body():
+    rendered = render("Text.[^1]\n\n[^1]: See [this](javascript:alert(1)) and <b>that</b>.\n")
+    assert places(rendered) == [
+        (9, 18, "link with a 'javascript:' address left out"),
+        (9, 43, "raw HTML <b> is shown as text, not as HTML"),
+    ]
+
+
+@pytest.mark.parametrize("text", ["x^[2] is not a note.\n", "A [^missing] reference.\n"])
+def test_inline_notes_and_notes_never_defined_stay_text(text):
+    assert render(text).html == f"<p>{text.strip()}</p>\n"
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_heading_takes_the_id_written_after_it(fast):
+    rendered = render_markdown(Markdown(fast=fast), "## What we saw {#saw}\n\nText.\n", PATH, 7)
+    assert rendered.html == '<h3 id="saw">What we saw</h3>\n<p>Text.</p>\n'
+    assert rendered.problems == ()
+
+
+def test_heading_ids_are_slugs_once_a_page_and_not_the_pages_own():
+    source = (
+        "## A {#method}\n\n## B {#method}\n\n## C {#Our Method}\n\n"
+        '## D {#related}\n\n## E {#fn1}\n\n## F {#a"onclick="x}\n'
+    )
+    rendered = render(source)
+    assert rendered.html == (
+        '<h3 id="method">A</h3>\n<h3>B</h3>\n<h3>C</h3>\n<h3>D</h3>\n<h3>E</h3>\n<h3>F</h3>\n'
+    )
+    assert places(rendered) == [
+        (9, 6, "heading id 'method' is already an id of the page, so left out"),
+        (11, 6, "heading id 'Our Method' is not a slug, so left out"),
+        (13, 6, "heading id 'related' is already an id of the page, so left out"),
+        (15, 6, "heading id 'fn1' is already an id of the page, so left out"),
+        (17, 6, "heading id 'a\"onclick=\"x' is not a slug, so left out"),
+    ]
+
+
+def test_the_ids_of_a_story_page_are_kept_from_headings():
+    templates = Path(__file__).parent.parent / "templates"
+    written = set()
+    for name in ("base.html", "story.html", "header.html", "footer.html"):
+        if (templates / name).is_file():
+            written |= set(re.findall(r'\bid="([a-z0-9-]+)"', (templates / name).read_text(encoding="utf-8")))
+    assert written <= PAGE_IDS, written - PAGE_IDS
+
+
+@pytest.mark.parametrize("source", ["A `<!-- code -->` span.\n", "Is 3 <? 4, or <! at all?\n", "a <!- b\n"])
+def test_text_that_only_looks_like_a_comment_is_not_warned_about(source):
+    assert render(source).problems == ()
 
 
 # --- unsafe addresses ---------------------------------------------------------------------
