@@ -10,6 +10,7 @@ from typing import Any
 from .digests import digest
 from .groupings import Grouping
 from .library import Library
+from .quotes import chosen
 from .story import Story
 from .vocabulary import Term
 
@@ -59,7 +60,7 @@ class Shared:
         return {"story": story, "body": body, "related": related, "terms": self.plain.terms, "due": due}
 
     def term(self, grouping: Grouping, term: Term) -> Context:
-        """A term's page: the term, its stories, how well it is backed, what it goes together with."""
+        """A term's page: the term, its stories, how well it is backed, what it goes together with, quotes."""
         key, slug, library = grouping.key, term.slug, self.library
         stories = library.stories_of(key, slug)
         return {
@@ -69,6 +70,8 @@ class Shared:
             "backing": library.evidence[key].get(slug) if grouping.backed else None,
             "together": {other: self.plain.with_term(key, slug, other) for other, _, _ in grouping.shows},
             "modes": [(mode, counts.get(slug, 0)) for mode, counts in library.modes.items()],
+            "quotes": chosen(stories),
+            "quoted": sum(len(story.quotes) for story in stories),
             "terms": self.plain.terms,
             "due": self.due(stories),
         }

@@ -17,6 +17,7 @@ from .groupings import BUILT_IN, LIST_TEMPLATE, TERM_TEMPLATE, Grouping, section
 from .insights import insights
 from .journey import lanes
 from .library import Library
+from .quotes import quotes_of
 from .story import MODES, Story
 
 NEWEST_ON_HOME = 8
@@ -96,6 +97,7 @@ def plan_site(
     pages = [
         Page("index.html", "home.html", shared.whole(newest=newest)),
         Page(STORY_LIST, "stories.html", shared.whole(facets=shown, facets_of=facets_of)),
+        Page("quotes/index.html", "quotes.html", partial(quotes_page, shared, facets_of)),
         Page("search/index.html", "search.html", shared.whole(facets=shown)),
         Page("matrix/index.html", "matrix.html", shared.whole()),
         *(
@@ -131,6 +133,13 @@ def plan_site(
                 cell = partial(shared.cell, need, process)
                 pages.append(Page(cell_url(need, process) + "index.html", "matrix_cell.html", cell))
     return Plan(tuple(pages), tuple(planned_copies(library, config, static)))
+
+
+def quotes_page(shared: Shared, facets_of: Callable[[Story], dict[str, tuple[str, ...]]]) -> dict[str, Any]:
+    """The quotes page's context: every quote, newest first, and the facets counted by quote."""
+    quotes = list(quotes_of(shared.plain.stories.values()))
+    counted = facets(shared.plain, [quote.story for quote in quotes])
+    return shared.whole(quotes=quotes, facets=counted, facets_of=facets_of)
 
 
 def planned_copies(library: Library, config: SiteConfig, static: Iterable[tuple[Path, str]]) -> list[Copy]:
@@ -209,11 +218,14 @@ class LazyFacets:
         return iter(self.counted)
 
 
-def facets(library: Library) -> tuple[Facet, ...]:
-    """Every facet with the values stories have, in the vocabulary's order (customers alphabetically)."""
+def facets(library: Library, counted: Iterable[Story] | None = None) -> tuple[Facet, ...]:
+    """Every facet with the values stories have, in the vocabulary's order (customers alphabetically).
+
+    Each story in `counted` (each of the library's unless given; a story may come more than once) counts once.
+    """
     named = facet_groupings(library.groupings)
     counts: dict[str, Counter[str]] = {name: Counter() for name in named}
-    for story in library.stories.values():
+    for story in library.stories.values() if counted is None else counted:
         for name, values in story_facets(story, library.groupings).items():
             counts[name].update(set(values))
     found = []

@@ -158,4 +158,12 @@ WORDS: dict[str, str] = {
     "term_needs": "Behov den hænger sammen med",
     "term_processes": "Processer den hænger sammen med",
     "ways_in_any": "Veje ind",
+    "quotes_title": "Med deres ord",
+    "quotes_intro": "Hvad kunderne sagde, citeret i historierne, nyeste først.",
+    "quote_one": "{n} citat",
+    "quote_many": "{n} citater",
+    "filter_quotes": "Filtrer citaterne",
+    "quotes_clear": "Vis alle citater",
+    "no_quotes": "Ingen citater endnu.",
+    "quotes_more": "Alle {quotes} fra disse historier",
 }

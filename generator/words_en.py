@@ -158,4 +158,12 @@ WORDS: dict[str, str] = {
     "term_needs": "Needs it goes with",
     "term_processes": "Processes it goes with",
     "ways_in_any": "Ways in",
+    "quotes_title": "In their words",
+    "quotes_intro": "What customers said, quoted in the stories, newest first.",
+    "quote_one": "{n} quote",
+    "quote_many": "{n} quotes",
+    "filter_quotes": "Filter the quotes",
+    "quotes_clear": "Show every quote",
+    "no_quotes": "No quotes yet.",
+    "quotes_more": "All {quotes} from these stories",
 }

@@ -158,4 +158,12 @@ WORDS: dict[str, str] = {
     "term_needs": "Behov den hör ihop med",
     "term_processes": "Processer den hör ihop med",
     "ways_in_any": "Vägar in",
+    "quotes_title": "Med deras ord",
+    "quotes_intro": "Vad kunderna sa, citerat i berättelserna, nyaste först.",
+    "quote_one": "{n} citat",
+    "quote_many": "{n} citat",
+    "filter_quotes": "Filtrera citaten",
+    "quotes_clear": "Visa alla citat",
+    "no_quotes": "Inga citat ännu.",
+    "quotes_more": "Alla {quotes} ur dessa berättelser",
 }
