@@ -48,7 +48,7 @@ def plain(inner: str) -> str:
 
 
 def shortened(text: str) -> str:
-    """A quote as a list shows it: its first sentences, at most LONGEST characters, with an ellipsis if cut."""
+    """A quote as a list shows it: its first sentences, at most LONGEST characters, an ellipsis if cut."""
     ends = [found.end() for found in SENTENCE_END.finditer(text)]
     if len(ends) >= MOST_SENTENCES:
         text = text[: ends[MOST_SENTENCES - 1]].rstrip() + " …"
