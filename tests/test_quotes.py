@@ -163,7 +163,7 @@ def test_the_quotes_page_lists_every_quote_newest_first_with_its_story(site, tmp
     assert "3 quotes." in page and 'data-shown="Showing {shown} of 3 quotes."' in page
     assert "No quotes" not in page
     story_page = (output / "stories/old/index.html").read_text(encoding="utf-8")
-    assert long in story_page  # whole on its story
+    assert f'<blockquote data-pagefind-weight="2">\n<p>{long}</p>' in story_page  # whole, weighed in search
     assert "<loc>/quotes/</loc>" in (output / "sitemap.xml").read_text(encoding="utf-8")
 
 
