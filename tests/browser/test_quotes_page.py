@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import REPO
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from generator.gather import gather
 from generator.library import Library
