@@ -17,7 +17,6 @@ from .groupings import BUILT_IN, LIST_TEMPLATE, TERM_TEMPLATE, Grouping, section
 from .insights import insights
 from .journey import lanes
 from .library import Library
-from .quotes import quotes_of
 from .story import MODES, Story
 
 NEWEST_ON_HOME = 8
@@ -136,10 +135,11 @@ def plan_site(
 
 
 def quotes_page(shared: Shared, facets_of: Callable[[Story], dict[str, tuple[str, ...]]]) -> dict[str, Any]:
-    """The quotes page's context: every quote, newest first, and the facets counted by quote."""
-    quotes = list(quotes_of(shared.plain.stories.values()))
-    counted = facets(shared.plain, [quote.story for quote in quotes])
-    return shared.whole(quotes=quotes, facets=counted, facets_of=facets_of)
+    """The quotes page's context: the stories quoting customers, newest first; the facets counted by quote."""
+    stories = [story for story in shared.plain.stories.values() if story.quotes]
+    counted = facets(shared.plain, [story for story in stories for _ in story.quotes])
+    quoted = sum(len(story.quotes) for story in stories)
+    return shared.whole(stories=stories, quoted=quoted, facets=counted, facets_of=facets_of)
 
 
 def planned_copies(library: Library, config: SiteConfig, static: Iterable[tuple[Path, str]]) -> list[Copy]:

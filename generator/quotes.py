@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .story import Story, shorten
@@ -61,16 +60,6 @@ class Quote:
 
     story: Story
     text: str
-
-    @property
-    def short(self) -> str:
-        """The quote as a list shows it."""
-        return shortened(self.text)
-
-
-def quotes_of(stories: Iterable[Story]) -> Iterator[Quote]:
-    """The quotes of stories in the stories' order, each story's in the order it quotes them."""
-    return (Quote(story, text) for story in stories for text in story.quotes)
 
 
 def chosen(stories: list[Story], most: int = ON_TERM_PAGE) -> list[Quote]:
