@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 from .story import Story, shorten
 
-QUOTE_TAG = re.compile(r"<(/?)blockquote\b[^>]*>")
+# No pattern looks past a "<" for a tag's end, nor restarts inside a run of punctuation, so that
+# raw HTML a site allows, full of "<", or a quote of a million dots, takes time in proportion.
+QUOTE_TAG = re.compile(r"<(/?)blockquote\b[^<>]*>")
 # Tags between which a quote's text is apart: paragraphs, list items, nested quotes, breaks, ...
-BLOCK_TAG = re.compile(r"</?(?:address|blockquote|br|dd|div|dl|dt|h[1-6]|hr|li|ol|p|pre|t[dhr]|ul)\b[^>]*>")
-TAG = re.compile(r"<[^>]*>")
-SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
+BLOCK_TAG = re.compile(r"</?(?:address|blockquote|br|dd|div|dl|dt|h[1-6]|hr|li|ol|p|pre|t[dhr]|ul)\b[^<>]*>")
+TAG = re.compile(r"<[^<>]*>")
+SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+\s")
 LONGEST = 280  # characters of a quote that a list shows whole
 MOST_SENTENCES = 3  # sentences of a quote that a list shows whole
 ON_TERM_PAGE = 3  # quotes a term's page shows
@@ -48,7 +50,8 @@ def plain(inner: str) -> str:
 
 def shortened(text: str) -> str:
     """A quote as a list shows it: its first sentences, at most LONGEST characters, an ellipsis if cut."""
-    ends = [found.end() for found in SENTENCE_END.finditer(text)]
+    # Sentences ending past LONGEST characters change nothing: the text is cut there anyway.
+    ends = [found.end() for found in SENTENCE_END.finditer(text, 0, LONGEST + 2)]
     if len(ends) >= MOST_SENTENCES:
         text = text[: ends[MOST_SENTENCES - 1]].rstrip() + " …"
     return shorten(text, LONGEST)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from conftest import story
@@ -175,3 +176,19 @@ def test_a_library_without_quotes_says_so(site, tmp_path):
     assert 'id="quotes"' not in (output / "needs/assemble-without-help/index.html").read_text(
         encoding="utf-8"
     )
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<blockquote><p>" + "." * 1_000_000 + "</p></blockquote>",
+        "<blockquote>" + "<" * 1_000_000,
+        "<blockquote<blockquote" * 100_000,
+        "<blockquote><p>" + '.")' * 300_000 + "</p></blockquote>",
+    ],
+)
+def test_hostile_html_is_read_in_linear_time(html):
+    started = time.process_time()
+    for text in quotes_in(html):
+        shortened(text)
+    assert time.process_time() - started < 2
