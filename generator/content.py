@@ -19,6 +19,7 @@ from .forked import can_fork, forked
 from .frontmatter import StoryFile, decode, split
 from .markup import render_markdown
 from .privacy import allowed, masked, scan
+from .quotes import quotes_in
 from .story import FILE_START, Read, Story, name_slug, shorten
 from .storyfields import (
     STATUSES,
@@ -158,12 +159,17 @@ def read_story(source: Source, config: SiteConfig, md: MarkdownIt) -> Read:
 
 
 def facts_of(source: Source, parts: StoryFile, story: Story) -> str:
-    """A digest of all a story holds but its body: its file's place and front matter, its summary.
+    """A digest of all a story holds but its body: its file's place and front matter, its summary, its quotes.
 
     Everything else a story holds follows from those and the settings, which every page depends on.
     """
     return digest(
-        source.shown, str(source.folder), "\n".join(source.assets), parts.meta.source, story.summary
+        source.shown,
+        str(source.folder),
+        "\n".join(source.assets),
+        parts.meta.source,
+        story.summary,
+        *story.quotes,
     )
 
 
@@ -227,6 +233,7 @@ def build_story(
         avoid=texts["avoid"],
         author=texts["author"],
         summary=summary,
+        quotes=quotes_in(body.html),
         review_by=review_by,
         language=language,
         draft=status == "draft",

@@ -11,6 +11,7 @@ from .digests import digest
 from .finding import Finding
 from .groupings import Grouping
 from .library import Library
+from .quotes import chosen
 from .story import Story
 from .vocabulary import Term
 
@@ -80,7 +81,7 @@ class Shared:
         }
 
     def term(self, grouping: Grouping, term: Term) -> Context:
-        """A term's page: the term, its stories, how well it is backed, what it goes together with."""
+        """A term's page: the term, its stories, how well it is backed, what it goes together with, quotes."""
         key, slug, library = grouping.key, term.slug, self.library
         stories = library.stories_of(key, slug)
         return {
@@ -91,6 +92,8 @@ class Shared:
             "together": {other: self.plain.with_term(key, slug, other) for other, _, _ in grouping.shows},
             "modes": [(mode, counts.get(slug, 0)) for mode, counts in library.modes.items()],
             "findings": library.findings_of(key, slug),
+            "quotes": chosen(stories),
+            "quoted": sum(len(story.quotes) for story in stories),
             "terms": self.plain.terms,
             "due": self.due(stories),
         }

@@ -22,6 +22,7 @@ from .fragments import Fragments
 from .i18n import count, format_date, strings
 from .listitems import LISTED, ListedItems
 from .pages import cell_url, finding_url, story_url, term_url
+from .quotes import shortened
 from .story import slugify
 
 THEME_PREFIX = "default"
@@ -100,6 +101,7 @@ def make_environment(
     env.filters["fill"] = lambda text, **values: text.format(**values)
     env.filters["date"] = lambda day: format_date(day, config.language)
     env.filters["isodate"] = dt.date.isoformat
+    env.filters["shortened"] = shortened
     return env
 
 

@@ -39,10 +39,14 @@ class ListedItems:
         summary: bool,
         facets_of: Callable[[Story], object] | None,
         facets: object,
+        kind: str = "",
     ) -> Markup:
-        """The items of a list, each on its own line, made with the `item` macro where not made before."""
+        """The items of a list, each on its own line, made with the `item` macro where not made before.
+
+        `kind` tells lists whose items show other things of a story apart (its quotes, for one).
+        """
         root, due = str(context["root"]), context["due"]
-        asked = f"{root}:{summary}:{'of' if facets_of else repr(facets)}:{self.basis}"
+        asked = f"{kind}:{root}:{summary}:{'of' if facets_of else repr(facets)}:{self.basis}"
         # A key starts with a digit of how the list asks, then the story's digest: the
         # items of one kind of list fall in a sixteenth of the memo's files.
         lead = digest(asked)[0] if self.theme else ""

@@ -105,6 +105,7 @@ def plan_site(
     pages = [
         Page("index.html", "home.html", shared.whole(newest=newest)),
         Page(STORY_LIST, "stories.html", shared.whole(facets=shown, facets_of=facets_of)),
+        Page("quotes/index.html", "quotes.html", partial(quotes_page, shared, facets_of)),
         Page("search/index.html", "search.html", shared.whole(facets=shown)),
         Page("matrix/index.html", "matrix.html", shared.whole()),
         *(
@@ -149,6 +150,14 @@ def plan_site(
                 cell = partial(shared.cell, need, process)
                 pages.append(Page(cell_url(need, process) + "index.html", "matrix_cell.html", cell))
     return Plan(tuple(pages), tuple(planned_copies(library, config, static)))
+
+
+def quotes_page(shared: Shared, facets_of: Callable[[Story], dict[str, tuple[str, ...]]]) -> dict[str, Any]:
+    """The quotes page's context: the stories quoting customers, newest first; the facets counted by quote."""
+    stories = [story for story in shared.plain.stories.values() if story.quotes]
+    counted = facets(shared.plain, [story for story in stories for _ in story.quotes])
+    quoted = sum(len(story.quotes) for story in stories)
+    return shared.whole(stories=stories, quoted=quoted, facets=counted, facets_of=facets_of)
 
 
 def planned_copies(library: Library, config: SiteConfig, static: Iterable[tuple[Path, str]]) -> list[Copy]:
@@ -227,11 +236,14 @@ class LazyFacets:
         return iter(self.counted)
 
 
-def facets(library: Library) -> tuple[Facet, ...]:
-    """Every facet with the values stories have, in the vocabulary's order (customers alphabetically)."""
+def facets(library: Library, counted: Iterable[Story] | None = None) -> tuple[Facet, ...]:
+    """Every facet with the values stories have, in the vocabulary's order (customers alphabetically).
+
+    Each story in `counted` (each of the library's unless given; a story may come more than once) counts once.
+    """
     named = facet_groupings(library.groupings)
     counts: dict[str, Counter[str]] = {name: Counter() for name in named}
-    for story in library.stories.values():
+    for story in library.stories.values() if counted is None else counted:
         for name, values in story_facets(story, library.groupings).items():
             counts[name].update(set(values))
     found = []

@@ -51,6 +51,7 @@ class Story:
     avoid: str = ""
     author: str = ""
     summary: str = ""
+    quotes: tuple[str, ...] = ()  # the text of each blockquote of its body: the customer's own words
     review_by: dt.date | None = None
     language: str = ""
     draft: bool = False

@@ -179,4 +179,12 @@ WORDS: dict[str, str] = {
     "insight_single_story_finding": "Konklusioner, der hviler på en enkelt historie",
     "insight_single_story_finding_about": "En konklusion fra en enkelt historie er en hypotese. Find andre kunders historier, der bekræfter eller retter den.",
     "insight_single_story_finding_refs": "kun i",
+    "quotes_title": "Med deres ord",
+    "quotes_intro": "Hvad kunderne sagde, citeret i historierne, nyeste først.",
+    "quote_one": "{n} citat",
+    "quote_many": "{n} citater",
+    "filter_quotes": "Filtrer citaterne",
+    "quotes_clear": "Vis alle citater",
+    "no_quotes": "Ingen citater endnu.",
+    "quotes_more": "Alle {quotes} fra disse historier",
 }

@@ -179,4 +179,12 @@ WORDS: dict[str, str] = {
     "insight_single_story_finding": "Findings resting on a single story",
     "insight_single_story_finding_about": "A finding drawn from one story is a hypothesis. Look for other customers' stories that confirm or correct it.",
     "insight_single_story_finding_refs": "only in",
+    "quotes_title": "In their words",
+    "quotes_intro": "What customers said, quoted in the stories, newest first.",
+    "quote_one": "{n} quote",
+    "quote_many": "{n} quotes",
+    "filter_quotes": "Filter the quotes",
+    "quotes_clear": "Show every quote",
+    "no_quotes": "No quotes yet.",
+    "quotes_more": "All {quotes} from these stories",
 }

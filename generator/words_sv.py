@@ -179,4 +179,12 @@ WORDS: dict[str, str] = {
     "insight_single_story_finding": "Slutsatser som vilar på en enda berättelse",
     "insight_single_story_finding_about": "En slutsats från en enda berättelse är en hypotes. Leta efter andra kunders berättelser som bekräftar eller rättar den.",
     "insight_single_story_finding_refs": "bara i",
+    "quotes_title": "Med deras ord",
+    "quotes_intro": "Vad kunderna sa, citerat i berättelserna, nyaste först.",
+    "quote_one": "{n} citat",
+    "quote_many": "{n} citat",
+    "filter_quotes": "Filtrera citaten",
+    "quotes_clear": "Visa alla citat",
+    "no_quotes": "Inga citat ännu.",
+    "quotes_more": "Alla {quotes} ur dessa berättelser",
 }

@@ -34,6 +34,7 @@ CHAIN = [
     "settings",
     "config",
     "story",
+    "quotes",
     "finding",
     "storyfields",
     "storyfiles",

@@ -24,6 +24,7 @@ TODAY = dt.date(2026, 11, 1)
 PAGES = [
     "index.html",
     "stories/index.html",
+    "quotes/index.html",
     "stories/lunch-in-customer-service/index.html",
     "stories/ingrid-vill-bo-kvar/index.html",
     "stories/couples-who-measure-with-their-arms/index.html",

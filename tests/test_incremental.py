@@ -227,3 +227,22 @@ def test_a_changed_body_makes_only_its_story_page(site):
     live.rebuild()
     assert live.live.rendered.made > 1
     assert served(live) == full_build(root)
+
+
+def test_a_body_edit_that_changes_a_quote_makes_the_pages_showing_it_again(site):
+    # A site's own home page shows every quote of the library, which it is given whole.
+    every_quote = '{% extends "default/home.html" %}{% block main %}{{ library.stories.values() | map(attribute="quotes") | list }}{% endblock %}'
+    files = {f"content/stories/s{i}.md": story_file(i, "The summary.\n\n> Said before.") for i in range(3)}
+    root = site({**files, "templates/home.html": every_quote})
+    live = LiveSite(Options(root=root))
+    live.rebuild()
+    live.touch(*apply(root, ("body", 1, "The summary.\n\n> Said before.\n\nMore words around the quote.")))
+    ok, _, _ = live.rebuild()
+    assert ok and live.live.rendered is not None and live.live.rendered.made == 1  # its quotes unchanged
+    live.touch(*apply(root, ("body", 1, "The summary.\n\n> Said after.")))
+    ok, _, _ = live.rebuild()
+    assert ok and live.live.rendered is not None and live.live.rendered.made > 1
+    pages = served(live)
+    for shown in ("quotes/index.html", "needs/second-trip/index.html", "index.html"):
+        assert b"Said after." in pages[shown], shown
+    assert pages == full_build(root)

@@ -11,6 +11,7 @@ PHONE = {"width": 375, "height": 740}
 SCANNED = [
     "",
     "stories/",
+    "quotes/",
     "stories/lunch-in-customer-service/",
     "stories/ingrid-vill-bo-kvar/",
     "needs/",
