@@ -161,6 +161,7 @@ WORDS: dict[str, str] = {
     "term_processes": "Processer den hænger sammen med",
     "ways_in_any": "Veje ind",
     "nav_findings": "Konklusioner",
+    "nav_quotes": "Citater",
     "findings_title": "Konklusioner",
     "findings_intro": "Hvad teamet har konkluderet ud fra historierne, og hvad det foreslår. Hver konklusion nævner de historier, den hviler på.",
     "finding_one": "{n} konklusion",

@@ -161,6 +161,7 @@ WORDS: dict[str, str] = {
     "term_processes": "Processes it goes with",
     "ways_in_any": "Ways in",
     "nav_findings": "Findings",
+    "nav_quotes": "Quotes",
     "findings_title": "Findings",
     "findings_intro": "What the team concluded from the stories, and what it proposes. Each finding names the stories it rests on.",
     "finding_one": "{n} finding",

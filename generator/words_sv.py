@@ -161,6 +161,7 @@ WORDS: dict[str, str] = {
     "term_processes": "Processer den hör ihop med",
     "ways_in_any": "Vägar in",
     "nav_findings": "Slutsatser",
+    "nav_quotes": "Citat",
     "findings_title": "Slutsatser",
     "findings_intro": "Vad teamet har dragit för slutsatser av berättelserna, och vad det föreslår. Varje slutsats anger berättelserna den vilar på.",
     "finding_one": "{n} slutsats",
