@@ -9,9 +9,10 @@ import json
 from typing import Any
 
 from .config import SiteConfig
+from .finding import Finding
 from .groupings import Grouping
 from .library import Library
-from .pages import cell_url, story_url, term_url
+from .pages import cell_url, finding_url, story_url, term_url
 from .story import Story
 
 FORMAT = 1  # the version of the document's shape; raised when a key changes meaning or goes
@@ -35,11 +36,7 @@ STORY_COLUMNS = (
 
 
 def library_data(library: Library, config: SiteConfig) -> dict[str, Any]:
-    """The whole library as JSON data: settings, stories, every grouping's terms, the matrix.
-
-    Findings join it as a top-level "findings" list after "matrix", and each story's quotes
-    as its "quotes" after "related"; the schema says what each holds.
-    """
+    """The whole library as JSON data: settings, stories, every grouping's terms, the matrix, findings."""
     return {
         "format": FORMAT,
         "site": {
@@ -51,6 +48,7 @@ def library_data(library: Library, config: SiteConfig) -> dict[str, Any]:
         "stories": [story_data(story, library, config) for story in library.stories.values()],
         "groupings": [grouping_data(grouping, library, config) for grouping in library.groupings],
         "matrix": matrix_data(library, config),
+        "findings": [finding_data(finding, library, config) for finding in library.findings.values()],
     }
 
 
@@ -78,6 +76,8 @@ def story_data(story: Story, library: Library, config: SiteConfig) -> dict[str, 
             {"slug": link.slug, "url": config.base_url + story_url(link.slug), "declared": link.declared}
             for link in library.related[story.slug]
         ],
+        "quotes": list(story.quotes),
+        "findings": list(library.cited_by.get(story.slug, ())),
     }
 
 
@@ -126,6 +126,28 @@ def matrix_data(library: Library, config: SiteConfig) -> list[dict[str, Any]]:
     ]
 
 
+def finding_data(finding: Finding, library: Library, config: SiteConfig) -> dict[str, Any]:
+    """A finding's front matter, address, terms, evidence and how well the evidence backs it."""
+    backing = library.backing[finding.slug]
+    return {
+        "slug": finding.slug,
+        "url": config.base_url + finding_url(finding.slug),
+        "title": finding.title,
+        "date": finding.date.isoformat(),
+        "status": finding.status,
+        "owner": finding.owner,
+        "summary": finding.summary,
+        "evidence": list(finding.evidence),
+        "terms": {key: list(slugs) for key, slugs in finding.filed},
+        "backing": {
+            "stories": backing.stories,
+            "customers": backing.customers,
+            "sources": backing.sources,
+            "newest": iso(backing.newest),
+        },
+    }
+
+
 def iso(day: dt.date | None) -> str | None:
     """A date as YYYY-MM-DD, or None."""
     return day.isoformat() if day else None
@@ -159,13 +181,14 @@ def library_csv(library: Library, config: SiteConfig) -> str:
     groupings = [grouping.key for grouping in library.groupings if grouping.key != "sources"]
     written = io.StringIO()
     rows = csv.writer(written)
-    rows.writerow([*STORY_COLUMNS, *groupings, "modes", "related"])
+    rows.writerow([*STORY_COLUMNS, *groupings, "modes", "related", "findings"])
     for story in library.stories.values():
         found = story_data(story, library, config)
         cells = [found[column] or "" for column in STORY_COLUMNS]
         cells += [";".join(found["terms"][key]) for key in groupings]
         cells.append(";".join(story.modes))
         cells.append(";".join(link["slug"] for link in found["related"]))
+        cells.append(";".join(found["findings"]))
         rows.writerow([inert(str(cell)) for cell in cells])
     return written.getvalue()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import html
 import datetime as dt
 import json
 import os
@@ -76,6 +77,9 @@ def test_the_schema_is_published_beside_the_data_as_it_is(example):
         lambda d: d["groupings"][0]["terms"][0].update(stories="three"),
         lambda d: d["matrix"][0].update(stories=[]),
         lambda d: d["stories"][0].update(colour="blue"),
+        lambda d: d["stories"][0].pop("quotes"),
+        lambda d: d["findings"][0].update(status="maybe"),
+        lambda d: d["findings"][0].update(evidence=[]),
     ],
 )
 def test_the_schema_rejects_a_broken_document(example, schema, breaks):
@@ -101,6 +105,24 @@ def test_stories_come_newest_first_with_their_front_matter_terms_and_related(exa
     shown = (example / "stories" / "lunch-in-customer-service" / "index.html").read_text(encoding="utf-8")
     for link in lunch["related"]:
         assert f'href="../../stories/{link["slug"]}/"' in shown  # the related stories its page shows
+
+
+def test_stories_carry_their_quotes_and_the_findings_citing_them(example):
+    data = data_of(example)
+    stories = {s["slug"]: s for s in data["stories"]}
+    quoted = [s for s in data["stories"] if s["quotes"]]
+    assert quoted
+    listed = html.unescape((example / "quotes" / "index.html").read_text(encoding="utf-8"))
+    for story in quoted:  # each quote is on the quotes page
+        assert all(quote[:40] in listed for quote in story["quotes"]), story["slug"]
+    findings = {f["slug"]: f for f in data["findings"]}
+    assert len(findings) == len(list((REPO / "content" / "findings").glob("*.md")))
+    for slug, finding in findings.items():
+        assert finding["url"] == f"/findings/{slug}/"
+        assert finding["backing"]["stories"] == len(finding["evidence"])
+        for cited in finding["evidence"]:
+            assert slug in stories[cited]["findings"]
+    assert sum(len(s["findings"]) for s in data["stories"]) == sum(len(f["evidence"]) for f in findings.values())
 
 
 def test_terms_carry_their_counts_and_the_matrix_its_stories(example):
