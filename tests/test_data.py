@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-import html
 import datetime as dt
+import html
 import json
 import os
 import re
@@ -113,8 +113,8 @@ def test_stories_carry_their_quotes_and_the_findings_citing_them(example):
     quoted = [s for s in data["stories"] if s["quotes"]]
     assert quoted
     listed = html.unescape((example / "quotes" / "index.html").read_text(encoding="utf-8"))
-    for story in quoted:  # each quote is on the quotes page
-        assert all(quote[:40] in listed for quote in story["quotes"]), story["slug"]
+    for quoting in quoted:  # each quote is on the quotes page
+        assert all(quote[:40] in listed for quote in quoting["quotes"]), quoting["slug"]
     findings = {f["slug"]: f for f in data["findings"]}
     assert len(findings) == len(list((REPO / "content" / "findings").glob("*.md")))
     for slug, finding in findings.items():
@@ -122,7 +122,9 @@ def test_stories_carry_their_quotes_and_the_findings_citing_them(example):
         assert finding["backing"]["stories"] == len(finding["evidence"])
         for cited in finding["evidence"]:
             assert slug in stories[cited]["findings"]
-    assert sum(len(s["findings"]) for s in data["stories"]) == sum(len(f["evidence"]) for f in findings.values())
+    assert sum(len(s["findings"]) for s in data["stories"]) == sum(
+        len(f["evidence"]) for f in findings.values()
+    )
 
 
 def test_terms_carry_their_counts_and_the_matrix_its_stories(example):
