@@ -240,7 +240,7 @@ def test_an_unknown_status_and_key_suggest_the_closest(site, run):
     assert reported(result, f"{FINDING}:4:9") == "unknown status 'desided' (did you mean 'decided'?)"
     assert (
         reported(result, f"{FINDING}:6:1", "warning")
-        == "unknown key 'owners' (did you mean 'owner' or 'needs'?)"
+        == "unknown key 'owners' (did you mean 'owner'?)"
     )
 
 

@@ -313,7 +313,7 @@ def test_a_story_of_100000_nested_quotes_builds(tmp_path):
     ]
     done = subprocess.run(build, cwd=root, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert "<blockquote>" in (root / "_site/stories/deep/index.html").read_text(encoding="utf-8")
+    assert "<blockquote" in (root / "_site/stories/deep/index.html").read_text(encoding="utf-8")
 
 
 @needs_fast
