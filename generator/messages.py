@@ -1,11 +1,12 @@
-"""What the `insole` command says when a command is done, as lines of text."""
+"""What the `insole` command says: the problems found, and lines of text when a command is done."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 from .build import Result
-from .errors import display_path, visible
+from .errors import Problem, display_path, visible
 from .review import REVIEW_BY, Due
 
 
@@ -41,3 +42,9 @@ def summary(command: str, result: Result) -> str:
         f"Built {stories} into {display_path(result.output)}/ "
         f"({pages}, {plural(result.files, 'file')}, {result.written} written) in {result.seconds:.2f} s{tail}"
     )
+
+
+def report(problems: Sequence[Problem]) -> None:
+    """Print each problem once, in file order."""
+    for problem in dict.fromkeys(sorted(problems)):
+        print(problem, file=sys.stderr)

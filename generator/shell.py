@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+OK, CONTENT_ERRORS, USAGE = 0, 1, 2  # exit codes: done, problems in the library, a command insole refused
 INTERRUPTED = 130  # what shells report for a program ended by Ctrl-C
 TERMINATED = 143  # what shells report for a program ended by SIGTERM
 STANDARD_STREAMS = 3  # standard input, output and error

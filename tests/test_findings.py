@@ -238,10 +238,7 @@ def test_an_unknown_status_and_key_suggest_the_closest(site, run):
     front = "title: T\ndate: 2024-01-01\nstatus: desided\nevidence: [a]\nowners: Support"
     result = run(site({**STORIES, FINDING: finding(front)}), "build")
     assert reported(result, f"{FINDING}:4:9") == "unknown status 'desided' (did you mean 'decided'?)"
-    assert (
-        reported(result, f"{FINDING}:6:1", "warning")
-        == "unknown key 'owners' (did you mean 'owner'?)"
-    )
+    assert reported(result, f"{FINDING}:6:1", "warning") == "unknown key 'owners' (did you mean 'owner'?)"
 
 
 def test_a_draft_in_evidence_says_so(site, run):
