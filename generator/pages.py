@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .config import CONFIG_FILE, SiteConfig
 from .contexts import Shared
 from .copies import Allowed, Copy, static_copy
 from .errors import Problem, error
 from .groupings import BUILT_IN, LIST_TEMPLATE, TERM_TEMPLATE, Grouping, section
+from .i18n import format_date, strings
 from .insights import insights
 from .journey import lanes
 from .library import Library
 from .story import MODES, Story
+from .vocabulary import Term
 
 NEWEST_ON_HOME = 8
-STORY_LIST = "stories/index.html"
+STORIES = "stories/"  # the list of every story
 CUSTOMER = "customer"  # the facet of the customers the stories name
 MODE = "mode"  # the facet of the modes a grouping with modes (co-creation) names its terms in
+SOURCE = "source"  # the facet of how the stories were learned, which a story's item shows
+# Stories on one page of a list: 100 items weigh about 60 KB, far below 500 KB, whatever the library.
+LIST_PAGE = 100
+FACET_SHOWN = 15  # a facet with more values shows the most frequent ones and a box to find the others
+FACET_INDEX = "stories/facets.json"  # every story's facet values, for filtering a list across its pages
+
+Item = TypeVar("Item")
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,18 @@ class Facet:
     grouping: str
     values: tuple[tuple[str, int], ...]
 
+    @property
+    def many(self) -> bool:
+        """True when the facet has too many values to show them all."""
+        return len(self.values) > FACET_SHOWN
+
+    @cached_property
+    def shown(self) -> tuple[tuple[str, int], ...]:
+        """The values a page shows: all of them, or the most frequent (by count, then name) when many."""
+        if not self.many:
+            return self.values
+        return tuple(sorted(self.values, key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))[:FACET_SHOWN])
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -68,6 +90,53 @@ class Plan:
     def paths(self) -> set[str]:
         """Every path the site will hold."""
         return {p.path for p in self.pages} | {c.path for c in self.copies}
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a list cut into pages: its number, how many there are, and where the first is."""
+
+    first: str  # the first page's address relative to the site root, such as "stories/"
+    number: int
+    count: int
+    total: int  # items in the whole list
+    size: int = LIST_PAGE
+
+    def url(self, number: int) -> str:
+        """Where page `number` of the list is: the first at the list's address, the rest under page/."""
+        return self.first if number == 1 else f"{self.first}page/{number}/"
+
+    @property
+    def path(self) -> str:
+        """The file this page is written to."""
+        return self.url(self.number) + "index.html"
+
+    def part(self, items: Sequence[Item]) -> Sequence[Item]:
+        """This page's items of the whole list."""
+        return items[(self.number - 1) * self.size : self.number * self.size]
+
+    def near(self) -> list[int | None]:
+        """The numbers a pager links to: the first, the last and two either side of this one; None for a gap."""
+        wanted = {1, self.count, *range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)}
+        shown: list[int | None] = []
+        last = 0
+        for number in sorted(wanted):
+            if number > last + 1:
+                shown.append(None)
+            shown.append(number)
+            last = number
+        return shown
+
+
+def pagers(first: str, total: int, size: int = LIST_PAGE) -> list[Pager]:
+    """The pages of a list of `total` items at `first`, `size` a page; an empty list has one page."""
+    count = max(1, -(-total // size))
+    return [Pager(first, number, count, total, size) for number in range(1, count + 1)]
+
+
+def split(first: str, items: Sequence[Item], size: int = LIST_PAGE) -> list[tuple[Pager, Sequence[Item]]]:
+    """A list at `first` cut into pages: each page's pager and its items."""
+    return [(pager, pager.part(items)) for pager in pagers(first, len(items), size)]
 
 
 def term_url(grouping: str, slug: str) -> str:
@@ -91,11 +160,23 @@ def plan_site(
     """Every page and copied file of the site, each page with what it shows."""
     shared = Shared(library)
     shown = LazyFacets(shared.plain)
-    facets_of = partial(story_facets, groupings=library.groupings)
-    newest = list(library.stories.values())[:NEWEST_ON_HOME]
+    stories = list(library.stories.values())
+    newest = stories[:NEWEST_ON_HOME]
+    term_pages = {
+        (grouping, slug): pagers(term_url(grouping.key, slug), len(library.by_term[grouping.key].get(slug, ())))
+        for grouping in library.groupings
+        for slug in library.terms[grouping.key]
+    }
+    story_pages = split(STORIES, stories)
+    later = {pages[0].first: [pager.url(pager.number) for pager in pages[1:]] for pages in term_pages.values()}
+    later[STORIES] = [pager.url(pager.number) for pager, _ in story_pages[1:]]
     pages = [
         Page("index.html", "home.html", shared.whole(newest=newest)),
-        Page(STORY_LIST, "stories.html", shared.whole(facets=shown, facets_of=facets_of)),
+        *(
+            Page(pager.path, "stories.html", shared.whole(facets=shown, stories=part, pager=pager))
+            for pager, part in story_pages
+        ),
+        Page(FACET_INDEX, "facets.json", shared.whole(facets=shown, index=facet_index)),
         Page("search/index.html", "search.html", shared.whole(facets=shown)),
         Page("matrix/index.html", "matrix.html", shared.whole()),
         *(
@@ -109,7 +190,7 @@ def plan_site(
         Page("journey/index.html", "journey.html", shared.whole(lanes=lanes(shared.plain))),
         Page("insights/index.html", "insights.html", shared.whole(insights=insights(shared.plain))),
         Page("feed.xml", "feed.xml", shared.whole(entries=list(library.stories.values())[:50])),
-        Page("sitemap.xml", "sitemap.xml", shared.whole()),
+        Page("sitemap.xml", "sitemap.xml", shared.whole(later={url: urls for url, urls in later.items() if urls})),
         Page("404.html", "404.html", shared.whole()),
     ]
     for story in library.stories.values():
@@ -123,14 +204,21 @@ def plan_site(
     for grouping in library.groupings:
         template = own_template(grouping.term_template, TERM_TEMPLATE, config)
         for slug, term in library.terms[grouping.key].items():
-            context = partial(shared.term, grouping, term)
-            pages.append(Page(term_url(grouping.key, slug) + "index.html", template, context))
+            for pager in term_pages[grouping, slug]:
+                pages.append(Page(pager.path, template, partial(term_page, shared, grouping, term, pager)))
     for need, row in library.matrix.items():
         for process, slugs in row.items():
             if slugs:
                 cell = partial(shared.cell, need, process)
                 pages.append(Page(cell_url(need, process) + "index.html", "matrix_cell.html", cell))
     return Plan(tuple(pages), tuple(planned_copies(library, config, static)))
+
+
+def term_page(shared: Shared, grouping: Grouping, term: Term, pager: Pager) -> dict[str, Any]:
+    """One page of a term's stories: the term's context with this page's stories and its pager."""
+    context = shared.term(grouping, term)
+    stories = list(pager.part(context["stories"]))
+    return {**context, "stories": stories, "due": shared.due(stories), "pager": pager}
 
 
 def planned_copies(library: Library, config: SiteConfig, static: Iterable[tuple[Path, str]]) -> list[Copy]:
@@ -226,6 +314,53 @@ def facets(library: Library) -> tuple[Facet, ...]:
             order = sorted(counts[name], key=lambda value: (value.casefold(), value))
         found.append(Facet(name, grouping, tuple((v, counts[name][v]) for v in order if counts[name][v])))
     return tuple(found)
+
+
+def facet_index(library: Library, facets: Iterable[Facet], language: str) -> str:
+    """Every story's item and facet values as compact JSON, each value given by its place in its facet.
+
+    `{"facets": [{"name", "values", "labels"}], "dates": [[iso, shown]],
+    "stories": [[slug, title, date, summary, lang, due, [[value, ...] for each facet]]]}`,
+    stories in library order; a facet whose labels are its values has no labels.
+    """
+    counted = list(facets)
+    places = [{value: n for n, (value, _) in enumerate(facet.values)} for facet in counted]
+    dates: dict[Any, int] = {}
+    rows = []
+    for story in library.stories.values():
+        values = story_facets(story, library.groupings)
+        # a story's own language only where it differs from the site's, as its item shows it
+        shown_lang = story.language if story.language and story.language != language else ""
+        rows.append(
+            [
+                story.slug,
+                story.title,
+                dates.setdefault(story.date, len(dates)),
+                story.summary or "",
+                shown_lang,
+                int(story.slug in library.due),
+                [sorted(place[v] for v in set(values[f.name])) for f, place in zip(counted, places, strict=True)],
+            ]
+        )
+    data = {
+        "facets": [
+            {"name": f.name, "values": [v for v, _ in f.values], "labels": value_labels(library, f, language)}
+            for f in counted
+        ],
+        "dates": [[day.isoformat(), format_date(day, language)] for day in dates],
+        "stories": rows,
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def value_labels(library: Library, facet: Facet, language: str) -> list[str] | None:
+    """What a page shows for each of a facet's values, or None where that is the value itself."""
+    if facet.grouping:
+        return [library.terms[facet.grouping][value].title for value, _ in facet.values]
+    if facet.name == MODE:
+        words = strings(language)
+        return [words[f"mode_{value}"] for value, _ in facet.values]
+    return None
 
 
 def check_plan(plan: Plan) -> list[Problem]:
