@@ -1,32 +1,35 @@
-// The story list narrowed by facets in the page. Without JavaScript the page lists every
-// story and links to the term pages; this shows the facets in their place.
-import { boxes, clear, fill, matches, picked, remember, restore, showCounts } from "./facets.js";
+// The story list narrowed by facets in the page. Without JavaScript the page lists its share of
+// the stories, with links to the other pages and to the term pages; this shows the facets in their
+// place. With a value ticked, the stories that match across the whole library are listed from
+// facets.json; with none, the page's own list shows.
+import { clear, facetIndex, fill, findValues, picked, remember, restore, showCounts } from "./facets.js";
+
+const SHOWN = 100; // stories listed at first, and added by each press of "show more"
+const [SLUG, TITLE, DATE, SUMMARY, LANG, DUE, VALUES] = [0, 1, 2, 3, 4, 5, 6]; // a story in facets.json
 
 const panel = document.querySelector("[data-story-filter]");
 if (panel) start(panel);
 
-function start(panel) {
-  const items = [...document.querySelectorAll("[data-facets]")].map((element) => ({
-    element,
-    values: JSON.parse(element.dataset.facets),
-  }));
-  const status = document.querySelector("[data-status]");
+async function start(panel) {
+  let index;
+  try {
+    index = await facetIndex(panel, panel.dataset.index);
+  } catch {
+    return; // the links to the term pages stay
+  }
+  const list = new Found(panel, index);
   const update = () => {
     const chosen = picked(panel);
-    showCounts(panel, counts(panel, items, chosen));
-    let shown = 0;
-    for (const item of items) {
-      item.element.hidden = !matches(item.values, chosen);
-      shown += item.element.hidden ? 0 : 1;
-    }
-    for (const year of document.querySelectorAll("[data-year]")) {
-      year.hidden = !year.querySelector("[data-facets]:not([hidden])");
-    }
-    if (status) status.textContent = Object.keys(chosen).length ? fill(panel.dataset.shown, { shown }) : "";
+    const { counts, found } = tally(index, chosen);
+    showCounts(panel, counts);
+    list.show(Object.keys(chosen).length ? found : null);
     remember("", chosen);
   };
   restore(panel, new URLSearchParams(location.search));
-  panel.addEventListener("change", update);
+  findValues(panel);
+  panel.addEventListener("change", (event) => {
+    if (event.target.type === "checkbox") update();
+  });
   panel.querySelector("[data-clear]").addEventListener("click", () => {
     clear(panel);
     update();
@@ -37,14 +40,126 @@ function start(panel) {
   update();
 }
 
-/** For each value, how many stories it would show: the other facets' choices, and this value. */
-function counts(panel, items, chosen) {
-  const found = {};
-  for (const box of boxes(panel)) {
-    const n = items.filter(
-      (item) => matches(item.values, chosen, box.name) && (item.values[box.name] || []).includes(box.value),
-    ).length;
-    (found[box.name] ??= {})[box.value] = n;
+/**
+ * The stories the choice gives, and for each value how many stories ticking it would give.
+ * Each story is looked at once: one that meets every facet counts for all its values; one that
+ * fails a single facet counts for that facet's values only (ticking one of them would let it in).
+ */
+function tally(index, chosen) {
+  const wanted = index.facets.map((facet) => {
+    if (!chosen[facet.name]) return null;
+    const mask = new Uint8Array(facet.values.length);
+    for (const value of chosen[facet.name]) {
+      const at = facet.place.get(value);
+      if (at !== undefined) mask[at] = 1;
+    }
+    return mask;
+  });
+  const totals = index.facets.map((facet) => new Uint32Array(facet.values.length));
+  const found = [];
+  for (const story of index.stories) {
+    const values = story[VALUES];
+    let fails = 0;
+    let failed = -1;
+    for (let f = 0; f < wanted.length && fails < 2; f++) {
+      if (wanted[f] && !values[f].some((at) => wanted[f][at] === 1)) {
+        fails += 1;
+        failed = f;
+      }
+    }
+    if (fails === 0) {
+      found.push(story);
+      for (let f = 0; f < values.length; f++) for (const at of values[f]) totals[f][at] += 1;
+    } else if (fails === 1) {
+      for (const at of values[failed]) totals[failed][at] += 1;
+    }
   }
-  return found;
+  const counts = {};
+  index.facets.forEach((facet, f) => {
+    const named = (counts[facet.name] = {});
+    totals[f].forEach((n, at) => {
+      if (n) named[facet.values[at]] = n;
+    });
+  });
+  return { counts, found };
+}
+
+/** The stories a choice gives, listed in place of the page's own, a hundred at a time. */
+class Found {
+  constructor(panel, index) {
+    this.panel = panel;
+    this.index = index;
+    this.list = document.querySelector("[data-found]");
+    this.more = document.querySelector("[data-more]");
+    this.status = document.querySelector("[data-status]");
+    this.stories = [];
+    this.more.addEventListener("click", () => this.add());
+  }
+
+  /** List these stories instead of the page's own, or the page's own again for null. */
+  show(stories) {
+    const listing = stories !== null;
+    for (const own of document.querySelectorAll("[data-year], .story-years > .pager")) own.hidden = listing;
+    this.stories = stories || [];
+    this.list.hidden = !listing;
+    this.list.replaceChildren();
+    this.add();
+    this.status.textContent = listing ? fill(this.panel.dataset.shown, { shown: this.stories.length }) : "";
+  }
+
+  /** Add the next hundred stories to the list. */
+  add() {
+    const start = this.list.children.length;
+    const next = this.stories.slice(start, start + SHOWN).map((story) => this.item(story));
+    this.list.append(...next);
+    this.more.hidden = this.list.children.length >= this.stories.length;
+  }
+
+  /** A story's item, as the server lists it: title, date, customer, source, due mark, summary. */
+  item(story) {
+    const { index, panel } = this;
+    const lang = story[LANG];
+    const li = element("li", "story-item");
+    const link = element("a", "story-link", story[TITLE]);
+    link.href = `${panel.dataset.root}stories/${story[SLUG]}/`;
+    const meta = element("p", "meta");
+    const [iso, shown] = index.dates[story[DATE]];
+    const time = element("time", "", shown);
+    time.dateTime = iso;
+    meta.append(time);
+    const customer = value(index, story, "customer");
+    const spoken = [link];
+    if (customer) {
+      const span = element("span", "", customer);
+      meta.append(" · ", span);
+      spoken.push(span);
+    }
+    const source = value(index, story, "source");
+    if (source) meta.append(` · ${source}`);
+    if (story[DUE]) meta.append(" ", element("span", "due", panel.dataset.due));
+    li.append(link, meta);
+    if (story[SUMMARY]) {
+      const summary = element("p", "summary", story[SUMMARY]);
+      li.append(summary);
+      spoken.push(summary);
+    }
+    if (lang) for (const part of spoken) part.lang = lang; // the story's own language
+    return li;
+  }
+}
+
+/** The words of a story's first value in a facet, or "" when it has none. */
+function value(index, story, name) {
+  const facet = index.byName[name];
+  if (!facet) return "";
+  const values = story[VALUES][index.facets.indexOf(facet)];
+  return values.length ? facet.label(values[0]) : "";
+}
+
+/** A new element with a class and text. */
+function element(name, className, text = "") {
+  const made = document.createElement(name);
+  if (className) made.className = className;
+  if (text) made.textContent = text;
+  return made;
 }

@@ -58,7 +58,7 @@ def shown_titles(page: Page) -> list[str]:
 
 def shown_counts(page: Page, name: str) -> dict[str, int]:
     """The count next to each value of a facet."""
-    pairs = page.locator(f"[data-facet={name}] label").evaluate_all(
+    pairs = page.locator(f"[data-facet={name}] .choices label").evaluate_all(
         "labels => labels.map(l => [l.querySelector('input').value, l.querySelector('[data-count]').textContent])"
     )
     return {value: int(n) for value, n in pairs}
