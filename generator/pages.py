@@ -76,7 +76,9 @@ class Facet:
         """The values a page shows: all of them, or the most frequent (by count, then name) when many."""
         if not self.many:
             return self.values
-        return tuple(sorted(self.values, key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))[:FACET_SHOWN])
+        return tuple(
+            sorted(self.values, key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))[:FACET_SHOWN]
+        )
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class Pager:
         return items[(self.number - 1) * self.size : self.number * self.size]
 
     def near(self) -> list[int | None]:
-        """The numbers a pager links to: the first, the last and two either side of this one; None for a gap."""
+        """The page numbers to link to: the first, the last, two either side of this one; None for a gap."""
         wanted = {1, self.count, *range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)}
         shown: list[int | None] = []
         last = 0
@@ -163,12 +165,16 @@ def plan_site(
     stories = list(library.stories.values())
     newest = stories[:NEWEST_ON_HOME]
     term_pages = {
-        (grouping, slug): pagers(term_url(grouping.key, slug), len(library.by_term[grouping.key].get(slug, ())))
+        (grouping, slug): pagers(
+            term_url(grouping.key, slug), len(library.by_term[grouping.key].get(slug, ()))
+        )
         for grouping in library.groupings
         for slug in library.terms[grouping.key]
     }
     story_pages = split(STORIES, stories)
-    later = {pages[0].first: [pager.url(pager.number) for pager in pages[1:]] for pages in term_pages.values()}
+    later = {
+        pages[0].first: [pager.url(pager.number) for pager in pages[1:]] for pages in term_pages.values()
+    }
     later[STORIES] = [pager.url(pager.number) for pager, _ in story_pages[1:]]
     pages = [
         Page("index.html", "home.html", shared.whole(newest=newest)),
@@ -190,7 +196,11 @@ def plan_site(
         Page("journey/index.html", "journey.html", shared.whole(lanes=lanes(shared.plain))),
         Page("insights/index.html", "insights.html", shared.whole(insights=insights(shared.plain))),
         Page("feed.xml", "feed.xml", shared.whole(entries=list(library.stories.values())[:50])),
-        Page("sitemap.xml", "sitemap.xml", shared.whole(later={url: urls for url, urls in later.items() if urls})),
+        Page(
+            "sitemap.xml",
+            "sitemap.xml",
+            shared.whole(later={url: urls for url, urls in later.items() if urls}),
+        ),
         Page("404.html", "404.html", shared.whole()),
     ]
     for story in library.stories.values():
@@ -339,7 +349,10 @@ def facet_index(library: Library, facets: Iterable[Facet], language: str) -> str
                 story.summary or "",
                 shown_lang,
                 int(story.slug in library.due),
-                [sorted(place[v] for v in set(values[f.name])) for f, place in zip(counted, places, strict=True)],
+                [
+                    sorted(place[v] for v in set(values[f.name]))
+                    for f, place in zip(counted, places, strict=True)
+                ],
             ]
         )
     data = {

@@ -51,7 +51,9 @@ def many_stories(n: int) -> dict[str, str]:
         customer = "Regulars" if i % 10 == 0 else f"Customer {i:03d}"
         needs = "[assemble-without-help, second-trip]" if i % 2 else "[assemble-without-help]"
         extra = f"customer: {customer}\nsource: support-call\nsummary: Summary of story {i:03d} <b>"
-        files[f"content/stories/s{i:03d}.md"] = story(f"Story {i:03d}", date=day.isoformat(), needs=needs, extra=extra)
+        files[f"content/stories/s{i:03d}.md"] = story(
+            f"Story {i:03d}", date=day.isoformat(), needs=needs, extra=extra
+        )
     return files
 
 
@@ -77,7 +79,10 @@ def read(built: Path, path: str) -> str:
 
 
 def test_the_story_list_is_cut_into_pages_newest_first(built):
-    first, second, third = (read(built, p) for p in ("stories/index.html", "stories/page/2/index.html", "stories/page/3/index.html"))
+    first, second, third = (
+        read(built, p)
+        for p in ("stories/index.html", "stories/page/2/index.html", "stories/page/3/index.html")
+    )
     assert titles(first) == [f"Story {i:03d}" for i in range(100)]
     assert titles(second) == [f"Story {i:03d}" for i in range(100, 200)]
     assert titles(third) == [f"Story {i:03d}" for i in range(200, STORIES)]
@@ -133,7 +138,10 @@ def test_facets_json_holds_each_storys_item_and_values_by_place(built):
     slug, title, date, summary, lang, due, values = data["stories"][1]
     assert (slug, title, summary, lang, due) == ("s001", "Story 001", "Summary of story 001 <b>", "", 0)
     assert data["dates"][date] == ["2024-12-30", "30 December 2024"]
-    named = {name: [facets[name]["values"][at] for at in places] for name, places in zip(facets, values)}
+    named = {
+        name: [facets[name]["values"][at] for at in places]
+        for name, places in zip(facets, values, strict=True)
+    }
     assert named == {
         "need": ["assemble-without-help", "second-trip"],
         "process": ["delivery"],
@@ -150,6 +158,8 @@ def test_a_facet_with_many_values_lists_the_most_frequent_and_a_box_to_find_the_
         customers = re.findall(r'name="customer" value="([^"]*)"', page)
         rare = [f"Customer {i:03d}" for i in range(1, 20) if i % 10]
         assert customers == ["Regulars", *rare[: FACET_SHOWN - 1]], path
-        assert re.search(r'<label for="find-customer">Find more in Customers</label>\s*<input type="search"', page)
+        assert re.search(
+            r'<label for="find-customer">Find more in Customers</label>\s*<input type="search"', page
+        )
         assert len(re.findall(r'name="need" value=', page)) == 2  # few values: every one, no box
         assert "find-need" not in page

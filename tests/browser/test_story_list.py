@@ -40,7 +40,9 @@ def synthetic(folder: Path) -> Path:
     for n, path in enumerate(sorted((root / "content" / "stories").rglob("*.md"))):
         if n % 2:
             text = path.read_text(encoding="utf-8")
-            path.write_text(re.sub(r"(?m)^customer: .*$", f"customer: Household {n:04d}", text), encoding="utf-8")
+            path.write_text(
+                re.sub(r"(?m)^customer: .*$", f"customer: Household {n:04d}", text), encoding="utf-8"
+            )
     return root
 
 
@@ -131,7 +133,9 @@ def test_without_javascript_the_pager_leads_through_the_list(browser, address, l
     expect(page.locator(".story-years .story-item .story-link")).to_have_text(titles[:LIST_PAGE])
     page.get_by_role("navigation", name="Pages").get_by_role("link", name="Next page").click()
     expect(page).to_have_url(address + "stories/page/2/")
-    expect(page.locator(".story-years .story-item .story-link")).to_have_text(titles[LIST_PAGE : 2 * LIST_PAGE])
+    expect(page.locator(".story-years .story-item .story-link")).to_have_text(
+        titles[LIST_PAGE : 2 * LIST_PAGE]
+    )
     last = (STORIES + LIST_PAGE - 1) // LIST_PAGE
     page.get_by_role("link", name=str(last), exact=True).click()
     expect(page).to_have_url(f"{address}stories/page/{last}/")
