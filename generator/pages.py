@@ -218,15 +218,22 @@ def plan_site(
                 pages.append(Page(pager.path, template, partial(term_page, shared, grouping, term, pager)))
     for need, row in library.matrix.items():
         for process, slugs in row.items():
-            if slugs:
-                cell = partial(shared.cell, need, process)
-                pages.append(Page(cell_url(need, process) + "index.html", "matrix_cell.html", cell))
+            for pager in pagers(cell_url(need, process), len(slugs)) if slugs else ():
+                cell = partial(cell_page, shared, need, process, pager)
+                pages.append(Page(pager.path, "matrix_cell.html", cell))
     return Plan(tuple(pages), tuple(planned_copies(library, config, static)))
 
 
 def term_page(shared: Shared, grouping: Grouping, term: Term, pager: Pager) -> dict[str, Any]:
     """One page of a term's stories: the term's context with this page's stories and its pager."""
     context = shared.term(grouping, term)
+    stories = list(pager.part(context["stories"]))
+    return {**context, "stories": stories, "due": shared.due(stories), "pager": pager}
+
+
+def cell_page(shared: Shared, need: str, process: str, pager: Pager) -> dict[str, Any]:
+    """One page of the stories of a cell of the matrix, with its pager."""
+    context = shared.cell(need, process)
     stories = list(pager.part(context["stories"]))
     return {**context, "stories": stories, "due": shared.due(stories), "pager": pager}
 

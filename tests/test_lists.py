@@ -163,3 +163,11 @@ def test_a_facet_with_many_values_lists_the_most_frequent_and_a_box_to_find_the_
         )
         assert len(re.findall(r'name="need" value=', page)) == 2  # few values: every one, no box
         assert "find-need" not in page
+
+
+def test_a_long_cell_of_the_matrix_is_cut_into_pages_too(built):
+    first = read(built, "matrix/assemble-without-help/delivery/index.html")
+    last = read(built, "matrix/assemble-without-help/delivery/page/3/index.html")
+    assert titles(first) == [f"Story {i:03d}" for i in range(100)]
+    assert titles(last) == [f"Story {i:03d}" for i in range(200, STORIES)]
+    assert "230 stories" in last and 'rel="prev"' in last and "Page 3 of 3" in last
