@@ -62,14 +62,26 @@ export function facetIndex(root, address = "") {
   return root.facetIndex;
 }
 
-/** facets.json with each facet's values found by name and counted over the whole library. */
+/**
+ * facets.json with each facet's values found by name and counted over the whole library, and
+ * the stories' values of each facet in one typed array (story s has `flat[starts[s]]` up to
+ * `flat[starts[s + 1]]`), which is several times faster to go through than an array each.
+ */
 function prepared(data) {
   const facets = data.facets.map((facet, f) => {
     const totals = new Uint32Array(facet.values.length);
-    for (const story of data.stories) for (const at of story[6][f]) totals[at] += 1;
+    const starts = new Uint32Array(data.stories.length + 1);
+    let size = 0;
+    data.stories.forEach((story, s) => {
+      size += story[6][f].length;
+      starts[s + 1] = size;
+    });
+    const flat = new Uint32Array(size);
+    data.stories.forEach((story, s) => flat.set(story[6][f], starts[s]));
+    for (const at of flat) totals[at] += 1;
     const place = new Map(facet.values.map((value, at) => [value, at]));
     const label = (at) => (facet.labels ? facet.labels[at] : facet.values[at]);
-    return { ...facet, totals, place, label };
+    return { ...facet, totals, starts, flat, place, label };
   });
   return { ...data, facets, byName: Object.fromEntries(facets.map((facet) => [facet.name, facet])) };
 }

@@ -46,8 +46,10 @@ async function start(panel) {
  * fails a single facet counts for that facet's values only (ticking one of them would let it in).
  */
 function tally(index, chosen) {
-  const wanted = index.facets.map((facet) => {
-    if (!chosen[facet.name]) return null;
+  const { facets, stories } = index;
+  const wanted = facets.filter((facet) => chosen[facet.name]);
+  if (!wanted.length) return { counts: named(facets, facets.map((facet) => facet.totals)), found: [] };
+  const masks = wanted.map((facet) => {
     const mask = new Uint8Array(facet.values.length);
     for (const value of chosen[facet.name]) {
       const at = facet.place.get(value);
@@ -55,33 +57,51 @@ function tally(index, chosen) {
     }
     return mask;
   });
-  const totals = index.facets.map((facet) => new Uint32Array(facet.values.length));
+  const totals = facets.map((facet) => new Uint32Array(facet.values.length));
+  const failing = wanted.map((facet) => totals[facets.indexOf(facet)]);
   const found = [];
-  for (const story of index.stories) {
-    const values = story[VALUES];
+  for (let s = 0; s < stories.length; s++) {
     let fails = 0;
     let failed = -1;
-    for (let f = 0; f < wanted.length && fails < 2; f++) {
-      if (wanted[f] && !values[f].some((at) => wanted[f][at] === 1)) {
+    for (let w = 0; w < wanted.length && fails < 2; w++) {
+      if (!meets(wanted[w], masks[w], s)) {
         fails += 1;
-        failed = f;
+        failed = w;
       }
     }
     if (fails === 0) {
-      found.push(story);
-      for (let f = 0; f < values.length; f++) for (const at of values[f]) totals[f][at] += 1;
+      found.push(stories[s]);
+      for (let f = 0; f < facets.length; f++) add(facets[f], totals[f], s);
     } else if (fails === 1) {
-      for (const at of values[failed]) totals[failed][at] += 1;
+      add(wanted[failed], failing[failed], s);
     }
   }
+  return { counts: named(facets, totals), found };
+}
+
+/** True when story `s` has one of the values a facet's mask marks. */
+function meets(facet, mask, s) {
+  const { starts, flat } = facet;
+  for (let i = starts[s]; i < starts[s + 1]; i++) if (mask[flat[i]] === 1) return true;
+  return false;
+}
+
+/** Count story `s` for each of its values of a facet. */
+function add(facet, totals, s) {
+  const { starts, flat } = facet;
+  for (let i = starts[s]; i < starts[s + 1]; i++) totals[flat[i]] += 1;
+}
+
+/** The counts by facet name and value, as showCounts takes them, leaving out values with none. */
+function named(facets, totals) {
   const counts = {};
-  index.facets.forEach((facet, f) => {
-    const named = (counts[facet.name] = {});
+  facets.forEach((facet, f) => {
+    const found = (counts[facet.name] = {});
     totals[f].forEach((n, at) => {
-      if (n) named[facet.values[at]] = n;
+      if (n) found[facet.values[at]] = n;
     });
   });
-  return { counts, found };
+  return counts;
 }
 
 /** The stories a choice gives, listed in place of the page's own, a hundred at a time. */
