@@ -5,7 +5,8 @@ Usage: python benchmarks/run.py [--sizes 1000,10000] [--big] [--repeat R] [--jso
 
 Every build runs `python -m generator build --site DIR` in a child process; the figures are
 its wall time, its CPU time (user + system) and its peak resident memory. Writing the
-libraries is not timed.
+libraries is not timed. After the builds of each size it prints the largest page and the
+output's size.
 """
 
 from __future__ import annotations
@@ -350,8 +351,42 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def output_sizes(site: Path, stories: int) -> dict[str, object]:
+    """Sizes in bytes of a built site: its largest page, its story list, facets.json, the whole."""
+    output = site / OUTPUT
+    files = [path for path in output.rglob("*") if path.is_file()]
+    pages = [
+        path for path in files if path.suffix == ".html" and path.relative_to(output).parts[0] != "pagefind"
+    ]
+    largest = max(pages, key=lambda path: path.stat().st_size)
+    facets = output / "stories" / "facets.json"
+    return {
+        "stories": stories,
+        "largest_page": largest.relative_to(output).as_posix(),
+        "largest_page_bytes": largest.stat().st_size,
+        "story_list_bytes": (output / "stories" / "index.html").stat().st_size,
+        "facets_json_bytes": facets.stat().st_size if facets.is_file() else None,
+        "total_bytes": sum(path.stat().st_size for path in files),
+        "files": len(files),
+    }
+
+
+def print_sizes(sizes: dict[str, object]) -> None:
+    """One line with the output's sizes."""
+    print(
+        f"{sizes['stories']:>7}  largest page {sizes['largest_page']} {sizes['largest_page_bytes']:,} B,"
+        f" /stories/ {sizes['story_list_bytes']:,} B, facets.json {sizes['facets_json_bytes'] or 0:,} B,"
+        f" output {sizes['total_bytes']:,} B in {sizes['files']:,} files",
+        flush=True,
+    )
+
+
 def report(
-    args: argparse.Namespace, results: list[Measurement], hugo: str | None, insole: dict[str, object]
+    args: argparse.Namespace,
+    results: list[Measurement],
+    hugo: str | None,
+    insole: dict[str, object],
+    outputs: list[dict[str, object]],
 ) -> None:
     """Print the Hugo ratios and write the JSON file if asked."""
     found = ratios(results)
@@ -372,6 +407,7 @@ def report(
             {**dataclasses.asdict(m), "stories_per_second": round(m.stories_per_second, 1)} for m in results
         ],
         "insole_over_hugo_cold": found,
+        "output": outputs,
     }
     args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Wrote {args.json}")
@@ -383,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     hugo = find_hugo(args.hugo, not args.no_hugo)
     work = Path(tempfile.mkdtemp(prefix="insole-bench-", dir=args.workdir))
     results: list[Measurement] = []
+    outputs: list[dict[str, object]] = []
     try:
         insole, info = prepare_insole(args.commit, work / "insole")
         print_header()
@@ -390,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
             library = make_library(size)
             write_library(library, work / f"library-{size}")
             results += bench_insole(library, work / f"library-{size}", args.repeat, insole, args.search)
+            outputs.append(output_sizes(work / f"library-{size}", size))
+            print_sizes(outputs[-1])
             if hugo:  # a fresh library: the insole steps edited the first one
                 results += bench_hugo(hugo, make_library(size), work / f"hugo-{size}", args.repeat)
     finally:
@@ -397,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Libraries kept in {work}")
         else:
             remove(work)
-    report(args, results, hugo, info)
+    report(args, results, hugo, info, outputs)
     return 0
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
@@ -13,20 +12,25 @@ from .config import CONFIG_FILE, SiteConfig
 from .contexts import Shared
 from .copies import Allowed, Copy, static_copy
 from .errors import Problem, error
-from .groupings import BUILT_IN, LIST_TEMPLATE, TERM_TEMPLATE, Grouping, section
+from .facets import LazyFacets, facet_index, quote_index
+from .groupings import LIST_TEMPLATE, TERM_TEMPLATE, Grouping, section
 from .insights import insights
 from .journey import lanes
 from .library import Library
-from .story import MODES, Story
+from .paging import Pager, pagers, split
+from .story import Story
+from .vocabulary import Term
 
 NEWEST_ON_HOME = 8
 IN_FEED = 50  # the newest stories a feed holds
-STORY_LIST = "stories/index.html"
+STORIES = "stories/"  # the list of every story
+QUOTES = "quotes/"  # the list of every quote
+QUOTE_INDEX = "quotes/quotes.json"  # every story's quotes, for filtering the quotes across their pages
+QUOTE_PAGE = 50  # stories a page of quotes lists, each with all its quotes
 FINDINGS = "findings"  # the folder of the findings' pages
 DATA_FILE = "data/library.json"  # the library as data for other tools, made from the template of this name
 SCHEMA_FILE = "data/library.schema.json"  # its JSON Schema, a template that is the file as it is
-CUSTOMER = "customer"  # the facet of the customers the stories name
-MODE = "mode"  # the facet of the modes a grouping with modes (co-creation) names its terms in
+FACET_INDEX = "stories/facets.json"  # every story's facet values, for filtering a list across its pages
 
 
 @dataclass(frozen=True)
@@ -50,15 +54,6 @@ class Page:
     def url(self) -> str:
         """The page's address relative to the site root (folders end in '/')."""
         return self.path.removesuffix("index.html")
-
-
-@dataclass(frozen=True)
-class Facet:
-    """A way to narrow the stories down: each value some story has, with its count of stories."""
-
-    name: str
-    grouping: str
-    values: tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True)
@@ -100,12 +95,40 @@ def plan_site(
     """Every page and copied file of the site, each page with what it shows."""
     shared = Shared(library)
     shown = LazyFacets(shared.plain)
-    facets_of = partial(story_facets, groupings=library.groupings)
-    newest = list(library.stories.values())[:NEWEST_ON_HOME]
+    stories = list(library.stories.values())
+    newest = stories[:NEWEST_ON_HOME]
+    term_pages = {
+        (grouping, slug): pagers(
+            term_url(grouping.key, slug), len(library.by_term[grouping.key].get(slug, ()))
+        )
+        for grouping in library.groupings
+        for slug in library.terms[grouping.key]
+    }
+    story_pages = split(STORIES, stories)
+    quote_pages = split(QUOTES, [story for story in stories if story.quotes], QUOTE_PAGE)
+    quoted = sum(len(story.quotes) for story in stories)
+    by_quote = LazyFacets(shared.plain, by_quote=True)
+    later = {
+        pages[0].first: [pager.url(pager.number) for pager in pages[1:]] for pages in term_pages.values()
+    }
+    later[STORIES] = [pager.url(pager.number) for pager, _ in story_pages[1:]]
+    later[QUOTES] = [pager.url(pager.number) for pager, _ in quote_pages[1:]]
     pages = [
         Page("index.html", "home.html", shared.whole(newest=newest)),
-        Page(STORY_LIST, "stories.html", shared.whole(facets=shown, facets_of=facets_of)),
-        Page("quotes/index.html", "quotes.html", partial(quotes_page, shared, facets_of)),
+        *(
+            Page(pager.path, "stories.html", shared.whole(facets=shown, stories=part, pager=pager))
+            for pager, part in story_pages
+        ),
+        Page(FACET_INDEX, "facets.json", shared.whole(facets=shown, index=facet_index)),
+        *(
+            Page(
+                pager.path,
+                "quotes.html",
+                shared.whole(facets=by_quote, stories=part, pager=pager, quoted=quoted),
+            )
+            for pager, part in quote_pages
+        ),
+        Page(QUOTE_INDEX, "quotes.json", shared.whole(index=quote_index)),
         Page("search/index.html", "search.html", shared.whole(facets=shown)),
         Page("matrix/index.html", "matrix.html", shared.whole()),
         *(
@@ -120,7 +143,11 @@ def plan_site(
         Page(f"{FINDINGS}/index.html", "findings.html", shared.whole()),
         Page("insights/index.html", "insights.html", shared.whole(insights=insights(shared.plain))),
         Page("feed.xml", "feed.xml", shared.whole(entries=list(library.stories.values())[:IN_FEED])),
-        Page("sitemap.xml", "sitemap.xml", shared.whole()),
+        Page(
+            "sitemap.xml",
+            "sitemap.xml",
+            shared.whole(later={url: urls for url, urls in later.items() if urls}),
+        ),
         Page("404.html", "404.html", shared.whole()),
         Page(DATA_FILE, DATA_FILE, {"library": library}),
         Page(SCHEMA_FILE, SCHEMA_FILE, {}),
@@ -140,24 +167,30 @@ def plan_site(
     for grouping in library.groupings:
         template = own_template(grouping.term_template, TERM_TEMPLATE, config)
         for slug, term in library.terms[grouping.key].items():
-            context = partial(shared.term, grouping, term)
-            pages.append(Page(term_url(grouping.key, slug) + "index.html", template, context))
+            for pager in term_pages[grouping, slug]:
+                pages.append(Page(pager.path, template, partial(term_page, shared, grouping, term, pager)))
             feed = partial(shared.feed, grouping, term, IN_FEED)
             pages.append(Page(term_url(grouping.key, slug) + "feed.xml", "term_feed.xml", feed))
     for need, row in library.matrix.items():
         for process, slugs in row.items():
-            if slugs:
-                cell = partial(shared.cell, need, process)
-                pages.append(Page(cell_url(need, process) + "index.html", "matrix_cell.html", cell))
+            for pager in pagers(cell_url(need, process), len(slugs)) if slugs else ():
+                cell = partial(cell_page, shared, need, process, pager)
+                pages.append(Page(pager.path, "matrix_cell.html", cell))
     return Plan(tuple(pages), tuple(planned_copies(library, config, static)))
 
 
-def quotes_page(shared: Shared, facets_of: Callable[[Story], dict[str, tuple[str, ...]]]) -> dict[str, Any]:
-    """The quotes page's context: the stories quoting customers, newest first; the facets counted by quote."""
-    stories = [story for story in shared.plain.stories.values() if story.quotes]
-    counted = facets(shared.plain, [story for story in stories for _ in story.quotes])
-    quoted = sum(len(story.quotes) for story in stories)
-    return shared.whole(stories=stories, quoted=quoted, facets=counted, facets_of=facets_of)
+def term_page(shared: Shared, grouping: Grouping, term: Term, pager: Pager) -> dict[str, Any]:
+    """One page of a term's stories: the term's context with this page's stories and its pager."""
+    context = shared.term(grouping, term)
+    stories = list(pager.part(context["stories"]))
+    return {**context, "stories": stories, "due": shared.due(stories), "pager": pager}
+
+
+def cell_page(shared: Shared, need: str, process: str, pager: Pager) -> dict[str, Any]:
+    """One page of the stories of a cell of the matrix, with its pager."""
+    context = shared.cell(need, process)
+    stories = list(pager.part(context["stories"]))
+    return {**context, "stories": stories, "due": shared.due(stories), "pager": pager}
 
 
 def planned_copies(library: Library, config: SiteConfig, static: Iterable[tuple[Path, str]]) -> list[Copy]:
@@ -187,75 +220,6 @@ def own_template(name: str, generic: str, config: SiteConfig) -> str:
     The default theme has only the generic ones, so the site's templates are the only place to look.
     """
     return name if name and (config.templates_dir / name).is_file() else generic
-
-
-def facet_groupings(groupings: tuple[Grouping, ...]) -> dict[str, str]:
-    """Each facet's name (its URL parameter and Pagefind filter), in the order pages show them,
-    with the grouping its values are terms of ('' for values that are not terms)."""
-    found = {}
-    for grouping in groupings:
-        found[grouping.facet] = grouping.key
-        if grouping.modes:
-            found[MODE] = ""
-    found[CUSTOMER] = ""
-    return found
-
-
-# The facets of a library with the built-in groupings only.
-FACETS = facet_groupings(BUILT_IN)
-
-
-def story_facets(story: Story, groupings: tuple[Grouping, ...] = BUILT_IN) -> dict[str, tuple[str, ...]]:
-    """The values a story has in each facet."""
-    found = {}
-    for grouping in groupings:
-        found[grouping.facet] = story.terms(grouping.key)
-        if grouping.modes:
-            found[MODE] = story.modes
-    found[CUSTOMER] = (story.customer,) if story.customer else ()
-    return found
-
-
-@dataclass(frozen=True)
-class LazyFacets:
-    """A library's facets, counted when a page first shows them: most builds make no such page."""
-
-    library: Library = field(repr=False)
-
-    def __reduce__(self) -> tuple[type, tuple[Library]]:
-        """Pickled as the library it counts, whether or not it has counted yet."""
-        return LazyFacets, (self.library,)
-
-    @cached_property
-    def counted(self) -> tuple[Facet, ...]:
-        """The facets, counted once."""
-        return facets(self.library)
-
-    def __iter__(self) -> Iterator[Facet]:
-        """The facets, in the order pages show them."""
-        return iter(self.counted)
-
-
-def facets(library: Library, counted: Iterable[Story] | None = None) -> tuple[Facet, ...]:
-    """Every facet with the values stories have, in the vocabulary's order (customers alphabetically).
-
-    Each story in `counted` (each of the library's unless given; a story may come more than once) counts once.
-    """
-    named = facet_groupings(library.groupings)
-    counts: dict[str, Counter[str]] = {name: Counter() for name in named}
-    for story in library.stories.values() if counted is None else counted:
-        for name, values in story_facets(story, library.groupings).items():
-            counts[name].update(set(values))
-    found = []
-    for name, grouping in named.items():
-        if grouping:
-            order = list(library.terms[grouping])
-        elif name == MODE:
-            order = list(MODES)
-        else:
-            order = sorted(counts[name], key=lambda value: (value.casefold(), value))
-        found.append(Facet(name, grouping, tuple((v, counts[name][v]) for v in order if counts[name][v])))
-    return tuple(found)
 
 
 def check_plan(plan: Plan) -> list[Problem]:

@@ -49,6 +49,8 @@ CHAIN = [
     "journey",
     "contexts",
     "copies",
+    "paging",
+    "facets",
     "pages",
     "report",
     "data",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 from pathlib import Path
@@ -254,11 +253,12 @@ def test_a_term_page_shows_its_evidence_and_the_needs_and_processes_it_goes_with
 
 
 def test_the_grouping_is_a_facet_of_the_story_list_and_the_search_page(built):
-    facets = [
-        json.loads(html.unescape(found))
-        for found in re.findall(r"data-facets='([^']*)'", text(built / "stories/index.html"))
-    ]
-    assert [f["segments"] for f in facets] == [["young-families", "living-at-home"], ["young-families"], []]
+    data = json.loads(text(built / "stories/facets.json"))
+    at, segments = next((n, f) for n, f in enumerate(data["facets"]) if f["name"] == "segments")
+    assert segments["labels"] == ["Young families in rented apartments", "Older people living at home"]
+    listed = [[segments["values"][value] for value in story[6][at]] for story in data["stories"]]
+    assert listed == [["young-families", "living-at-home"], ["young-families"], []]
+    assert '<details class="facet" data-facet="segments">' in text(built / "stories/index.html")
     search = text(built / "search/index.html")
     assert '<details class="facet" data-facet="segments">\n  <summary>Customer segments</summary>' in search
     assert (

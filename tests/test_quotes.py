@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 
@@ -144,15 +145,13 @@ def test_the_quotes_page_lists_every_quote_newest_first_with_its_story(site, tmp
     output = tmp_path / "out"
     build(Options(root=root, output=output, search=False, cache=False))
     page = (output / "quotes/index.html").read_text(encoding="utf-8")
-    items = re.findall(
-        r'<li class="quote-item" data-facets=\'([^\']*)\'>\s*<blockquote class="quote"><p>(.*?)</p>', page
-    )
-    assert [text for _, text in items] == [
-        "It&#39;s &#34;new&#34; &amp; &lt;loud&gt;.",
-        "And again.",
-        "First. Second. Third. …",
-    ]
-    assert '"need": ["second-trip"]' in items[0][0] and '"customer": ["Students"]' in items[2][0]
+    items = re.findall(r'<li class="quote-item">\s*<blockquote class="quote"><p>(.*?)</p>', page)
+    assert items == ["It&#39;s &#34;new&#34; &amp; &lt;loud&gt;.", "And again.", "First. Second. Third. …"]
+    # The filters find each story's quotes across the pages: in the stories' order of facets.json.
+    index = json.loads((output / "stories/facets.json").read_text(encoding="utf-8"))
+    quotes = json.loads((output / "quotes/quotes.json").read_text(encoding="utf-8"))["quotes"]
+    assert [row[0] for row in index["stories"]] == ["none", "new", "old"]
+    assert quotes == [[], ['It\'s "new" & <loud>.', "And again."], ["First. Second. Third. …"]]
     assert (
         '<a class="story-link" href="../stories/old/">Old story</a> · <span>Students</span> · <time datetime="2023-05-01">1 May 2023</time>'
         in page
@@ -192,3 +191,23 @@ def test_hostile_html_is_read_in_linear_time(html):
     for text in quotes_in(html):
         shortened(text)
     assert time.process_time() - started < 2
+
+
+def test_a_long_list_of_quotes_goes_on_over_pages_with_links_between_them(site, tmp_path):
+    from generator.pages import QUOTE_PAGE
+
+    files = {
+        f"content/stories/s{n:03}.md": story(
+            f"Story {n}", date=f"2024-01-{1 + n % 28:02}", body=f"> Quote {n}.\n"
+        )
+        for n in range(QUOTE_PAGE + 1)
+    }
+    output = tmp_path / "out"
+    build(Options(root=site(files), output=output, search=False, cache=False))
+    first = (output / "quotes/index.html").read_text(encoding="utf-8")
+    second = (output / "quotes/page/2/index.html").read_text(encoding="utf-8")
+    assert first.count('<li class="quote-item">') == QUOTE_PAGE
+    assert second.count('<li class="quote-item">') == 1
+    assert 'href="../quotes/page/2/" rel="next"' in first and 'href="../../../quotes/" rel="prev"' in second
+    assert f"{QUOTE_PAGE + 1} quotes." in second
+    assert "<loc>/quotes/page/2/</loc>" in (output / "sitemap.xml").read_text(encoding="utf-8")

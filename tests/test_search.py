@@ -13,10 +13,10 @@ from conftest import REPO, SITE_YAML, story
 from generator import search
 from generator.build import build
 from generator.errors import BuildFailed
+from generator.facets import FACETS, facets, story_facets
 from generator.gather import gather
 from generator.i18n import STRINGS
 from generator.options import Options
-from generator.pages import FACETS, facets, story_facets
 
 LUNCH = story(
     "Lunch in the support centre",

@@ -16,12 +16,129 @@ export function picked(root) {
   return chosen;
 }
 
-/** Tick the values the address names, and open each facet that has one ticked. */
+/**
+ * Tick the values the address names, and open each facet that has one ticked. A value the
+ * page does not list (a facet with many values lists the most frequent) gets a box of its own.
+ */
 export function restore(root, params) {
   for (const box of boxes(root)) box.checked = params.getAll(box.name).includes(box.value);
+  let added = false;
   for (const facet of root.querySelectorAll("[data-facet]")) {
+    const listed = new Set(boxes(facet).map((box) => box.value));
+    for (const value of params.getAll(facet.dataset.facet)) {
+      if (listed.has(value)) continue;
+      choices(facet).append(choice(facet.dataset.facet, value, value, true));
+      listed.add(value);
+      added = true;
+    }
     if (facet.querySelector("input:checked")) facet.open = true;
   }
+  if (added) relabel(root);
+}
+
+/** Give the boxes added for values from the address the words facets.json has for them. */
+async function relabel(root) {
+  const index = await facetIndex(root).catch(() => null);
+  if (!index) return;
+  for (const box of boxes(root)) {
+    const facet = index.byName[box.name];
+    const at = facet?.place.get(box.value);
+    if (at !== undefined) box.closest("label").querySelector(".choice").textContent = facet.label(at);
+  }
+}
+
+/**
+ * The data of every story (facets.json, made with the story list), loaded once for `root`:
+ * each facet's values, their words and how many stories have each, and the stories.
+ */
+export function facetIndex(root, address = "") {
+  // The search page names Pagefind's index in its own data-index, so facets.json is looked for here.
+  const found = address || root.querySelector("[data-find]")?.dataset.index;
+  if (!found) return Promise.reject(new Error("no facets.json named"));
+  root.facetIndex ??= fetch(found).then((response) => {
+    if (!response.ok) throw new Error(`${found}: ${response.status}`);
+    return response.json().then(prepared);
+  });
+  return root.facetIndex;
+}
+
+/**
+ * facets.json with each facet's values found by name and counted over the whole library, and
+ * the stories' values of each facet in one typed array (story s has `flat[starts[s]]` up to
+ * `flat[starts[s + 1]]`), which is several times faster to go through than an array each.
+ */
+function prepared(data) {
+  const facets = data.facets.map((facet, f) => {
+    const totals = new Uint32Array(facet.values.length);
+    const starts = new Uint32Array(data.stories.length + 1);
+    let size = 0;
+    data.stories.forEach((story, s) => {
+      size += story[6][f].length;
+      starts[s + 1] = size;
+    });
+    const flat = new Uint32Array(size);
+    data.stories.forEach((story, s) => flat.set(story[6][f], starts[s]));
+    for (const at of flat) totals[at] += 1;
+    const place = new Map(facet.values.map((value, at) => [value, at]));
+    const label = (at) => (facet.labels ? facet.labels[at] : facet.values[at]);
+    return { ...facet, totals, starts, flat, place, label };
+  });
+  return { ...data, facets, byName: Object.fromEntries(facets.map((facet) => [facet.name, facet])) };
+}
+
+/**
+ * Make each facet's box for finding values work: as one types, the values whose words hold what
+ * was typed are listed as boxes after the page's own, the most frequent first.
+ */
+export function findValues(root, most = 20) {
+  for (const input of root.querySelectorAll("[data-find]")) {
+    const facet = input.closest("[data-facet]");
+    input.addEventListener("input", async () => {
+      const index = await facetIndex(root).catch(() => null);
+      const data = index?.byName[facet.dataset.facet];
+      if (!data) return;
+      const typed = input.value.trim().toLocaleLowerCase();
+      for (const box of boxes(facet)) {
+        if (box.closest("[data-found-value]") && !box.checked) box.closest("li").remove();
+      }
+      if (!typed) return;
+      const listed = new Set(boxes(facet).map((box) => box.value));
+      const matching = [];
+      for (let at = 0; at < data.values.length; at++) {
+        if (!listed.has(data.values[at]) && data.label(at).toLocaleLowerCase().includes(typed)) matching.push(at);
+      }
+      matching.sort((a, b) => data.totals[b] - data.totals[a] || data.label(a).localeCompare(data.label(b)));
+      const items = matching.slice(0, most).map((at) => choice(data.name, data.values[at], data.label(at), false));
+      for (const item of items) item.dataset.foundValue = "";
+      choices(facet).append(...items);
+      showCounts(root, root.shownCounts || {});
+    });
+  }
+}
+
+/** The list of a facet's boxes. */
+function choices(facet) {
+  return facet.querySelector(".choices");
+}
+
+/** One value's box as the page lists it: a check box, the value's words and its count. */
+function choice(name, value, words, checked) {
+  const item = document.createElement("li");
+  const label = document.createElement("label");
+  const box = document.createElement("input");
+  box.type = "checkbox";
+  box.name = name;
+  box.value = value;
+  box.checked = checked;
+  const shown = document.createElement("span");
+  shown.className = "choice";
+  shown.textContent = words;
+  const count = document.createElement("span");
+  count.className = "count";
+  count.dataset.count = "";
+  label.append(box, " ", shown, " ", count);
+  item.append(label);
+  return item;
 }
 
 /** Untick every value. */
@@ -42,6 +159,7 @@ export function remember(words, chosen) {
 
 /** Show how many stories each value would give, e.g. {need: {a: 3}}; a missing value has none. */
 export function showCounts(root, counts) {
+  root.shownCounts = counts; // for the boxes a search among a facet's values adds later
   for (const box of boxes(root)) {
     const n = counts[box.name]?.[box.value] ?? 0;
     const label = box.closest("label");

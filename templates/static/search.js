@@ -2,7 +2,7 @@
 // Pagefind's own interface ANDs the values of one facet and shows filters only after a query;
 // this one ORs them, ANDs the facets, and browses the library by facets with no words at all.
 // The index comes in parts, each a run of dates, searched together as one.
-import { boxes, clear, fill, picked, remember, restore, showCounts } from "./facets.js";
+import { boxes, clear, fill, findValues, picked, remember, restore, showCounts } from "./facets.js";
 
 const PAGE_SIZE = 20;
 const TYPING_PAUSE = 200; // milliseconds
@@ -21,6 +21,7 @@ async function start(page) {
   words.value = params.get("q") || "";
   restore(page, params);
   fold(page);
+  findValues(page);
   show("[data-search-noscript]", false);
   page.hidden = false;
   status.textContent = page.dataset.loading;

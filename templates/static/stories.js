@@ -1,32 +1,39 @@
-// The story list narrowed by facets in the page. Without JavaScript the page lists every
-// story and links to the term pages; this shows the facets in their place.
-import { boxes, clear, fill, matches, picked, remember, restore, showCounts } from "./facets.js";
+// The story list, and the quotes page, narrowed by facets in the page. Without JavaScript a page
+// lists its share of the stories (or their quotes), with links to the other pages and to the term
+// pages; this shows the facets in their place. With a value ticked, the stories that match across
+// the whole library are listed from facets.json (their quotes from quotes.json, each counted once
+// a quote); with none, the page's own list shows.
+import { clear, facetIndex, fill, findValues, picked, remember, restore, showCounts } from "./facets.js";
+
+const SHOWN = 100; // stories listed at first, and added by each press of "show more"
+const [SLUG, TITLE, DATE, SUMMARY, LANG, DUE, VALUES] = [0, 1, 2, 3, 4, 5, 6]; // a story in facets.json
 
 const panel = document.querySelector("[data-story-filter]");
 if (panel) start(panel);
 
-function start(panel) {
-  const items = [...document.querySelectorAll("[data-facets]")].map((element) => ({
-    element,
-    values: JSON.parse(element.dataset.facets),
-  }));
-  const status = document.querySelector("[data-status]");
+async function start(panel) {
+  let index;
+  let quotes = null;
+  try {
+    index = await facetIndex(panel, panel.dataset.index);
+    if (panel.dataset.quotes) quotes = await loadQuotes(panel.dataset.quotes);
+  } catch {
+    return; // the links to the term pages stay
+  }
+  const weights = quotes && Uint32Array.from(quotes, (texts) => texts.length);
+  const list = new Found(panel, index, quotes);
   const update = () => {
     const chosen = picked(panel);
-    showCounts(panel, counts(panel, items, chosen));
-    let shown = 0;
-    for (const item of items) {
-      item.element.hidden = !matches(item.values, chosen);
-      shown += item.element.hidden ? 0 : 1;
-    }
-    for (const year of document.querySelectorAll("[data-year]")) {
-      year.hidden = !year.querySelector("[data-facets]:not([hidden])");
-    }
-    if (status) status.textContent = Object.keys(chosen).length ? fill(panel.dataset.shown, { shown }) : "";
+    const { counts, found } = tally(index, chosen, weights);
+    showCounts(panel, counts);
+    list.show(Object.keys(chosen).length ? found : null);
     remember("", chosen);
   };
   restore(panel, new URLSearchParams(location.search));
-  panel.addEventListener("change", update);
+  findValues(panel);
+  panel.addEventListener("change", (event) => {
+    if (event.target.type === "checkbox") update();
+  });
   panel.querySelector("[data-clear]").addEventListener("click", () => {
     clear(panel);
     update();
@@ -37,14 +44,186 @@ function start(panel) {
   update();
 }
 
-/** For each value, how many stories it would show: the other facets' choices, and this value. */
-function counts(panel, items, chosen) {
-  const found = {};
-  for (const box of boxes(panel)) {
-    const n = items.filter(
-      (item) => matches(item.values, chosen, box.name) && (item.values[box.name] || []).includes(box.value),
-    ).length;
-    (found[box.name] ??= {})[box.value] = n;
+/** Each story's quotes as lists show them, in facets.json's order of the stories. */
+async function loadQuotes(address) {
+  const response = await fetch(address);
+  if (!response.ok) throw new Error(`${address}: ${response.status}`);
+  return (await response.json()).quotes;
+}
+
+/**
+ * The places of the stories the choice gives, and for each value how many stories (or quotes,
+ * given each story's `weights`) ticking it would give. Each story is looked at once: one that
+ * meets every facet counts for all its values; one that fails a single facet counts for that
+ * facet's values only (ticking one of them would let it in).
+ */
+function tally(index, chosen, weights = null) {
+  const { facets, stories } = index;
+  const wanted = facets.filter((facet) => chosen[facet.name]);
+  if (!wanted.length && !weights) {
+    return { counts: named(facets, facets.map((facet) => facet.totals)), found: [] };
   }
-  return found;
+  const masks = wanted.map((facet) => {
+    const mask = new Uint8Array(facet.values.length);
+    for (const value of chosen[facet.name]) {
+      const at = facet.place.get(value);
+      if (at !== undefined) mask[at] = 1;
+    }
+    return mask;
+  });
+  const totals = facets.map((facet) => new Uint32Array(facet.values.length));
+  const failing = wanted.map((facet) => totals[facets.indexOf(facet)]);
+  const found = [];
+  for (let s = 0; s < stories.length; s++) {
+    const weight = weights ? weights[s] : 1;
+    if (weight === 0) continue;
+    let fails = 0;
+    let failed = -1;
+    for (let w = 0; w < wanted.length && fails < 2; w++) {
+      if (!meets(wanted[w], masks[w], s)) {
+        fails += 1;
+        failed = w;
+      }
+    }
+    if (fails === 0) {
+      found.push(s);
+      for (let f = 0; f < facets.length; f++) add(facets[f], totals[f], s, weight);
+    } else if (fails === 1) {
+      add(wanted[failed], failing[failed], s, weight);
+    }
+  }
+  return { counts: named(facets, totals), found: wanted.length ? found : [] };
+}
+
+/** True when story `s` has one of the values a facet's mask marks. */
+function meets(facet, mask, s) {
+  const { starts, flat } = facet;
+  for (let i = starts[s]; i < starts[s + 1]; i++) if (mask[flat[i]] === 1) return true;
+  return false;
+}
+
+/** Count story `s` `weight` times for each of its values of a facet. */
+function add(facet, totals, s, weight) {
+  const { starts, flat } = facet;
+  for (let i = starts[s]; i < starts[s + 1]; i++) totals[flat[i]] += weight;
+}
+
+/** The counts by facet name and value, as showCounts takes them, leaving out values with none. */
+function named(facets, totals) {
+  const counts = {};
+  facets.forEach((facet, f) => {
+    const found = (counts[facet.name] = {});
+    totals[f].forEach((n, at) => {
+      if (n) found[facet.values[at]] = n;
+    });
+  });
+  return counts;
+}
+
+/** The stories (or their quotes) a choice gives, listed in place of the page's own, a hundred at a time. */
+class Found {
+  constructor(panel, index, quotes) {
+    this.panel = panel;
+    this.index = index;
+    this.quotes = quotes;
+    this.list = document.querySelector("[data-found]");
+    this.more = document.querySelector("[data-more]");
+    this.status = document.querySelector("[data-status]");
+    this.stories = [];
+    this.next = 0;
+    this.more.addEventListener("click", () => this.add());
+  }
+
+  /** List these stories instead of the page's own, or the page's own again for null. */
+  show(stories) {
+    const listing = stories !== null;
+    for (const own of document.querySelectorAll("[data-year], .story-years > .pager")) own.hidden = listing;
+    this.stories = stories || [];
+    this.next = 0;
+    this.list.hidden = !listing;
+    this.list.replaceChildren();
+    this.add();
+    const shown = this.quotes ? this.stories.reduce((n, s) => n + this.quotes[s].length, 0) : this.stories.length;
+    this.status.textContent = listing ? fill(this.panel.dataset.shown, { shown }) : "";
+  }
+
+  /** Add the next hundred stories (or the quotes of the next hundred) to the list. */
+  add() {
+    const next = this.stories.slice(this.next, this.next + SHOWN);
+    this.next += next.length;
+    this.list.append(...next.flatMap((s) => (this.quotes ? this.quoted(s) : [this.item(this.index.stories[s])])));
+    this.more.hidden = this.next >= this.stories.length;
+  }
+
+  /** Story `s`'s quotes, each as the quotes page lists it: the words, then the story, customer and date. */
+  quoted(s) {
+    const { index, panel } = this;
+    const story = index.stories[s];
+    return this.quotes[s].map((text) => {
+      const li = element("li", "quote-item");
+      const quote = element("blockquote", "quote");
+      quote.append(element("p", "", text));
+      const meta = element("p", "meta");
+      const link = element("a", "story-link", story[TITLE]);
+      link.href = `${panel.dataset.root}stories/${story[SLUG]}/`;
+      meta.append(link);
+      const customer = value(index, story, "customer");
+      if (customer) meta.append(" · ", element("span", "", customer));
+      const [iso, shown] = index.dates[story[DATE]];
+      const time = element("time", "", shown);
+      time.dateTime = iso;
+      meta.append(" · ", time);
+      if (story[LANG]) for (const part of [quote, link, ...meta.querySelectorAll("span")]) part.lang = story[LANG];
+      li.append(quote, meta);
+      return li;
+    });
+  }
+
+  /** A story's item, as the server lists it: title, date, customer, source, due mark, summary. */
+  item(story) {
+    const { index, panel } = this;
+    const lang = story[LANG];
+    const li = element("li", "story-item");
+    const link = element("a", "story-link", story[TITLE]);
+    link.href = `${panel.dataset.root}stories/${story[SLUG]}/`;
+    const meta = element("p", "meta");
+    const [iso, shown] = index.dates[story[DATE]];
+    const time = element("time", "", shown);
+    time.dateTime = iso;
+    meta.append(time);
+    const customer = value(index, story, "customer");
+    const spoken = [link];
+    if (customer) {
+      const span = element("span", "", customer);
+      meta.append(" · ", span);
+      spoken.push(span);
+    }
+    const source = value(index, story, "source");
+    if (source) meta.append(` · ${source}`);
+    if (story[DUE]) meta.append(" ", element("span", "due", panel.dataset.due));
+    li.append(link, meta);
+    if (story[SUMMARY]) {
+      const summary = element("p", "summary", story[SUMMARY]);
+      li.append(summary);
+      spoken.push(summary);
+    }
+    if (lang) for (const part of spoken) part.lang = lang; // the story's own language
+    return li;
+  }
+}
+
+/** The words of a story's first value in a facet, or "" when it has none. */
+function value(index, story, name) {
+  const facet = index.byName[name];
+  if (!facet) return "";
+  const values = story[VALUES][index.facets.indexOf(facet)];
+  return values.length ? facet.label(values[0]) : "";
+}
+
+/** A new element with a class and text. */
+function element(name, className, text = "") {
+  const made = document.createElement(name);
+  if (className) made.className = className;
+  if (text) made.textContent = text;
+  return made;
 }

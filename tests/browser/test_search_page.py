@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,10 +14,10 @@ from playwright.sync_api import Page, expect
 from published import build_example, serving
 
 from generator.build import build
+from generator.facets import FACET_SHOWN, FACETS, story_facets
 from generator.gather import gather
 from generator.library import Library
 from generator.options import Options
-from generator.pages import FACETS, story_facets
 from generator.search import PART_PAGES
 
 TIMEOUT = 10_000  # milliseconds for the index to load and answer
@@ -58,7 +59,7 @@ def shown_titles(page: Page) -> list[str]:
 
 def shown_counts(page: Page, name: str) -> dict[str, int]:
     """The count next to each value of a facet."""
-    pairs = page.locator(f"[data-facet={name}] label").evaluate_all(
+    pairs = page.locator(f"[data-facet={name}] .choices label").evaluate_all(
         "labels => labels.map(l => [l.querySelector('input').value, l.querySelector('[data-count]').textContent])"
     )
     return {value: int(n) for value, n in pairs}
@@ -270,3 +271,21 @@ def test_swedish_site_speaks_swedish_and_stems_swedish_words(page, tmp_path_fact
         expect(page.locator("[data-status]")).to_have_text("1 berättelse hittades.", timeout=TIMEOUT)
         expect(page.locator("[data-results] .story-link")).to_have_text(["Lastkajen på Söder"])
         expect(page.locator("[data-results] mark").first).to_have_text(re.compile("trapphus", re.I))
+
+
+def test_a_customer_beyond_the_most_frequent_is_found_by_its_box_and_kept_in_the_address(
+    page, address, library
+):
+    counts = Counter(story.customer for story in library.stories.values() if story.customer)
+    listed = sorted(counts, key=lambda name: (-counts[name], name.casefold(), name))[:FACET_SHOWN]
+    rare = next(name for name in sorted(counts) if name not in listed)
+    page.goto(address + "search/")
+    facet = page.locator("[data-facet=customer]")
+    facet.locator("summary").click()
+    expect(facet.locator("input[type=checkbox]")).to_have_count(FACET_SHOWN)
+    facet.get_by_label("Find more in Customers").fill(rare[:6])
+    facet.locator(f"input[value='{rare}']").check()
+    wait_for_results(page, found(library, {"customer": [rare]}))
+    page.reload()
+    expect(facet.locator(f"input[value='{rare}']")).to_be_checked()
+    wait_for_results(page, found(library, {"customer": [rare]}))
