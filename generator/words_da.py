@@ -142,6 +142,8 @@ WORDS: dict[str, str] = {
     "insights_intro": "Det, historierne endnu ikke fortæller os: behov og konklusioner med et tyndt grundlag, trin på rejsen som ingen har beskrevet, idéer der kun er prøvet på én måde, og begreber som ingen bruger. Hver linje linker til de sider, det drejer sig om.",
     "insights_contents": "På denne side",
     "insight_none": "Intet her.",
+    "insight_more": "Og {n} mere; <code>insole report</code> viser dem alle.",
+    "insight_more_refs": "og {n} mere",
     "insight_single_story": "Behov der hviler på en enkelt historie",
     "insight_single_story_about": "Én historie er en anekdote. Se efter endnu en kunde, der viser det samme behov.",
     "insight_single_story_refs": "kun i",

@@ -142,6 +142,8 @@ WORDS: dict[str, str] = {
     "insights_intro": "What the stories do not tell us yet: needs and findings with thin evidence, steps of the journey nobody has described, ideas tried in one way only, and terms nobody uses. Each line links to the pages concerned.",
     "insights_contents": "On this page",
     "insight_none": "Nothing here.",
+    "insight_more": "And {n} more; <code>insole report</code> lists every one.",
+    "insight_more_refs": "and {n} more",
     "insight_single_story": "Needs resting on a single story",
     "insight_single_story_about": "One story is an anecdote. Look for another customer who shows the same need.",
     "insight_single_story_refs": "only in",

@@ -142,6 +142,8 @@ WORDS: dict[str, str] = {
     "insights_intro": "Det berättelserna ännu inte säger oss: behov och slutsatser med tunt underlag, steg i resan som ingen har beskrivit, idéer som bara prövats på ett sätt och begrepp som ingen använder. Varje rad länkar till sidorna det gäller.",
     "insights_contents": "På den här sidan",
     "insight_none": "Inget här.",
+    "insight_more": "Och {n} till; <code>insole report</code> listar alla.",
+    "insight_more_refs": "och {n} till",
     "insight_single_story": "Behov som vilar på en enda berättelse",
     "insight_single_story_about": "En berättelse är en anekdot. Leta efter ännu en kund som visar samma behov.",
     "insight_single_story_refs": "bara i",

@@ -178,3 +178,15 @@ def test_interface_words_follow_the_site_language(site, run):
     assert run(root, "build", "--no-search").code == 0
     html = (root / "_site/insights/index.html").read_text(encoding="utf-8")
     assert "<h1>Belägg och luckor</h1>" in html
+
+
+def test_a_long_section_lists_its_first_hundred_and_says_how_many_more(site, run):
+    files = {f"content/stories/s{n:03}.md": story(f"Story {n}") for n in range(130)}
+    root = site(files)
+    assert run(root, "build", "--no-search").code == 0
+    page = (root / "_site" / "insights" / "index.html").read_text(encoding="utf-8")
+    section = page.split('id="no-co-creation"')[1].split("</section>")[0]
+    assert section.count('<a class="story-link"') == 100
+    assert "And 30 more; <code>insole report</code> lists every one." in section
+    sections = {s["name"]: s for s in json.loads(run(root, "report", "--json").out)["sections"]}
+    assert len(sections["no_co_creation"]["items"]) == 130  # the report lists every one
