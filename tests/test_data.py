@@ -200,7 +200,7 @@ def test_every_term_has_a_feed_of_its_stories_linked_from_its_page(example):
             assert shown == [s["title"] for s in having][:50]
             page = (folder / "index.html").read_text(encoding="utf-8")
             link = '<link rel="alternate" type="application/atom+xml" title="Atom feed of new stories about '
-            assert link in page and 'href="feed.xml">' in page
+            assert link in page and f'href="../..{term["url"]}feed.xml">' in page
     feed = feed_of(example / "needs" / "second-trip" / "feed.xml")
     assert feed.findtext(f"{ATOM}title") == "A second trip to the store · Needs · Customer stories"
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "/needs/second-trip/feed.xml"
