@@ -17,9 +17,8 @@ from .arguments import parser
 from .build import build, check
 from .errors import BuildFailed, Problem, display_path, visible
 from .exporting import run_export, run_schema
-from .gather import gather
 from .insights import insights
-from .messages import due_lines, plural, report, summary
+from .messages import due_lines, gathered, plural, report, summary
 from .options import Options
 from .render import Progress
 from .report import report_data, report_lines
@@ -149,14 +148,9 @@ def waiting(output: Path) -> None:
 
 def run_report(options: Options, as_json: bool) -> int:
     """`insole report`: the evidence and gaps, as text or as JSON."""
-    try:
-        site = gather(options, writing=False)
-    except BuildFailed as failed:
-        report(failed.problems)
-        errors = sum(p.is_error for p in failed.problems)
-        print(f"insole: {plural(errors, 'error')}; no report", file=sys.stderr)
+    site = gathered(options, "no report")
+    if site is None:
         return CONTENT_ERRORS
-    report(site.problems)
     found = insights(site.library)
     if as_json:
         print(json.dumps(report_data(site.library, site.config, found), ensure_ascii=False, indent=2))

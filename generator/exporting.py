@@ -12,8 +12,7 @@ from pathlib import Path
 from .config import load_config
 from .data import library_csv, library_json
 from .errors import BuildFailed, display_path, has_errors
-from .gather import gather
-from .messages import plural, report
+from .messages import gathered, report
 from .options import Options
 from .schema import SCHEMA_TITLE, story_schema
 from .shell import CONTENT_ERRORS, OK, USAGE
@@ -28,14 +27,9 @@ def run_export(options: Options, as_csv: Path | None, as_json: Path | None) -> i
     if refused:
         print(f"insole: {refused}", file=sys.stderr)
         return USAGE
-    try:
-        site = gather(options, writing=False)
-    except BuildFailed as failed:
-        report(failed.problems)
-        errors = sum(p.is_error for p in failed.problems)
-        print(f"insole: {plural(errors, 'error')}; nothing was exported", file=sys.stderr)
+    site = gathered(options, "nothing was exported")
+    if site is None:
         return CONTENT_ERRORS
-    report(site.problems)
     printing = any(str(path) == "-" for path, _ in wanted)  # then the data alone goes to stdout
     for path, kind in wanted:
         if kind == "csv":

@@ -6,7 +6,9 @@ import sys
 from collections.abc import Sequence
 
 from .build import Result
-from .errors import Problem, display_path, visible
+from .errors import BuildFailed, Problem, display_path, visible
+from .gather import Site, gather
+from .options import Options
 from .review import REVIEW_BY, Due
 
 
@@ -48,3 +50,16 @@ def report(problems: Sequence[Problem]) -> None:
     """Print each problem once, in file order."""
     for problem in dict.fromkeys(sorted(problems)):
         print(problem, file=sys.stderr)
+
+
+def gathered(options: Options, instead: str) -> Site | None:
+    """The library read and checked, its problems printed; None, saying what is `instead`, on errors."""
+    try:
+        site = gather(options, writing=False)
+    except BuildFailed as failed:
+        report(failed.problems)
+        errors = sum(p.is_error for p in failed.problems)
+        print(f"insole: {plural(errors, 'error')}; {instead}", file=sys.stderr)
+        return None
+    report(site.problems)
+    return site
