@@ -188,10 +188,10 @@ def _closed_runs(line: str) -> bool:
 
 
 def _plain_images(source: str) -> bool:
-    """False when an image's alt text may hold a backslash, a hard break or a link.
+    """False when an image's alt text may hold a backslash, a hard break, a link or code.
 
     markdown-it-pyrs 0.4 leaves the first two out of the alt attribute, and pairs emphasis
-    around a link there differently.
+    around a link there differently; markdown-it-py before 4.0 leaves code out of it.
     """
     image = source.find("![")
     if image >= 0 and (source.find("\\", image) >= 0 or source.find("  \n", image) >= 0):
@@ -199,6 +199,8 @@ def _plain_images(source: str) -> bool:
     while image >= 0:
         close, inner = source.find("]", image + 2), source.find("[", image + 2)
         if inner >= 0 and (close < 0 or inner < close):
+            return False
+        if 0 <= source.find("`", image + 2) < close:
             return False
         image = source.find("![", image + 2)
     return True
