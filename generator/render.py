@@ -15,7 +15,7 @@ import jinja2
 from .config import SiteConfig
 from .contexts import Fingerprints
 from .digests import digest
-from .environment import BASIS, template_dirs
+from .environment import BASIS, template_dirs, writable
 from .errors import BuildFailed, Problem, display_path, error
 from .forked import can_fork, forked
 from .listitems import listed_items
@@ -123,7 +123,7 @@ def make_pages(
         try:
             template = templates.get(page.template) or env.get_template(page.template)
             templates[page.template] = template
-            text = template.render(page.context, page=page, root=page_root(page, config))
+            text = writable(template.render(page.context, page=page, root=page_root(page, config)))
         except Exception as exc:  # any failure inside a template is the template's error
             yield page.path, None, (template_problem(exc, page, config), str(exc))
             continue
