@@ -50,8 +50,7 @@ class Stage:
         if old and old.content == content and still_there(self.output, path, old):
             return replace(old, inputs=self.planned[path]), False
         target = _target(self.folder, path)
-        target.write_bytes(data)
-        return _written(target, self.planned[path], content), True
+        return _record(_write(target, data), self.planned[path], content), True
 
 
 Staged = tuple[Written, bool]
@@ -152,9 +151,7 @@ def _index(
     if old and old.content == content and still_there(output, PARTS, old):
         record[PARTS] = old
     else:
-        target = _target(staging, PARTS)
-        target.write_bytes(data)
-        record[PARTS] = _written(target, "", content)
+        record[PARTS] = _record(_write(_target(staging, PARTS), data), "", content)
         made.append(PARTS)
     return record, made
 
@@ -173,26 +170,45 @@ def _stage(
     for copy in copies:
         target = _target(staging, copy.path)
         try:  # checked again as it is read: the file may have been swapped since the plan was made
-            target.write_bytes(copy.read())
+            info = _write(target, copy.read())
         except Refused as refused:
             raise BuildFailed([refused.problem(display_path(copy.source))]) from None
-        written[copy.path] = _written(target, planned[copy.path], "")
+        written[copy.path] = _record(info, planned[copy.path], "")
     return written, same
 
 
-def _written(target: Path, inputs: str, content: str) -> Written:
-    """What was written at `target`."""
-    info = target.stat()
+def _write(target: Path, data: bytes) -> os.stat_result:
+    """Write a new file and return what the system says of it once written."""
+    # Through the descriptor: no buffering to set up, and no second walk down the path to stat it.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        left = memoryview(data)
+        while left:
+            left = left[os.write(fd, left) :]
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
+def _record(info: os.stat_result, inputs: str, content: str) -> Written:
+    """What was written, as the record keeps it."""
     return Written(inputs, content, info.st_size, info.st_mtime_ns)
 
 
 def _target(staging: Path, path: str) -> Path:
     """The file for a site path inside the staging folder, its folder made."""
-    parts = PurePosixPath(path).parts
-    if not parts or PurePosixPath(path).is_absolute() or ".." in parts:
+    site = PurePosixPath(path)
+    parts = site.parts
+    if not parts or site.is_absolute() or ".." in parts:
         raise ValueError(f"refusing to write outside the output folder: {path!r}")
     target = staging.joinpath(*parts)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.mkdir(target.parent)  # most pages have a folder of their own
+    except FileExistsError:
+        if not target.parent.is_dir():
+            raise
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
     return target
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .identity import CHECKS, START
@@ -83,6 +83,8 @@ HIDDEN = re.compile(
     r"|[\uff01-\uff5e]"
     r"|[(\[{<][ \t]*(?i:at|snabel-a|dot|punkt)[ \t]*[)\]}>][ \t]*"
 )
+# Every match of HIDDEN begins with one of these; finding them first skips the plain text fast.
+HIDDEN_START = re.compile("[&\\\\%*_~`\u00ad\u200b-\u200d\u2060\ufeff\uff01-\uff5e(\\[{<]")
 ESCAPED_CODE = re.compile(r"\\[xuU]([0-9a-fA-F]+)")
 
 
@@ -137,7 +139,7 @@ def reveal(text: str) -> tuple[str, list[Mark]]:
     pieces: list[str] = []
     marks: list[Mark] = []
     last = shown = 0
-    for m in HIDDEN.finditer(text):
+    for m in hidden(text):
         read, start = read_as(m.group()), m.start()
         if read == m.group():
             continue
@@ -154,6 +156,17 @@ def reveal(text: str) -> tuple[str, list[Mark]]:
         return text, []
     pieces.append(text[last:])
     return "".join(pieces), [(0, 0, 0), *marks]
+
+
+def hidden(text: str) -> Iterator[re.Match[str]]:
+    """The matches `HIDDEN.finditer(text)` gives, tried only where one can begin."""
+    at = 0
+    while found := HIDDEN_START.search(text, at):
+        # A match with `pos` still sees the text before it, so the lookbehind works as in finditer.
+        m = HIDDEN.match(text, found.start())
+        if m:
+            yield m
+        at = m.end() if m else found.start() + 1
 
 
 def read_as(written: str) -> str:

@@ -15,7 +15,7 @@ import jinja2
 from .config import SiteConfig
 from .contexts import Fingerprints
 from .digests import digest
-from .environment import BASIS, template_dirs
+from .environment import BASIS, template_dirs, writable
 from .errors import BuildFailed, Problem, display_path, error
 from .forked import can_fork, forked
 from .listitems import listed_items
@@ -75,10 +75,14 @@ def render_kept(
         for name in {page.template for page in pages}:  # compiled once, before the copies are made
             with contextlib.suppress(Exception):  # its error is reported with the page that uses it
                 env.get_template(name)
-        # Pages about many stories first, so that the last runs the workers take are short.
-        ordered = sorted(pages, key=lambda page: "story" in page.context)
+        # The pages about many stories go first, as one share to one worker: the list items
+        # they have in common are made once, not once in each worker. The rest come a page a share.
+        lists = tuple(page for page in pages if "story" not in page.context)
+        shares = [lists, *((page,) for page in pages if "story" in page.context)]
         made: Iterable[Made[Kept] | dict[str, str]] = forked(
-            ordered, lambda share: worker_pages(env, share, config, keep), workers
+            shares,
+            lambda taken: worker_pages(env, (p for share in taken for p in share), config, keep),
+            workers,
         )
     else:
         made = make_pages(env, pages, config, keep)
@@ -123,7 +127,7 @@ def make_pages(
         try:
             template = templates.get(page.template) or env.get_template(page.template)
             templates[page.template] = template
-            text = template.render(page.context, page=page, root=page_root(page, config))
+            text = writable(template.render(page.context, page=page, root=page_root(page, config)))
         except Exception as exc:  # any failure inside a template is the template's error
             yield page.path, None, (template_problem(exc, page, config), str(exc))
             continue

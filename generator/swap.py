@@ -88,7 +88,8 @@ def mirror(
     Only what differs from the spare is touched, so a build that changed a few files
     costs a look at every file, not a new folder for each page.
     """
-    have = dict(walk(spare))
+    # A staging folder just moved into the spare's place holds what `fresh` lists: no second walk.
+    have = dict(fresh) if staging == spare else dict(walk(spare))
     stale = {path for path, inode in have.items() if (fresh if path in fresh else kept).get(path) != inode}
     for path in stale:
         _remove(spare / path)

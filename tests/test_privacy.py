@@ -11,8 +11,10 @@ import datetime as dt
 
 import pytest
 from conftest import SITE_YAML, story
+from hypothesis import given
+from hypothesis import strategies as st
 
-from generator.privacy import IDENTITY, scan
+from generator.privacy import HIDDEN, IDENTITY, hidden, scan
 
 FINNISH_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 STORY = "content/stories/a.md"
@@ -519,3 +521,12 @@ def test_personal_data_in_a_text_file_beside_a_story_stops_the_build_at_its_plac
     result = run(site(files, site_yaml=WARN), "build", "--no-search")
     assert result.code == 0
     assert "content/stories/a/notes.md:4:13: warning: possible personal data: phone number" in result.err
+
+
+HIDING = list("ab1 2@.+*_~`&#;x%2A\\\n\t([{<>]})atdotpunkt\u00ad\u200b\u2060\ufeff\uff01\uff5e\uff10")
+
+
+@given(st.lists(st.sampled_from(HIDING), max_size=40).map("".join))
+def test_hidden_pieces_are_those_the_whole_pattern_finds(text: str) -> None:
+    """Looking for hidden pieces only where one can begin finds what searching everywhere finds."""
+    assert [m.span() for m in hidden(text)] == [m.span() for m in HIDDEN.finditer(text)]
