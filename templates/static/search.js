@@ -208,7 +208,10 @@ async function exactParts(index, term) {
   if (/^\s*".+"\s*$/.test(term)) return null; // a phrase is matched exactly already
   const words = term.split(/\s+/).filter(Boolean);
   const holding = await Promise.all(
-    words.map(async (word) => Object.keys((await index.pagefind.search(`"${word}"`)).filters[PART] || {})),
+    words.map(async (word) => {
+      const counted = (await index.pagefind.search(`"${word}"`)).filters[PART] || {};
+      return Object.keys(counted).filter((name) => counted[name] > 0);
+    }),
   );
   let kept = null;
   for (const parts of holding) {
