@@ -185,7 +185,8 @@ async function openIndex(list, names) {
 
 /** The stories found, and for each facet value how many stories ticking it would give. */
 async function find(index, term, chosen) {
-  const kept = await exactParts(index, term);
+  if (index.term !== term) [index.term, index.kept] = [term, exactParts(index, term)]; // the same for every facet clicked
+  const kept = await index.kept;
   const search = (filters) => index.pagefind.search(term, { filters: kept ? { ...filters, [PART]: { any: kept } } : filters });
   const found = await search(asFilters(chosen));
   const counts = { ...found.filters };
@@ -209,7 +210,10 @@ async function exactParts(index, term) {
   const words = term.split(/\s+/).filter(Boolean);
   const holding = await Promise.all(
     words.map(async (word) => {
-      const counted = (await index.pagefind.search(`"${word}"`)).filters[PART] || {};
+      // No part is named "": Pagefind lists no results, which are slow to pass on, but still
+      // counts the results without filters.
+      const exact = await index.pagefind.search(`"${word}"`, { filters: { [PART]: { any: [""] } } });
+      const counted = exact.totalFilters[PART] || {};
       return Object.keys(counted).filter((name) => counted[name] > 0);
     }),
   );
