@@ -58,6 +58,7 @@ function start(page) {
   };
   let pause;
   words.addEventListener("input", () => {
+    if (words.value.trim()) source.open().catch(() => {}); // while the typing pauses; a search says if it failed
     clearTimeout(pause);
     pause = setTimeout(run, TYPING_PAUSE);
   });
@@ -128,13 +129,18 @@ class Source {
     return { counts, found: { count: places.length, slice } };
   }
 
-  /** The stories holding the words, best match first, and the counts, from Pagefind's index. */
-  async find(text, chosen) {
+  /** Pagefind's index, opened once. */
+  open() {
     this.index ??= openIndex(this.list, this.parts).catch((error) => {
       this.index = null; // tried again with the next words
       throw error;
     });
-    return find(await this.index, text, chosen);
+    return this.index;
+  }
+
+  /** The stories holding the words, best match first, and the counts, from Pagefind's index. */
+  async find(text, chosen) {
+    return find(await this.open(), text, chosen);
   }
 }
 
