@@ -185,14 +185,15 @@ async function openIndex(list, names) {
       await pagefind.mergeIndex(bundle, { ...options, mergeFilter: { [PART]: parts[i + 1] } });
     }),
   );
-  await pagefind.filters(); // loaded once, so that every search also counts the filter values
-  return { pagefind, parts };
+  // Loaded once, so that every search also counts the filter values; while the first words are looked up.
+  const filtered = pagefind.filters();
+  return { pagefind, parts, filtered };
 }
 
 /** The stories found, and for each facet value how many stories ticking it would give. */
 async function find(index, term, chosen) {
   if (index.term !== term) [index.term, index.kept] = [term, exactParts(index, term)]; // the same for every facet clicked
-  const kept = await index.kept;
+  const [kept] = await Promise.all([index.kept, index.filtered]);
   const search = (filters) => index.pagefind.search(term, { filters: kept ? { ...filters, [PART]: { any: kept } } : filters });
   const found = await search(asFilters(chosen));
   const counts = { ...found.filters };
