@@ -187,13 +187,12 @@ async function openIndex(list, names) {
   );
   // Loaded once, so that every search also counts the filter values; while the first words are looked up.
   const filtered = pagefind.filters();
-  return { pagefind, parts, filtered };
+  return { pagefind, parts, filtered, holders: new Map() };
 }
 
 /** The stories found, and for each facet value how many stories ticking it would give. */
 async function find(index, term, chosen) {
-  if (index.term !== term) [index.term, index.kept] = [term, exactParts(index, term)]; // the same for every facet clicked
-  const [kept] = await Promise.all([index.kept, index.filtered]);
+  const [kept] = await Promise.all([exactParts(index, term), index.filtered]);
   const search = (filters) => index.pagefind.search(term, { filters: kept ? { ...filters, [PART]: { any: kept } } : filters });
   const found = await search(asFilters(chosen));
   const counts = { ...found.filters };
@@ -215,20 +214,27 @@ async function find(index, term, chosen) {
 async function exactParts(index, term) {
   if (/^\s*".+"\s*$/.test(term)) return null; // a phrase is matched exactly already
   const words = term.split(/\s+/).filter(Boolean);
-  const holding = await Promise.all(
-    words.map(async (word) => {
-      // No part is named "": Pagefind lists no results, which are slow to pass on, but still
-      // counts the results without filters.
-      const exact = await index.pagefind.search(`"${word}"`, { filters: { [PART]: { any: [""] } } });
-      const counted = exact.totalFilters[PART] || {};
-      return Object.keys(counted).filter((name) => counted[name] > 0);
-    }),
-  );
+  const holding = await Promise.all(words.map((word) => holders(index, word)));
   let kept = null;
   for (const parts of holding) {
     if (parts.length) kept = kept ? kept.filter((name) => parts.includes(name)) : parts;
   }
   return kept;
+}
+
+/** The names of the parts holding a word exactly, asked once a word (words recur as one types and ticks). */
+function holders(index, word) {
+  if (!index.holders.has(word)) index.holders.set(word, partsHolding(index.pagefind, word));
+  return index.holders.get(word);
+}
+
+/** The names of the parts of the index with pages holding a word exactly. */
+async function partsHolding(pagefind, word) {
+  // No part is named "": Pagefind lists no results, which are slow to pass on, but still counts
+  // the results before filters.
+  const exact = await pagefind.search(`"${word}"`, { filters: { [PART]: { any: [""] } } });
+  const counted = exact.totalFilters[PART] || {};
+  return Object.keys(counted).filter((name) => counted[name] > 0);
 }
 
 /** Results in the order Pagefind ranked them, the best match first. */
