@@ -9,6 +9,7 @@ import { clear, facetIndex, fill, findValues, picked, remember, restore, showCou
 const PAGE_SIZE = 20; // as many as search.html lists before any search
 const TYPING_PAUSE = 200; // milliseconds
 const EXCERPT_WORDS = 24;
+const SEARCHES_KEPT = 8;
 const PART = "part"; // the filter naming the part of the index a page is in
 const NARROW = "(max-width: 51.99rem)"; // where style.css puts the facets above the results
 // Pagefind adds this to the address of each part's first file instead of the time, so that the
@@ -187,13 +188,13 @@ async function openIndex(list, names) {
   );
   // Loaded once, so that every search also counts the filter values; while the first words are looked up.
   const filtered = pagefind.filters();
-  return { pagefind, parts, filtered, holders: new Map() };
+  return { pagefind, parts, filtered, holders: new Map(), searches: new Map() };
 }
 
 /** The stories found, and for each facet value how many stories ticking it would give. */
 async function find(index, term, chosen) {
   const [kept] = await Promise.all([exactParts(index, term), index.filtered]);
-  const search = (filters) => index.pagefind.search(term, { filters: kept ? { ...filters, [PART]: { any: kept } } : filters });
+  const search = (filters) => remembered(index, term, kept ? { ...filters, [PART]: { any: kept } } : filters);
   const found = await search(asFilters(chosen));
   const counts = { ...found.filters };
   delete counts[PART];
@@ -220,6 +221,20 @@ async function exactParts(index, term) {
     if (parts.length) kept = kept ? kept.filter((name) => parts.includes(name)) : parts;
   }
   return kept;
+}
+
+/**
+ * Pagefind's search for words and filters, kept for the next few searches: ticking a value
+ * counts its facet from the search before it was ticked.
+ */
+function remembered(index, term, filters) {
+  const key = JSON.stringify([term, filters]);
+  const { searches } = index;
+  if (!searches.has(key)) {
+    searches.set(key, index.pagefind.search(term, { filters }));
+    if (searches.size > SEARCHES_KEPT) searches.delete(searches.keys().next().value); // the oldest
+  }
+  return searches.get(key);
 }
 
 /** The names of the parts holding a word exactly, asked once a word (words recur as one types and ticks). */
