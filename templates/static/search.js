@@ -15,7 +15,7 @@ const NARROW = "(max-width: 51.99rem)"; // where style.css puts the facets above
 // Pagefind adds this to the address of each part's first file instead of the time, so that the
 // browser may keep the file; openIndex asks the server whether it changed first.
 const CACHE_TAG = "insole";
-const [SLUG, TITLE, DATE, SUMMARY, LANG] = [0, 1, 2, 3, 4]; // a story in facets.json
+const [SLUG, TITLE, DATE, SUMMARY, LANG, VALUES] = [0, 1, 2, 3, 4, 6]; // a story in facets.json
 
 function start(page) {
   const form = page.querySelector("form");
@@ -126,7 +126,7 @@ class Source {
     const index = await this.facets();
     const { counts, found } = tally(index, chosen);
     const places = Object.keys(chosen).length ? found : index.stories.map((_, s) => s);
-    const slice = async (start, end) => places.slice(start, end).map((s) => listed(index, this.page, s));
+    const slice = async (start, end) => places.slice(start, end).map((s) => listed(index, s));
     return { counts, found: { count: places.length, slice } };
   }
 
@@ -146,11 +146,11 @@ class Source {
 }
 
 /** A story of facets.json as a result of Pagefind gives it. */
-function listed(index, page, s) {
+function listed(index, s) {
   const story = index.stories[s];
   const [iso, shown] = index.dates[story[DATE]];
   const customer = index.byName.customer;
-  const values = customer ? story[6][index.facets.indexOf(customer)] : [];
+  const values = customer ? story[VALUES][index.facets.indexOf(customer)] : [];
   const meta = { title: story[TITLE], date: shown, datetime: iso, summary: story[SUMMARY], lang: story[LANG] };
   if (values.length) meta.customer = customer.label(values[0]);
   return { data: async () => ({ url: `stories/${story[SLUG]}/`, meta, excerpt: "" }) };
