@@ -3,7 +3,7 @@
 // pages; this shows the facets in their place. With a value ticked, the stories that match across
 // the whole library are listed from facets.json (their quotes from quotes.json, each counted once
 // a quote); with none, the page's own list shows.
-import { clear, facetIndex, fill, findValues, picked, remember, restore, showCounts } from "./facets.js";
+import { clear, facetIndex, fill, findValues, picked, remember, restore, showCounts, tally } from "./facets.js";
 
 const SHOWN = 100; // stories listed at first, and added by each press of "show more"
 const [SLUG, TITLE, DATE, SUMMARY, LANG, DUE, VALUES] = [0, 1, 2, 3, 4, 5, 6]; // a story in facets.json
@@ -49,75 +49,6 @@ async function loadQuotes(address) {
   const response = await fetch(address);
   if (!response.ok) throw new Error(`${address}: ${response.status}`);
   return (await response.json()).quotes;
-}
-
-/**
- * The places of the stories the choice gives, and for each value how many stories (or quotes,
- * given each story's `weights`) ticking it would give. Each story is looked at once: one that
- * meets every facet counts for all its values; one that fails a single facet counts for that
- * facet's values only (ticking one of them would let it in).
- */
-function tally(index, chosen, weights = null) {
-  const { facets, stories } = index;
-  const wanted = facets.filter((facet) => chosen[facet.name]);
-  if (!wanted.length && !weights) {
-    return { counts: named(facets, facets.map((facet) => facet.totals)), found: [] };
-  }
-  const masks = wanted.map((facet) => {
-    const mask = new Uint8Array(facet.values.length);
-    for (const value of chosen[facet.name]) {
-      const at = facet.place.get(value);
-      if (at !== undefined) mask[at] = 1;
-    }
-    return mask;
-  });
-  const totals = facets.map((facet) => new Uint32Array(facet.values.length));
-  const failing = wanted.map((facet) => totals[facets.indexOf(facet)]);
-  const found = [];
-  for (let s = 0; s < stories.length; s++) {
-    const weight = weights ? weights[s] : 1;
-    if (weight === 0) continue;
-    let fails = 0;
-    let failed = -1;
-    for (let w = 0; w < wanted.length && fails < 2; w++) {
-      if (!meets(wanted[w], masks[w], s)) {
-        fails += 1;
-        failed = w;
-      }
-    }
-    if (fails === 0) {
-      found.push(s);
-      for (let f = 0; f < facets.length; f++) add(facets[f], totals[f], s, weight);
-    } else if (fails === 1) {
-      add(wanted[failed], failing[failed], s, weight);
-    }
-  }
-  return { counts: named(facets, totals), found: wanted.length ? found : [] };
-}
-
-/** True when story `s` has one of the values a facet's mask marks. */
-function meets(facet, mask, s) {
-  const { starts, flat } = facet;
-  for (let i = starts[s]; i < starts[s + 1]; i++) if (mask[flat[i]] === 1) return true;
-  return false;
-}
-
-/** Count story `s` `weight` times for each of its values of a facet. */
-function add(facet, totals, s, weight) {
-  const { starts, flat } = facet;
-  for (let i = starts[s]; i < starts[s + 1]; i++) totals[flat[i]] += weight;
-}
-
-/** The counts by facet name and value, as showCounts takes them, leaving out values with none. */
-function named(facets, totals) {
-  const counts = {};
-  facets.forEach((facet, f) => {
-    const found = (counts[facet.name] = {});
-    totals[f].forEach((n, at) => {
-      if (n) found[facet.values[at]] = n;
-    });
-  });
-  return counts;
 }
 
 /** The stories (or their quotes) a choice gives, listed in place of the page's own, a hundred at a time. */
