@@ -71,20 +71,19 @@ def chosen(stories: list[Story], most: int = ON_TERM_PAGE) -> list[Quote]:
     One a customer first, from the newest story of each; then the others, newest first. A story
     that names no customer counts as a customer of its own.
     """
-    picked: dict[tuple[str, int], Quote] = {}
+    picked: dict[tuple[int, int], Quote] = {}  # by the story's place and the quote's
     customers: set[str] = set()
-    for story in stories:
+    for place, story in enumerate(stories):
         who = story.customer or "\0" + story.slug
         if len(picked) >= most:
             break
         if story.quotes and who not in customers:
             customers.add(who)
-            picked[(story.slug, 0)] = Quote(story, story.quotes[0])
-    for story in stories:
+            picked[(place, 0)] = Quote(story, story.quotes[0])
+    for place, story in enumerate(stories):
         if len(picked) >= most:
             break
         for index, text in enumerate(story.quotes):
             if len(picked) < most:
-                picked.setdefault((story.slug, index), Quote(story, text))
-    order = {story.slug: place for place, story in enumerate(stories)}
-    return [picked[k] for k in sorted(picked, key=lambda k: (order[k[0]], k[1]))]
+                picked.setdefault((place, index), Quote(story, text))
+    return [picked[key] for key in sorted(picked)]
