@@ -151,6 +151,14 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+@pytest.fixture
+def page(browser):
+    """A new browser tab, closed after the test."""
+    tab = browser.new_page()
+    yield tab
+    tab.close()
+
+
 @pytest.fixture(scope="session")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example library built as `insole build` publishes it, with its search index."""

@@ -102,3 +102,15 @@ def html_pages(output: Path) -> list[str]:
         for p in output.rglob("*.html")
         if p.relative_to(output).parts[0] != "pagefind"
     )
+
+
+def serious_violations(page: Any, axe: str) -> list[str]:
+    """What axe-core finds on the open page that is serious or critical, one line per element."""
+    page.add_script_tag(content=axe)
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+        for node in v["nodes"]
+    ]

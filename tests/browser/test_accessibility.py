@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
-from published import AXE_JS, checker, html_pages
+from playwright.sync_api import expect
+from published import AXE_JS, checker, html_pages, serious_violations
 
 PHONE = {"width": 375, "height": 740}
 # The home page, a story, each kind of term page, the lists, the matrix and search (with results).
@@ -25,26 +25,6 @@ SCANNED = [
     "search/?q=screws&need=second-trip",
     "404.html",
 ]
-
-
-@pytest.fixture
-def page(browser):
-    """A new browser tab, closed after the test."""
-    tab = browser.new_page()
-    yield tab
-    tab.close()
-
-
-def serious_violations(page: Page, axe: str) -> list[str]:
-    """What axe-core finds on the open page that is serious or critical, one line per element."""
-    page.add_script_tag(content=axe)
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}"
-        for v in found
-        if v["impact"] in ("serious", "critical")
-        for node in v["nodes"]
-    ]
 
 
 @pytest.mark.parametrize("width", [1280, PHONE["width"]])

@@ -8,14 +8,6 @@ from published import AXE_JS, checker
 PAGES = ["journey/", "insights/"]
 
 
-@pytest.fixture
-def page(browser):
-    """A new browser tab, closed after the test."""
-    tab = browser.new_page()
-    yield tab
-    tab.close()
-
-
 def lane_boxes(page) -> list[dict[str, float]]:
     """The position and size of each lane, in journey order."""
     return page.evaluate(

@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import story
 from playwright.sync_api import Page, expect
-from published import AXE_JS, checker, html_pages, serving
+from published import AXE_JS, checker, html_pages, serious_violations, serving
 
 from generator.build import build
 from generator.options import Options
@@ -48,26 +48,6 @@ WIDE_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="2400" height="300" viewBox="0 0 2400 300">'
     '<rect width="2400" height="300" fill="#d8d4cc"/></svg>'
 )
-
-
-@pytest.fixture
-def page(browser):
-    """A new browser tab, closed after the test."""
-    tab = browser.new_page()
-    yield tab
-    tab.close()
-
-
-def serious_violations(page: Page, axe: str) -> list[str]:
-    """What axe-core finds on the open page that is serious or critical, one line per element."""
-    page.add_script_tag(content=axe)
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}"
-        for v in found
-        if v["impact"] in ("serious", "critical")
-        for node in v["nodes"]
-    ]
 
 
 def luminance(colour: str) -> float:

@@ -20,14 +20,6 @@ def library() -> Library:
     return gather(Options(root=REPO), writing=False).library
 
 
-@pytest.fixture
-def page(browser):
-    """A new browser tab, closed after the test."""
-    tab = browser.new_page()
-    yield tab
-    tab.close()
-
-
 def quoted(library: Library, need: str = "") -> list[str]:
     """The quotes, as the list shows them, of the stories with a need (of every story if none)."""
     stories = library.stories_of("needs", need) if need else list(library.stories.values())

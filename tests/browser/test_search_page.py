@@ -29,14 +29,6 @@ def library() -> Library:
     return gather(Options(root=REPO), writing=False).library
 
 
-@pytest.fixture
-def page(browser):
-    """A new browser tab, closed after the test."""
-    tab = browser.new_page()
-    yield tab
-    tab.close()
-
-
 def found(library: Library, chosen: dict[str, list[str]]) -> list[str]:
     """The titles of the stories a choice of facet values gives: OR within a facet, AND across."""
     return [

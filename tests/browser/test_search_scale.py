@@ -49,14 +49,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]
         yield parts, one
 
 
-@pytest.fixture
-def page(browser) -> Iterator[Page]:
-    """A new browser tab, closed after the test."""
-    tab = browser.new_page()
-    yield tab
-    tab.close()
-
-
 def status(page: Page) -> str:
     """The number of stories found, once the status says it."""
     expect(page.locator("[data-status]")).to_have_text(
