@@ -9,9 +9,10 @@ other: insole cold without search, Hugo cold without related content, insole col
 insole with nothing changed, insole with one body edited, Hugo then `pagefind --site public`
 (Pagefind's own binary from the pagefind PyPI package insole uses), and Hugo with related
 content. Each run's wall time, CPU time (its whole process tree) and the peak memory of its
-whole process tree (sampled every 20 ms) are taken; a step's figure is the median over the
-rounds. The ratios the issue names are printed, with the largest page, the output's size, the
-share of story bodies the compiled Markdown engine renders, and `insole serve`'s latency.
+whole process tree (the sum of each process's proportional set size, sampled every 20 ms)
+are taken; a step's figure is the median over the rounds. The ratios the issue names are
+printed, with the largest page, the output's size, the share of story bodies the compiled
+Markdown engine renders, and `insole serve`'s latency.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from synth import make_library, write_library
 SIZES = (1000, 10000)
 BIG = 50000
 SAMPLE = 0.02  # seconds between two looks at the process tree's memory
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,19 @@ def descendants(pid: int) -> list[int]:
 
 
 def tree_rss(pid: int) -> int:
-    """The resident memory of a process tree, in bytes."""
+    """The memory of a process tree, in bytes: each process's proportional share (PSS).
+
+    Forked workers share most of their pages with the process that started them; adding up
+    their resident sizes would count those pages once a process.
+    """
     total = 0
     for member in descendants(pid):
         try:
-            with open(f"/proc/{member}/statm", "rb") as statm:
-                total += int(statm.read().split()[1]) * PAGE
+            with open(f"/proc/{member}/smaps_rollup", "rb") as rollup:
+                for line in rollup:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
         except OSError:
             continue
     return total
