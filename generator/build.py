@@ -6,7 +6,7 @@ import errno
 import gc
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -89,7 +89,8 @@ def write(site: Site, options: Options, progress: Progress | None, started: floa
     # Files made with other settings or templates are made again, and written if their bytes differ.
     output, before = config.output.resolve(), (record or {}) if kept and kept[0] == site.basis else {}
     model = model_digest(site)
-    planned = input_digests(site, before, kept is not None and model == kept[2]).without(left)
+    same = kept is not None and len(kept) > 3 and model == kept[2]
+    planned = input_digests(site, before, kept[3] if same else None).without(left)
     stale = [
         p for p in site.plan.pages if p.path in planned and not as_built(output, before, planned, p.path)
     ]
@@ -103,7 +104,7 @@ def write(site: Site, options: Options, progress: Progress | None, started: floa
         written, record = write_site(config.output, planned, make, copies, record, index)
     except (OSError, WorkerFailed) as exc:
         raise BuildFailed([write_failure(config.output, exc)]) from None
-    site.memo.put(recorded, (site.basis, record, model))
+    site.memo.put(recorded, (site.basis, record, model, story_keys(site)))
     keep_items(site.memo, listed_items(site.env))
     site.memo.save()
     seconds = time.perf_counter() - started
@@ -127,23 +128,34 @@ def write_failure(output: Path, exc: OSError | WorkerFailed) -> Problem:
 
 
 def model_digest(site: Site) -> str:
-    """A digest of all pages are given: settings with descriptions, stories by file, due marks, findings."""
+    """A digest of all pages but a story's own are given: settings, stories by facts, due marks, findings."""
     library = site.library
-    keys = (story.key for story in library.stories.values())
-    return digest(site.basis, repr(site.config), *keys, repr(library.due), repr(library.findings))
+    facts = (f"{slug}:{story.facts}" for slug, story in library.stories.items())
+    return digest(site.basis, repr(site.config), *facts, repr(library.due), repr(library.findings))
 
 
-def input_digests(site: Site, before: Record, same_model: bool) -> PageDigests:
+def story_keys(site: Site) -> dict[str, str]:
+    """Each story's digest of its file, which its own page (the one that shows its body) is made from."""
+    return {slug: story.key for slug, story in site.library.stories.items()}
+
+
+def input_digests(site: Site, before: Record, keys: Mapping[str, str] | None) -> PageDigests:
     """Each file's digest of what it is made from; for pages, as recorded when the model is as it was.
 
-    Digesting every page's context is a sixth of a build with nothing changed, and contexts
-    follow from the model alone. Otherwise a page's digest is worked out when first asked for:
+    Digesting every page's context is most of a build that changed one story's body, and
+    contexts follow from the model, which holds stories by their facts, and from the bodies,
+    which only their own story's page shows. `keys` are the stories' file digests when the
+    model was last as it is now. Other pages' digests are worked out when first asked for:
     where the page is made, when every page is made anyway.
     """
     pages = site.plan.pages
     known = {copy.path: copy_digest(copy) for copy in site.plan.copies}
-    if same_model and all(page.path in before for page in pages):
-        known |= {page.path: before[page.path].inputs for page in pages}
+    if keys is not None and all(page.path in before for page in pages):
+        stories = site.library.stories.values()
+        edited = {
+            story_url(story.slug) + "index.html" for story in stories if keys.get(story.slug) != story.key
+        }
+        known |= {page.path: before[page.path].inputs for page in pages if page.path not in edited}
     return PageDigests(pages, site.basis, known)
 
 

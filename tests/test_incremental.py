@@ -12,7 +12,7 @@ from conftest import SITE_YAML, make_site, story
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import content, render
+from generator import content, pages, render
 from generator.build import build
 from generator.library import Library
 from generator.livesite import LiveSite
@@ -180,6 +180,24 @@ def test_a_site_with_its_own_story_page_makes_one_page_for_one_body(site, run, m
     assert result.code == 0 and ", 1 written)" in result.out
     assert made == ["stories/s2/index.html"]
     assert "A second paragraph." in (root / "_site/stories/s2/index.html").read_text(encoding="utf-8")
+
+
+def test_a_body_edit_works_out_only_its_story_page(site, run, monkeypatch):
+    # Every other page's context follows from the stories' facts, which a body edit leaves alone.
+    root = site({f"content/stories/s{i}.md": story_file(i, "Start.") for i in range(6)})
+    assert run(root, "build", "--no-search").code == 0
+    apply(root, ("body", 2, "Start.\n\nA second paragraph."))
+    asked: list[str] = []
+    real = pages.Page.__dict__["context"].func
+    monkeypatch.setattr(pages.Page, "context", property(lambda page: asked.append(page.path) or real(page)))
+    result = run(root, "build", "--no-search")
+    assert result.code == 0 and ", 1 written)" in result.out
+    assert set(asked) == {"stories/s2/index.html"}
+    apply(root, ("body", 2, "A new first paragraph, which is the summary."))
+    asked.clear()
+    assert run(root, "build", "--no-search").code == 0
+    assert "stories/index.html" in asked  # the summary is a fact: the list shows it
+    assert written(root / "_site") == full_build(root)
 
 
 def test_stories_read_before_are_not_read_again(site, monkeypatch):
