@@ -89,8 +89,8 @@ def write(site: Site, options: Options, progress: Progress | None, started: floa
     # Files made with other settings or templates are made again, and written if their bytes differ.
     output, before = config.output.resolve(), (record or {}) if kept and kept[0] == site.basis else {}
     model = model_digest(site)
-    same = kept is not None and len(kept) > 3 and model == kept[2]
-    planned = input_digests(site, before, kept[3] if same else None).without(left)
+    keys = kept[3] if kept and len(kept) > 3 and model == kept[2] else None
+    planned = input_digests(site, before, keys).without(left)
     stale = [
         p for p in site.plan.pages if p.path in planned and not as_built(output, before, planned, p.path)
     ]
