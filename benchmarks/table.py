@@ -159,6 +159,9 @@ def rounds_of(size: int, work: Path, insole: Path, hugo: str, pagefind: str) -> 
         insole_run("cold", [], cold),
         insole_run("nothing changed", [], lambda _: None),
         insole_run("one body edited", [], lambda n: edit_body(library, site, n)),
+        # The first edit after a cold build puts the spare folder together (a link for each
+        # file); from the second on, the spare differs from the site by the last build's files.
+        insole_run("another body edited", [], lambda n: edit_body(library, site, n + 1000)),
         hugo_run("cold, no related, then pagefind", fast, then_pagefind=True),
         hugo_run("cold, related", related),
     ]
@@ -217,6 +220,11 @@ COMPARISONS = (
     ("insole build / Hugo with related content", ("insole", "cold"), ("hugo", "cold, related")),
     ("nothing changed / Hugo cold, related off", ("insole", "nothing changed"), ("hugo", "cold, no related")),
     ("one body edited / Hugo cold, related off", ("insole", "one body edited"), ("hugo", "cold, no related")),
+    (
+        "another body edited / Hugo cold, related off",
+        ("insole", "another body edited"),
+        ("hugo", "cold, no related"),
+    ),
 )
 
 
