@@ -127,10 +127,11 @@ def write_failure(output: Path, exc: OSError | WorkerFailed) -> Problem:
 
 
 def model_digest(site: Site) -> str:
-    """A digest of all pages are given: settings with descriptions, stories by file, due marks, findings."""
+    """A digest of all pages are given: settings, stories by file, due marks, findings, changes in git."""
     library = site.library
     keys = (story.key for story in library.stories.values())
-    return digest(site.basis, repr(site.config), *keys, repr(library.due), repr(library.findings))
+    found = (repr(library.due), repr(library.findings), repr(library.changes))
+    return digest(site.basis, repr(site.config), *keys, *found)
 
 
 def input_digests(site: Site, before: Record, same_model: bool) -> PageDigests:
