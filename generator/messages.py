@@ -40,8 +40,9 @@ def queue_lines(queue: Sequence[Queued]) -> list[str]:
             notes.append(f"last changed {item.changed.date.isoformat()} by {', '.join(item.changed.authors)}")
         place = f"{due.path}:{due.spot.line}:{due.spot.column}"
         lines.append(visible(f"{place}: due for review since {due.since.isoformat()} ({'; '.join(notes)})"))
-    first = f", the first since {queue[0].due.since.isoformat()}" if queue else ""
-    return [*lines, f"{plural(len(queue), 'story') if queue else 'No story'} due for review{first}"]
+    if not queue:
+        return ["No story is due for review"]
+    return [*lines, f"{plural(len(queue), 'story')} due for review, the first since {queue[0].due.since}"]
 
 
 def plural(n: int, noun: str) -> str:
