@@ -62,12 +62,18 @@ def parser(groupings: Sequence[str] = ()) -> argparse.ArgumentParser:
         action="store_false",
         help="skip the search index (the search page then says search is not available)",
     )
-    commands.add_parser(
+    checking = commands.add_parser(
         "check",
         parents=[site],
         help="check stories, vocabulary and links; write nothing",
         description="Check everything a build checks, and every link inside "
         "the site, without writing anything.",
+    )
+    checking.add_argument(
+        "--review",
+        action="store_true",
+        help="list the stories due for review, the longest due first, with who wrote them "
+        "and their last change, as the site's /review/ page does",
     )
     gaps = commands.add_parser(
         "report",

@@ -30,7 +30,7 @@ from .options import Options
 from .output import BUNDLE, PARTS, write_site
 from .pages import Page, Plan, story_url
 from .render import PageDigests, Progress, Rendered, page_digests, render_changed, render_kept, render_pages
-from .review import Due
+from .review import Due, Queued, review_queue
 from .search import search_index
 from .story import Read
 from .storyfiles import JUNK
@@ -50,6 +50,7 @@ class Result:
     seconds: float
     problems: list[Problem]
     due: tuple[Due, ...] = ()  # stories due for review
+    queue: tuple[Queued, ...] = ()  # the same, the longest due first, with authors and last changes
     written: int = 0  # files written; the rest of the site was already as built
 
 
@@ -128,10 +129,11 @@ def write_failure(output: Path, exc: OSError | WorkerFailed) -> Problem:
 
 
 def model_digest(site: Site) -> str:
-    """A digest of all pages but a story's own are given: settings, stories by facts, due marks, findings."""
+    """A digest of what pages but a story's own are given: settings, stories by facts, due, findings, git."""
     library = site.library
     facts = (f"{slug}:{story.facts}" for slug, story in library.stories.items())
-    return digest(site.basis, repr(site.config), *facts, repr(library.due), repr(library.findings))
+    found = (repr(library.due), repr(library.findings), repr(library.changes))
+    return digest(site.basis, repr(site.config), *facts, *found)
 
 
 def story_keys(site: Site) -> dict[str, str]:
@@ -186,8 +188,10 @@ def check(options: Options, progress: Progress | None = None) -> Result:
     if has_errors(problems):
         raise BuildFailed(problems)
     seconds = time.perf_counter() - started
-    due = tuple(site.library.due.values())
-    return Result(len(site.library.stories), len(pages), 0, None, seconds, problems, due)
+    library = site.library
+    queue = tuple(review_queue(library.due.values(), library.stories, library.changes))
+    due = tuple(library.due.values())
+    return Result(len(library.stories), len(pages), 0, None, seconds, problems, due, queue)
 
 
 def ignored(name: str) -> bool:

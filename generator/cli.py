@@ -18,7 +18,7 @@ from .build import build, check
 from .errors import BuildFailed, Problem, display_path, visible
 from .exporting import run_export, run_schema
 from .insights import insights
-from .messages import due_lines, gathered, plural, report, summary
+from .messages import due_lines, gathered, plural, queue_lines, report, summary
 from .options import Options
 from .render import Progress
 from .report import report_data, report_lines
@@ -114,14 +114,14 @@ def run(args: argparse.Namespace) -> int:
             return run_report(options, args.json)
         if args.command == "export":
             return run_export(options, args.csv, args.json)
-        return run_build(args.command, options)
+        return run_build(args.command, options, getattr(args, "review", False))
     finally:
         if collecting:
             gc.enable()
 
 
-def run_build(command: str, options: Options) -> int:
-    """`insole build` and `insole check`."""
+def run_build(command: str, options: Options, review: bool = False) -> int:
+    """`insole build` and `insole check`; `review` lists the review queue instead of the stories due."""
     progress = progress_line(time.perf_counter()) if sys.stderr.isatty() else None
     try:
         result = build(options, progress, waiting) if command == "build" else check(options, progress)
@@ -133,7 +133,7 @@ def run_build(command: str, options: Options) -> int:
         return CONTENT_ERRORS
     clear_progress()
     report(result.problems)
-    for line in due_lines(result.due):
+    for line in queue_lines(result.queue) if review else due_lines(result.due):
         print(line)
     print(summary(command, result))
     return OK

@@ -16,9 +16,11 @@ from .settings import (
     allow_domains_setting,
     base_url_setting,
     check_settings,
+    git_history_setting,
     language_setting,
     on_finding_setting,
     review_after_months_setting,
+    review_from_setting,
 )
 from .vocabulary import Vocabulary, build_vocabulary
 from .yamldoc import Document, parse, text_at
@@ -41,6 +43,13 @@ class SiteConfig:
     allow_domains: tuple[str, ...] = ()  # e-mail domains that are not personal data
     on_finding: str = "error"  # what personal data found in a story is: "error" or "warn"
     review_after_months: int = 0  # flag stories older than this without review_by; 0: never
+    review_from: str = "date"  # a story's age counts from its "date", or from its last change in "git"
+    git_history: bool = False  # story pages show when they last changed in git, and who changed them
+
+    @property
+    def reads_history(self) -> bool:
+        """Whether a build reads the stories' history from git."""
+        return self.git_history or self.review_from == "git"
 
     @property
     def content_dir(self) -> Path:
@@ -102,6 +111,7 @@ def build_config(doc: Document, root: Path, output: Path | None = None) -> tuple
         problems.append(doc.error(("allow_html",), "'allow_html' must be true or false"))
     base_url = base_url_setting(doc, problems)
     output_name = text_at(doc, ("output",), problems) or "_site"
+    months = review_after_months_setting(doc, problems)
     config = SiteConfig(
         root=root,
         title=text_at(doc, ("title",), problems) or "Customer stories",
@@ -113,7 +123,9 @@ def build_config(doc: Document, root: Path, output: Path | None = None) -> tuple
         vocabulary=build_vocabulary(doc, md, problems),
         allow_domains=allow_domains_setting(doc, problems),
         on_finding=on_finding_setting(doc, problems),
-        review_after_months=review_after_months_setting(doc, problems),
+        review_after_months=months,
+        review_from=review_from_setting(doc, problems, months),
+        git_history=git_history_setting(doc, problems),
     )
     problems.extend(_personal_data(doc, config))
     return config, problems

@@ -66,6 +66,7 @@ class Shared:
             "findings": findings,
             "terms": self.plain.terms,
             "due": due,
+            "changed": self.library.changes.get(story.slug),
         }
 
     def finding(self, finding: Finding) -> Context:
@@ -138,9 +139,9 @@ class Fingerprints:
         return known[0]
 
     def library(self, library: Library) -> str:
-        """A library's digest: the rest follows from its stories, terms, due dates, groupings and findings."""
-        parts = (library.stories, library.terms, library.due, library.groupings, library.findings)
-        return digest(*(self.shared(part) for part in parts))
+        """A library's digest: the rest follows from its stories, terms, due dates, groupings and so on."""
+        parts = (library.stories, library.terms, library.due, library.groupings)
+        return digest(*(self.shared(part) for part in (*parts, library.findings, library.changes)))
 
 
 class Digesting(pickle.Pickler):

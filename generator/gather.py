@@ -19,6 +19,7 @@ from .errors import BuildFailed, Problem, display_path, error, has_errors, stric
 from .findings import UNPUBLISHED, UNREAD, load_findings
 from .forked import WorkerFailed, aside
 from .guards import check_output
+from .history import Change, read_history
 from .library import Library, with_findings
 from .links import broken_body_links
 from .markup import make_markdown
@@ -69,12 +70,16 @@ def gather(
     saved = aside(memo.save, options.workers)  # on another core while the model is made
     memo.save(write=False)
     problems += found
-    due = due_for_review(stories, today, config.review_after_months)
+    changes, found = story_changes(config, reads, stories)
+    problems += found
+    since = changes if config.review_from == "git" else None
+    due = due_for_review(stories, today, config.review_after_months, since)
     try:
         library = library_of(stories, config.vocabulary, due, memo, options.workers)
     finally:
         saved()
     memo.save()
+    library = replace(library, changes=changes if config.git_history else {})
     library, found = findings_of(library, config, reads)
     problems += found
     plan = plan_site(library, bodies, config, static_files(config))
@@ -100,6 +105,22 @@ def read_all(
     except WorkerFailed as exc:
         shown = display_path(config.content_dir)
         raise BuildFailed([error(shown, 1, 1, f"could not read the stories: {exc}")]) from None
+
+
+def story_changes(
+    config: SiteConfig, reads: dict[Path, Read], stories: list[Story]
+) -> tuple[dict[str, Change], list[Problem]]:
+    """Each published story's last change in git, by slug, when the settings ask for it."""
+    if not config.reads_history or not stories:
+        return {}, []
+    history, problems = read_history(config.root)
+    published = {story.slug for story in stories}
+    files = {
+        story.slug: Path(os.path.relpath(path, config.root)).as_posix()
+        for path, (story, _, _, _) in reads.items()
+        if story is not None and story.slug in published
+    }
+    return {slug: history[path] for slug, path in files.items() if path in history}, problems
 
 
 def findings_of(

@@ -123,6 +123,7 @@ PAGE_FOLDERS = (
     "journey",
     "insights",
     "findings",
+    "review",
     "static",
     "pagefind",
     "data",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from .finding import STATUSES, Finding
 from .groupings import BUILT_IN, Grouping
+from .history import Change
 from .related import Related, group_by_term, relate_stories, story_terms
 from .review import Due
 from .story import MODES, Story
@@ -42,6 +43,7 @@ class Library:
     findings: dict[str, Finding] = field(default_factory=dict)  # newest first, by slug
     backing: dict[str, Evidence] = field(default_factory=dict)  # how well each finding is backed, by slug
     cited_by: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the findings citing each story
+    changes: dict[str, Change] = field(default_factory=dict)  # each story's last change in git, by slug
 
     def grouping(self, key: str) -> Grouping:
         """The grouping with this key."""

@@ -9,7 +9,7 @@ from .build import Result
 from .errors import BuildFailed, Problem, display_path, visible
 from .gather import Site, gather
 from .options import Options
-from .review import REVIEW_BY, Due
+from .review import AGE, REVIEW_BY, Due, Queued
 
 
 def due_lines(due: Sequence[Due]) -> list[str]:
@@ -25,6 +25,24 @@ def due_lines(due: Sequence[Due]) -> list[str]:
         place = f"{story.path}:{story.spot.line}:{story.spot.column}"
         lines.append(visible(f"  {place}: '{story.title}': {why}"))
     return lines
+
+
+def queue_lines(queue: Sequence[Queued]) -> list[str]:
+    """The review queue: each story due at its place, why, who wrote it and its last change; then a count."""
+    why = {REVIEW_BY: "review_by has passed", AGE: "older than review_after_months"}
+    lines = []
+    for item in queue:
+        due = item.due
+        notes = [why.get(due.reason, "not changed for review_after_months")]
+        if item.author:
+            notes.append(f"written up by {item.author}")
+        if item.changed:
+            notes.append(f"last changed {item.changed.date.isoformat()} by {', '.join(item.changed.authors)}")
+        place = f"{due.path}:{due.spot.line}:{due.spot.column}"
+        lines.append(visible(f"{place}: due for review since {due.since.isoformat()} ({'; '.join(notes)})"))
+    if not queue:
+        return ["No story is due for review"]
+    return [*lines, f"{plural(len(queue), 'story')} due for review, the first since {queue[0].due.since}"]
 
 
 def plural(n: int, noun: str) -> str:

@@ -18,6 +18,7 @@ from .insights import insights
 from .journey import lanes
 from .library import Library
 from .paging import Pager, pagers, split
+from .review import review_queue
 from .story import Story
 from .vocabulary import Term
 
@@ -28,6 +29,7 @@ QUOTES = "quotes/"  # the list of every quote
 QUOTE_INDEX = "quotes/quotes.json"  # every story's quotes, for filtering the quotes across their pages
 QUOTE_PAGE = 50  # stories a page of quotes lists, each with all its quotes
 FINDINGS = "findings"  # the folder of the findings' pages
+REVIEW = "review/"  # the stories due for review, the longest due first
 DATA_FILE = "data/library.json"  # the library as data for other tools, made from the template of this name
 SCHEMA_FILE = "data/library.schema.json"  # its JSON Schema, a template that is the file as it is
 FACET_INDEX = "stories/facets.json"  # every story's facet values, for filtering a list across its pages
@@ -113,6 +115,8 @@ def plan_site(
     }
     later[STORIES] = [pager.url(pager.number) for pager, _ in story_pages[1:]]
     later[QUOTES] = [pager.url(pager.number) for pager, _ in quote_pages[1:]]
+    review_pages = split(REVIEW, review_queue(library.due.values(), library.stories, library.changes))
+    later[REVIEW] = [pager.url(pager.number) for pager, _ in review_pages[1:]]
     pages = [
         Page("index.html", "home.html", shared.whole(newest=newest)),
         *(
@@ -142,6 +146,10 @@ def plan_site(
         Page("journey/index.html", "journey.html", shared.whole(lanes=lanes(shared.plain))),
         Page(f"{FINDINGS}/index.html", "findings.html", shared.whole()),
         Page("insights/index.html", "insights.html", shared.whole(insights=insights(shared.plain))),
+        *(
+            Page(pager.path, "review.html", shared.whole(queue=part, pager=pager))
+            for pager, part in review_pages
+        ),
         Page("feed.xml", "feed.xml", shared.whole(entries=list(library.stories.values())[:IN_FEED])),
         Page(
             "sitemap.xml",

@@ -1,4 +1,4 @@
-"""Checks of single settings in site.yaml: unknown keys, language, base_url, personal data, review."""
+"""Checks of single settings in site.yaml: unknown keys, language, base_url, personal data, review, git."""
 
 from __future__ import annotations
 
@@ -18,10 +18,13 @@ SETTINGS = (
     "allow_html",
     "personal_data",
     "review_after_months",
+    "review_from",
+    "git_history",
     "groupings",
 )
 PERSONAL_DATA_KEYS = ("allow_domains", "on_finding")
 ON_FINDING = ("error", "warn")
+REVIEW_FROM = ("date", "git")  # what a story's age counts from: its date, or its last change in git
 
 
 def allow_domains_setting(doc: Document, problems: list[Problem]) -> tuple[str, ...]:
@@ -95,6 +98,32 @@ def review_after_months_setting(doc: Document, problems: list[Problem]) -> int:
         )
         return 0
     return months
+
+
+def review_from_setting(doc: Document, problems: list[Problem], months: int) -> str:
+    """What a story's age for review counts from: 'date' (the default) or 'git', its last change."""
+    value = doc.data.get("review_from", "date")
+    if value not in REVIEW_FROM:
+        hint = "date counts a story's age from its date; git from its last change in git"
+        message = f"'review_from' must be 'date' or 'git', not '{value}'"
+        problems.append(doc.error(("review_from",), message, hint))
+        return "date"
+    if value == "git" and not months:
+        at = doc.spot("review_from")
+        hint = "add review_after_months: 24, or leave review_from out"
+        message = "'review_from: git' does nothing without review_after_months"
+        problems.append(warning(doc.path, at.line, at.column, message, hint))
+    return str(value)
+
+
+def git_history_setting(doc: Document, problems: list[Problem]) -> bool:
+    """Whether story pages show when they last changed in git, and who changed them."""
+    value = doc.data.get("git_history", False)
+    if not isinstance(value, bool):
+        hint = "true shows each story's last change and the people who made it, from git"
+        problems.append(doc.error(("git_history",), "'git_history' must be true or false", hint))
+        return False
+    return value
 
 
 def check_settings(doc: Document, problems: list[Problem]) -> None:

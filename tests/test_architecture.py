@@ -41,6 +41,7 @@ CHAIN = [
     "crosschecks",
     "content",
     "findings",
+    "history",
     "review",
     "schema",
     "related",

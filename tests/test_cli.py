@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import story
+import yaml
+from conftest import REPO, story
 
 from generator import __version__
 
@@ -100,3 +104,16 @@ def test_output_redirected_to_a_full_disk_is_one_line_and_exit_1(site, command):
             text=True,
         )
     assert (ran.returncode, ran.stderr) == (1, "insole: could not print: No space left on device\n")
+
+
+def test_the_pre_commit_hook_runs_a_real_insole_command(site, run):
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert (hook["id"], hook["language"], hook["pass_filenames"]) == ("insole-check", "python", False)
+    program, *args = shlex.split(hook["entry"])
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert program in scripts
+    files = re.compile(hook["files"])
+    assert all(files.search(p) for p in ("content/stories/a.md", "templates/story.html", "site.yaml"))
+    assert not files.search("README.md")
+    root = site({"content/stories/a.md": story(extra="mystery: 1")})
+    assert run(root, *args).code == 1, "--strict: a warning stops the commit"

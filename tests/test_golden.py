@@ -39,6 +39,7 @@ PAGES = [
     "matrix/second-trip/delivery/index.html",
     "journey/index.html",
     "insights/index.html",
+    "review/index.html",
     "findings/index.html",
     "findings/our-job-ends-at-the-wrong-door/index.html",
     "stories/lastkajen-pa-soder/index.html",

@@ -127,3 +127,77 @@ def test_review_after_months_must_be_a_number_of_months(site, run):
             f"site.yaml:{line}:{column}: error: 'review_after_months' must be a number of months"
             in result.err
         )
+
+
+def test_the_review_page_lists_the_stories_due_the_longest_due_first(site):
+    stories = {
+        "content/stories/later.md": story("Later", extra="review_by: 2026-02-01\nauthor: Maja"),
+        "content/stories/aged.md": story("Aged", date="2020-01-01"),
+        "content/stories/fresh.md": story("Fresh", extra="review_by: 2027-01-01"),
+    }
+    root = site(stories, site_yaml=SITE_YAML + "review_after_months: 12\n")
+    pages = built_pages(root, DAY)
+    queue = pages["review/index.html"]
+    assert queue.index(">Aged</a>") < queue.index(">Later</a>")
+    assert "Fresh" not in queue
+    assert (
+        'Due since <time datetime="2021-01-01">1 January 2021</time>: more than 12 months old.</p>' in queue
+    )
+    assert (
+        'Due since <time datetime="2026-02-01">1 February 2026</time>: its review date has passed.'
+        " Written up by Maja.</p>" in queue
+    )
+    assert (
+        '<a href="../review/">Stories due for review</a> <span class="count">2 stories</span>'
+        in (pages["insights/index.html"])
+    )
+    assert "<loc>/review/</loc>" in (root / "_site/sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_the_review_page_says_when_nothing_is_due(site):
+    root = site({"content/stories/fresh.md": story("Fresh", extra="review_by: 2027-01-01")})
+    queue = built_pages(root, DAY)["review/index.html"]
+    assert '<p class="empty">No story is due for review.</p>' in queue
+    assert "<ol" not in queue
+
+
+def test_a_long_review_queue_goes_on_over_pages_of_a_hundred(site):
+    stories = {
+        f"content/stories/s{n:03}.md": story(f"Story {n:03}", extra=f"review_by: 2025-{1 + n % 12:02}-01")
+        for n in range(101)
+    }
+    root = site(stories)
+    pages = built_pages(root, DAY)
+    first, second = pages["review/index.html"], pages["review/page/2/index.html"]
+    assert first.count('class="story-link"') == 100 and second.count('class="story-link"') == 1
+    assert '<ol class="review-queue" start="101">' in second
+    assert ">Story 095</a>" in second, (
+        "due the latest (review_by 2025-12-01), and the last of its day by path"
+    )
+    assert '<a href="../review/page/2/" rel="next">Next page</a>' in first
+    assert "<loc>/review/page/2/</loc>" in (root / "_site/sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_check_review_prints_the_queue_and_a_count_and_exits_as_check_does(site, run):
+    stories = {
+        "content/stories/due.md": story("Due story", extra="review_by: 2001-02-03\nauthor: Maja"),
+        "content/stories/aged.md": story("Aged story", date="2001-01-01"),
+        "content/stories/fresh.md": story("Fresh story", extra="review_by: 2999-01-01"),
+    }
+    root = site(stories, site_yaml=SITE_YAML + "review_after_months: 24\n")
+    result = run(root, "check", "--review")
+    assert result.code == 0 and result.err == ""
+    assert result.out.splitlines()[:3] == [
+        "content/stories/due.md:6:12: due for review since 2001-02-03 (review_by has passed; written up by Maja)",
+        "content/stories/aged.md:3:7: due for review since 2003-01-01 (older than review_after_months)",
+        "2 stories due for review, the first since 2001-02-03",
+    ]
+    assert run(root, "check", "--review", "--strict").code == 0
+
+
+def test_check_review_says_when_nothing_is_due(site, run):
+    root = site({"content/stories/fresh.md": story("Fresh story")})
+    result = run(root, "check", "--review")
+    assert result.code == 0
+    assert result.out.splitlines()[0] == "No story is due for review"
+    assert "--review" in run(root, "check", "--help").out
