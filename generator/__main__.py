@@ -1,4 +1,4 @@
-"""`python -m generator` runs the insole command."""
+"""`python -m insole` runs the insole command."""
 
 from .cli import entry
 

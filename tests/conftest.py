@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from insole.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 

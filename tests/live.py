@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from generator.errors import Problem
-from generator.options import Options
-from generator.serve import serve
+from insole.errors import Problem
+from insole.options import Options
+from insole.serve import serve
 
 
 @dataclass

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from conftest import REPO
 
-from generator.build import build
-from generator.options import Options
+from insole.build import build
+from insole.options import Options
 
 # .ci/run installs the npm packages here; INSOLE_VNU_JAR and INSOLE_AXE_JS point elsewhere.
 NODE_MODULES = REPO / ".ci" / "node" / "node_modules"

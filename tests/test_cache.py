@@ -15,15 +15,15 @@ import pytest
 from conftest import SITE_YAML, story
 from markdown_it import MarkdownIt
 
-import generator
-from generator import cache, content, library
-from generator.cache import KEEP_UNUSED, Store, open_memo
-from generator.cachetrust import cache_home
-from generator.config import SiteConfig, load_config
-from generator.digests import digest
-from generator.gather import gather
-from generator.markup import make_markdown
-from generator.options import Options
+import insole
+from insole import cache, content, library
+from insole.cache import KEEP_UNUSED, Store, open_memo
+from insole.cachetrust import cache_home
+from insole.config import SiteConfig, load_config
+from insole.digests import digest
+from insole.gather import gather
+from insole.markup import make_markdown
+from insole.options import Options
 
 
 def parsed_files(monkeypatch) -> list[str]:
@@ -255,7 +255,7 @@ def test_a_build_with_no_story_or_term_changed_takes_the_model_tables_from_the_c
 
 
 def test_code_digest_names_the_code_a_process_runs_not_the_files_it_was_loaded_from(tmp_path):
-    shutil.copytree(Path(generator.__file__).parent, tmp_path / "generator")
+    shutil.copytree(Path(insole.__file__).parent, tmp_path / "generator")
     script = (
         "import pathlib, sys\n"
         "from generator.cache import code_digest\n"

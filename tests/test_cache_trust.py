@@ -11,8 +11,8 @@ import jinja2
 import pytest
 from conftest import story
 
-from generator.build import build
-from generator.options import Options
+from insole.build import build
+from insole.options import Options
 
 NOT_ROOT = os.geteuid() != 0
 ANOTHER_USER = os.geteuid() + 1000

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import REPO, story
 
-from generator import __version__
+from insole import __version__
 
 
 def test_build_writes_site_and_prints_summary(site, run):
@@ -82,7 +82,7 @@ def test_help_says_what_drafts_and_serve_do(run, tmp_path):
 def test_python_dash_m_runs_the_command(site):
     root = site({"content/stories/lunch.md": story()})
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "check"], cwd=root, capture_output=True, text=True
+        [sys.executable, "-m", "insole", "check"], cwd=root, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
     assert "Checked 1 story" in result.stdout
@@ -97,7 +97,7 @@ def test_output_redirected_to_a_full_disk_is_one_line_and_exit_1(site, command):
     root = site({"content/stories/lunch.md": story()})
     with open("/dev/full", "w") as full:
         ran = subprocess.run(
-            [sys.executable, "-m", "generator", *command],
+            [sys.executable, "-m", "insole", *command],
             cwd=root,
             stdout=full,
             stderr=subprocess.PIPE,

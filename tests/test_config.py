@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YAML
 
-from generator.config import SiteConfig, build_config, load_config
-from generator.errors import BuildFailed, Problem
-from generator.yamldoc import parse
+from insole.config import SiteConfig, build_config, load_config
+from insole.errors import BuildFailed, Problem
+from insole.yamldoc import parse
 
 ROOT = Path("/sites/sample")
 

@@ -10,14 +10,14 @@ from collections.abc import Callable
 import pytest
 from conftest import story
 
-from generator.config import load_config
-from generator.content import load_stories
-from generator.crosschecks import check_related, check_slugs
-from generator.errors import Problem
-from generator.markup import make_markdown
-from generator.story import CoCreation, Story, shorten, slugify
-from generator.storyfiles import find_story_files
-from generator.yamldoc import Spot
+from insole.config import load_config
+from insole.content import load_stories
+from insole.crosschecks import check_related, check_slugs
+from insole.errors import Problem
+from insole.markup import make_markdown
+from insole.story import CoCreation, Story, shorten, slugify
+from insole.storyfiles import find_story_files
+from insole.yamldoc import Spot
 
 STORY = "content/stories/a.md"
 Loaded = tuple[dict[str, Story], list[Problem]]

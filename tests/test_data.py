@@ -18,9 +18,9 @@ import jsonschema
 import pytest
 from conftest import REPO, SITE_YAML, story
 
-from generator.build import build
-from generator.environment import default_theme_dir
-from generator.options import Options
+from insole.build import build
+from insole.environment import default_theme_dir
+from insole.options import Options
 
 TODAY = dt.date(2026, 11, 1)
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -153,7 +153,7 @@ def test_the_data_is_the_same_bytes_whatever_the_hash_seed(tmp_path):
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         ran = subprocess.run(
-            [sys.executable, "-m", "generator", "export", "--no-cache", "--json", "-"],
+            [sys.executable, "-m", "insole", "export", "--no-cache", "--json", "-"],
             cwd=REPO,
             env=env,
             capture_output=True,

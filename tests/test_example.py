@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from generator.build import build
-from generator.gather import gather
-from generator.links import page_links, resolve
-from generator.options import Options
+from insole.build import build
+from insole.gather import gather
+from insole.links import page_links, resolve
+from insole.options import Options
 
 
 @pytest.fixture(scope="module")

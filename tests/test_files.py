@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YAML, story
 
-from generator.livesite import LiveSite
-from generator.options import Options
-from generator.pages import Page, Plan, check_plan
+from insole.livesite import LiveSite
+from insole.options import Options
+from insole.pages import Page, Plan, check_plan
 
 SECRET = b"the-secret-password-1234"
 FOLDER = "content/stories/visit"
@@ -43,7 +43,7 @@ def secret_outside(tmp_path: Path) -> Path:
 
 def insole(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The insole command run in its own process, stopped if it takes over a minute (a hang)."""
-    command = [sys.executable, "-m", "generator", *args]
+    command = [sys.executable, "-m", "insole", *args]
     return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=60, check=False)
 
 

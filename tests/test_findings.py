@@ -10,9 +10,9 @@ import pytest
 from conftest import SITE_YAML, story
 from test_bad_input import problem_lines, reported, tree
 
-from generator.livesite import LiveSite
-from generator.options import Options
-from generator.serve import _Watcher
+from insole.livesite import LiveSite
+from insole.options import Options
+from insole.serve import _Watcher
 
 FINDING = "content/findings/evening-calls.md"
 STORIES = {

@@ -12,10 +12,10 @@ import time
 import pytest
 from conftest import story
 
-from generator.build import build
-from generator.forked import WorkerFailed, aside, can_fork, forked
-from generator.options import Options
-from generator.render import PARALLEL_FROM
+from insole.build import build
+from insole.forked import WorkerFailed, aside, can_fork, forked
+from insole.options import Options
+from insole.render import PARALLEL_FROM
 
 
 def squares(numbers):
@@ -98,7 +98,7 @@ def set_aside(work: str, tmp_path) -> subprocess.CompletedProcess[str]:
         [
             "import os, signal, sys, time",
             "from pathlib import Path",
-            "from generator.forked import aside",
+            "from insole.forked import aside",
             "folder = Path(sys.argv[1])",
             "def work():",
             *(f"    {line}" for line in work.splitlines()),
@@ -158,7 +158,7 @@ def site_with_many_pages(site, files=None):
 
 def insole(*args: str) -> subprocess.CompletedProcess[str]:
     """The insole command in a process of its own, where no other thread runs."""
-    command = [sys.executable, "-m", "generator", *args]
+    command = [sys.executable, "-m", "insole", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
 
 

@@ -7,7 +7,7 @@ import re
 import jinja2
 from conftest import story
 
-from generator.fragments import Fragments
+from insole.fragments import Fragments
 
 
 def environment(templates: dict[str, str]) -> tuple[jinja2.Environment, list[int]]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator import yamldoc
-from generator.errors import BuildFailed, Problem
-from generator.frontmatter import decode, split
-from generator.yamldoc import Spot, list_at, parse, text_at
+from insole import yamldoc
+from insole.errors import BuildFailed, Problem
+from insole.frontmatter import decode, split
+from insole.yamldoc import Spot, list_at, parse, text_at
 
 PATH = "content/stories/a.md"
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from generator.build import build
-from generator.options import Options
+from insole.build import build
+from insole.options import Options
 
 GOLDEN = Path(__file__).parent / "golden" / "example"
 # The day the example is built on: which stories are due for review must not change with the calendar.
@@ -90,7 +90,7 @@ def test_cold_builds_in_processes_hashing_differently_are_byte_identical(tmp_pat
         command = [
             sys.executable,
             "-m",
-            "generator",
+            "insole",
             "build",
             "--no-search",
             "--no-cache",

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YAML, story
 
-from generator.build import build
-from generator.config import build_config, load_config
-from generator.content import load_stories
-from generator.errors import Problem
-from generator.frontmatter import parse
-from generator.markup import make_markdown
-from generator.options import Options
-from generator.scaffold import story_text
-from generator.schema import story_schema
+from insole.build import build
+from insole.config import build_config, load_config
+from insole.content import load_stories
+from insole.errors import Problem
+from insole.frontmatter import parse
+from insole.markup import make_markdown
+from insole.options import Options
+from insole.scaffold import story_text
+from insole.schema import story_schema
 
 SEGMENTS = """\
 groupings:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YAML, story
 
-from generator import history
-from generator.build import build
-from generator.history import Change, read_history
-from generator.options import Options
+from insole import history
+from insole.build import build
+from insole.history import Change, read_history
+from insole.options import Options
 
 DAY = dt.date(2026, 6, 15)
 

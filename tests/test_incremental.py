@@ -12,13 +12,13 @@ from conftest import SITE_YAML, make_site, story
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import content, pages, render
-from generator.build import build
-from generator.library import Library
-from generator.livesite import LiveSite
-from generator.manifest import MARKER
-from generator.options import Options
-from generator.story import Story
+from insole import content, pages, render
+from insole.build import build
+from insole.library import Library
+from insole.livesite import LiveSite
+from insole.manifest import MARKER
+from insole.options import Options
+from insole.story import Story
 
 NEEDS = ["assemble-without-help", "second-trip", "stay-healthy"]
 PROCESSES = ["delivery", "assembly-instructions", "support"]

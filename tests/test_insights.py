@@ -7,10 +7,10 @@ import json
 import pytest
 from conftest import story
 
-from generator.gather import gather
-from generator.insights import SECTIONS, Insight, Ref, insights
-from generator.links import page_links, resolve
-from generator.options import Options
+from insole.gather import gather
+from insole.insights import SECTIONS, Insight, Ref, insights
+from insole.links import page_links, resolve
+from insole.options import Options
 
 # Four stories over the sample vocabulary (three needs, three processes, two opportunities,
 # two sources), made so that each kind of gap has a known answer.

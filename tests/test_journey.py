@@ -6,11 +6,11 @@ import re
 
 from conftest import SITE_YAML, story
 
-from generator.gather import gather
-from generator.journey import lanes, size
-from generator.links import page_links, resolve
-from generator.options import Options
-from generator.pages import cell_url
+from insole.gather import gather
+from insole.journey import lanes, size
+from insole.links import page_links, resolve
+from insole.options import Options
+from insole.pages import cell_url
 
 STORIES = {
     "content/stories/a.md": story(

@@ -9,12 +9,12 @@ import sys
 
 from conftest import REPO
 
-from generator.forked import forked
-from generator.groupings import BUILT_IN
-from generator.library import build_library
-from generator.related import PARALLEL_FROM, RELATED_COUNT
-from generator.story import CoCreation, Story
-from generator.vocabulary import Term, Vocabulary
+from insole.forked import forked
+from insole.groupings import BUILT_IN
+from insole.library import build_library
+from insole.related import PARALLEL_FROM, RELATED_COUNT
+from insole.story import CoCreation, Story
+from insole.vocabulary import Term, Vocabulary
 
 
 def vocabulary() -> Vocabulary:
@@ -134,9 +134,9 @@ def test_related_stays_bounded_on_a_big_library():
 
 def test_related_stories_found_in_worker_processes_are_those_found_in_one(monkeypatch):
     # Other tests' threads may linger, which would keep the work in this process.
-    monkeypatch.setattr("generator.related.can_fork", lambda workers: workers > 1)
+    monkeypatch.setattr("insole.related.can_fork", lambda workers: workers > 1)
     forks = []
-    monkeypatch.setattr("generator.related.forked", lambda *args: (forks.append(args[2]), forked(*args))[1])
+    monkeypatch.setattr("insole.related.forked", lambda *args: (forks.append(args[2]), forked(*args))[1])
     needs, processes = ("n1", "n2", "n3", "rare"), ("p1", "p2", "p3")
     stories = [
         make(
@@ -157,8 +157,8 @@ def test_related_stories_found_in_worker_processes_are_those_found_in_one(monkey
 
 TIED = """
 import datetime as dt, json
-from generator.story import Story
-from generator.related import relate, story_terms
+from insole.story import Story
+from insole.related import relate, story_terms
 needs, processes = [f"n{i}" for i in range(7)], [f"p{i}" for i in range(5)]
 stories = [
     Story(f"s{i:02}", "t", dt.date(2024, 1, 1), "x.md",

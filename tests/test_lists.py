@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import story
 
-from generator.build import build
-from generator.facets import FACET_SHOWN
-from generator.options import Options
-from generator.paging import LIST_PAGE, Pager, pagers, split
+from insole.build import build
+from insole.facets import FACET_SHOWN
+from insole.options import Options
+from insole.paging import LIST_PAGE, Pager, pagers, split
 
 STORIES = 230  # three pages of the story list: 100, 100 and 30
 

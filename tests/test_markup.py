@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.markup import PAGE_IDS, Markdown, Rendered, make_markdown, render_markdown
-from generator.sanitize import is_unsafe
+from insole.markup import PAGE_IDS, Markdown, Rendered, make_markdown, render_markdown
+from insole.sanitize import is_unsafe
 
 PATH = "content/stories/a.md"
 
@@ -275,14 +275,14 @@ def test_first_paragraph_of_a_body_without_paragraphs_is_empty():
 
 
 def test_headings_move_down_one_level_below_the_page_title():
-    from generator.markup import make_markdown, render_markdown
+    from insole.markup import make_markdown, render_markdown
 
     html = render_markdown(make_markdown(), "# One\n\n## Two\n\n###### Six\n").html
     assert html == "<h2>One</h2>\n<h3>Two</h3>\n<h6>Six</h6>\n"
 
 
 def test_html_output_is_not_xhtml():
-    from generator.markup import make_markdown, render_markdown
+    from insole.markup import make_markdown, render_markdown
 
     html = render_markdown(make_markdown(), "![A photo](p.png)\n\nline  \nbreak\n").html
     assert '<img src="p.png" alt="A photo">' in html and "<br>" in html and "/>" not in html

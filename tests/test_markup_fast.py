@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import make_site, story
 
-from generator import fastmarkup, markup
-from generator.frontmatter import split
-from generator.markup import Markdown, make_markdown, render_fast, render_markdown, render_reference
+from insole import fastmarkup, markup
+from insole.frontmatter import split
+from insole.markup import Markdown, make_markdown, render_fast, render_markdown, render_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 # CommonMark's examples (CC-BY-SA 4.0); no installed package ships them.
@@ -283,7 +283,7 @@ DEEP = {
 }
 RENDER_DEEP = """
 import sys
-from generator.markup import Markdown, render_markdown
+from insole.markup import Markdown, render_markdown
 n = 100_000
 rendered = render_markdown(Markdown(fast=sys.argv[1] == "fast"), eval(sys.argv[2]), "s.md", 5)
 print(len(rendered.html))
@@ -306,7 +306,7 @@ def test_a_story_of_100000_nested_quotes_builds(tmp_path):
     build = [
         sys.executable,
         "-c",
-        "from generator.cli import entry; entry()",
+        "from insole.cli import entry; entry()",
         "build",
         "--no-search",
         "--no-cache",

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YAML, story
 
-from generator import build as build_module
-from generator import contexts, lock, manifest, render, swap
-from generator import output as output_module
-from generator.build import build
-from generator.errors import BuildFailed
-from generator.manifest import MARKER
-from generator.options import Options
-from generator.output import Index
+from insole import build as build_module
+from insole import contexts, lock, manifest, render, swap
+from insole import output as output_module
+from insole.build import build
+from insole.errors import BuildFailed
+from insole.manifest import MARKER
+from insole.options import Options
+from insole.output import Index
 
 PERSONS_PATHS = {"CNAME", ".well-known/x", ".well-known/y", "notes/thesis.docx"}
 PERSONS_FILES = {
@@ -684,7 +684,7 @@ def test_a_named_pipe_in_the_markers_place_is_never_waited_on(site):
     build(Options(root=root, search=False))
     (root / "_site" / MARKER).unlink()
     os.mkfifo(root / "_site" / MARKER)
-    command = [sys.executable, "-m", "generator", "build", "--no-search"]
+    command = [sys.executable, "-m", "insole", "build", "--no-search"]
     refused = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=60)
     assert refused.returncode == 1
     assert "_site:1:1: error: the output folder holds files insole did not write" in refused.stderr

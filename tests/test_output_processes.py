@@ -12,16 +12,16 @@ from pathlib import Path
 from conftest import story
 from test_output import PERSONS_FILES, beside, put, snapshot
 
-from generator import lock
-from generator.build import build
-from generator.options import Options
+from insole import lock
+from insole.build import build
+from insole.options import Options
 
 STORIES = {f"content/stories/s{i}.md": story(f"Story {i}") for i in range(6)}
 
 
 def start(root: Path, *args: str) -> subprocess.Popen[str]:
     """`insole build ARGS...` started in the site's folder, in a session of its own."""
-    command = [sys.executable, "-m", "generator", "build", *args]
+    command = [sys.executable, "-m", "insole", "build", *args]
     return subprocess.Popen(
         command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
@@ -130,7 +130,7 @@ def test_sigterm_stops_a_build_with_exit_143_one_line_and_the_old_site(site):
 
 def test_a_build_with_its_output_closed_builds_and_says_nothing_of_it(site):
     root = site(STORIES)
-    command = [sys.executable, "-m", "generator", "build", "--no-search"]
+    command = [sys.executable, "-m", "insole", "build", "--no-search"]
     assert subprocess.run(command, cwd=root, stdout=subprocess.DEVNULL).returncode == 0
     closed = subprocess.run(  # as `insole build >&-`
         [*command, "--output", "closed"],

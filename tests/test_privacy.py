@@ -14,7 +14,7 @@ from conftest import SITE_YAML, story
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.privacy import HIDDEN, IDENTITY, hidden, scan
+from insole.privacy import HIDDEN, IDENTITY, hidden, scan
 
 FINNISH_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 STORY = "content/stories/a.md"

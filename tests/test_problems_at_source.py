@@ -15,8 +15,8 @@ import pytest
 from conftest import SITE_YAML, story
 from test_bad_input import problem_lines, reported, tree
 
-from generator.devserver import bind
-from generator.review import add_months
+from insole.devserver import bind
+from insole.review import add_months
 
 STORY = "content/stories/a.md"
 OTHER = "content/stories/b.md"
@@ -221,7 +221,7 @@ def test_a_terminal_that_takes_no_utf8_gets_escapes_not_a_traceback(site):
     shown = {}
     for args in (["report"], ["report", "--json"], ["schema"]):
         result = subprocess.run(
-            [sys.executable, "-m", "generator", *args], cwd=root, env=env, capture_output=True, text=True
+            [sys.executable, "-m", "insole", *args], cwd=root, env=env, capture_output=True, text=True
         )
         assert result.returncode == 0, result.stderr
         shown[args[-1]] = result.stdout

@@ -11,9 +11,9 @@ from conftest import make_site, story
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import build
-from generator.errors import BuildFailed
-from generator.options import Options
+from insole.build import build
+from insole.errors import BuildFailed
+from insole.options import Options
 
 sys.path.insert(0, str(Path(__file__).parent / "fuzz"))
 from harness import Harness

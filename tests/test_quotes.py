@@ -10,12 +10,12 @@ import time
 import pytest
 from conftest import story
 
-from generator import fastmarkup
-from generator.build import build
-from generator.markup import Markdown, render_markdown, render_reference
-from generator.options import Options
-from generator.quotes import chosen, quotes_in, shortened
-from generator.story import Story
+from insole import fastmarkup
+from insole.build import build
+from insole.markup import Markdown, render_markdown, render_reference
+from insole.options import Options
+from insole.quotes import chosen, quotes_in, shortened
+from insole.story import Story
 
 FAST = Markdown()
 REFERENCE = Markdown(fast=False)
@@ -194,7 +194,7 @@ def test_hostile_html_is_read_in_linear_time(html):
 
 
 def test_a_long_list_of_quotes_goes_on_over_pages_with_links_between_them(site, tmp_path):
-    from generator.pages import QUOTE_PAGE
+    from insole.pages import QUOTE_PAGE
 
     files = {
         f"content/stories/s{n:03}.md": story(

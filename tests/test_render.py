@@ -9,10 +9,10 @@ from xml.etree import ElementTree
 import jinja2
 from conftest import story
 
-from generator import cache, listitems, render
-from generator.build import build
-from generator.gather import gather
-from generator.options import Options
+from insole import cache, listitems, render
+from insole.build import build
+from insole.gather import gather
+from insole.options import Options
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

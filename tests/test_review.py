@@ -7,10 +7,10 @@ from pathlib import Path
 
 from conftest import SITE_YAML, story
 
-from generator.build import build
-from generator.options import Options
-from generator.review import AGE, REVIEW_BY, add_months, due, due_for_review
-from generator.story import Story
+from insole.build import build
+from insole.options import Options
+from insole.review import AGE, REVIEW_BY, add_months, due, due_for_review
+from insole.story import Story
 
 DAY = dt.date(2026, 6, 15)
 

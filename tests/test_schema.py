@@ -8,11 +8,11 @@ import pytest
 from conftest import REPO, story
 from jsonschema import Draft202012Validator
 
-from generator.config import load_config
-from generator.frontmatter import decode, split
-from generator.schema import DRAFT, story_schema
-from generator.storyfields import KEYS
-from generator.storyfiles import find_story_files
+from insole.config import load_config
+from insole.frontmatter import decode, split
+from insole.schema import DRAFT, story_schema
+from insole.storyfields import KEYS
+from insole.storyfiles import find_story_files
 
 
 @pytest.fixture(scope="module")

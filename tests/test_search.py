@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SITE_YAML, story
 
-from generator import search
-from generator.build import build
-from generator.errors import BuildFailed
-from generator.facets import FACETS, facets, story_facets
-from generator.gather import gather
-from generator.i18n import STRINGS
-from generator.options import Options
+from insole import search
+from insole.build import build
+from insole.errors import BuildFailed
+from insole.facets import FACETS, facets, story_facets
+from insole.gather import gather
+from insole.i18n import STRINGS
+from insole.options import Options
 
 LUNCH = story(
     "Lunch in the support centre",

@@ -15,11 +15,11 @@ from conftest import story
 from live import running
 from watchdog.events import DirModifiedEvent, FileModifiedEvent
 
-from generator import devserver
-from generator.devserver import allowed_hosts, bind, inject
-from generator.livesite import LiveSite, site_path
-from generator.options import Options
-from generator.serve import QUIET, _Watcher
+from insole import devserver
+from insole.devserver import allowed_hosts, bind, inject
+from insole.livesite import LiveSite, site_path
+from insole.options import Options
+from insole.serve import QUIET, _Watcher
 
 SETTLE = QUIET * 6 + 0.5  # long enough for a burst to end and one rebuild to finish
 

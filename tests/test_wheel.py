@@ -38,10 +38,12 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_carries_the_default_theme(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    assert "generator/theme/base.html" in names
-    assert "generator/theme/static/style.css" in names
-    assert "generator/theme/static/favicon.svg" in names
-    assert "generator/theme/data/library.schema.json" in names
+    assert "insole/theme/base.html" in names
+    assert "insole/theme/static/style.css" in names
+    assert "insole/theme/static/favicon.svg" in names
+    assert "insole/theme/data/library.schema.json" in names
+    # Imported as `insole`: another distribution's `generator` module cannot clash with it.
+    assert not [name for name in names if name.startswith("generator/")]
 
 
 def see_the_installed_dependencies(venv: Path) -> None:
@@ -70,7 +72,7 @@ def test_installed_wheel_builds_a_site_without_templates(wheel, tmp_path):
     subprocess.run([*pip, str(wheel)], check=True)
     root = make_site(tmp_path / "library", {"content/stories/lunch.md": story()})
     where = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import generator; print(generator.__file__)"],
+        [str(venv / "bin" / "python"), "-c", "import insole; print(insole.__file__)"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

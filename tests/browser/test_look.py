@@ -9,8 +9,8 @@ from conftest import story
 from playwright.sync_api import Page, expect
 from published import AXE_JS, checker, html_pages, serious_violations, serving
 
-from generator.build import build
-from generator.options import Options
+from insole.build import build
+from insole.options import Options
 
 PHONE = {"width": 375, "height": 740}
 WIDTHS = [320, 375, 390, 768, 1280]

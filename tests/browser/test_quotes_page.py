@@ -8,10 +8,10 @@ import pytest
 from conftest import REPO
 from playwright.sync_api import expect
 
-from generator.gather import gather
-from generator.library import Library
-from generator.options import Options
-from generator.quotes import shortened
+from insole.gather import gather
+from insole.library import Library
+from insole.options import Options
+from insole.quotes import shortened
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,12 @@ from live import running
 from playwright.sync_api import Page, expect
 from published import build_example, serving
 
-from generator.build import build
-from generator.facets import FACET_SHOWN, FACETS, story_facets
-from generator.gather import gather
-from generator.library import Library
-from generator.options import Options
-from generator.search import PART_PAGES
+from insole.build import build
+from insole.facets import FACET_SHOWN, FACETS, story_facets
+from insole.gather import gather
+from insole.library import Library
+from insole.options import Options
+from insole.search import PART_PAGES
 
 TIMEOUT = 10_000  # milliseconds for the index to load and answer
 

@@ -13,8 +13,8 @@ from conftest import REPO
 from playwright.sync_api import Page, Route, expect
 from published import serving
 
-from generator.build import build
-from generator.options import Options
+from insole.build import build
+from insole.options import Options
 
 STORIES = 3_000
 RARE = "zeppelinhangar"  # a word three stories hold, in two parts of the index

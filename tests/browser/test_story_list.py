@@ -12,12 +12,12 @@ from conftest import REPO
 from playwright.sync_api import Page, expect
 from published import serving
 
-from generator.build import build
-from generator.facets import FACET_SHOWN
-from generator.gather import gather
-from generator.library import Library
-from generator.options import Options
-from generator.paging import LIST_PAGE
+from insole.build import build
+from insole.facets import FACET_SHOWN
+from insole.gather import gather
+from insole.library import Library
+from insole.options import Options
+from insole.paging import LIST_PAGE
 
 STORIES = 3000
 LONG_TASK = 200  # milliseconds: a longer task is a freeze a person notices

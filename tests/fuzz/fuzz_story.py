@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 with atheris.instrument_imports():
     from harness import Harness
 
-    import generator.content
-    import generator.frontmatter
-    import generator.markup  # noqa: F401
+    import insole.content
+    import insole.frontmatter
+    import insole.markup  # noqa: F401
 
 HARNESS = Harness()
 

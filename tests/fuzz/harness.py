@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.config import build_config
-from generator.content import read_story
-from generator.errors import Problem
-from generator.markup import make_markdown
-from generator.story import Story
-from generator.storyfiles import Source
-from generator.yamldoc import parse
+from insole.config import build_config
+from insole.content import read_story
+from insole.errors import Problem
+from insole.markup import make_markdown
+from insole.story import Story
+from insole.storyfiles import Source
+from insole.yamldoc import parse
 
 SITE = """\
 needs: {assemble-without-help: {title: Assemble, kind: achieve}, second-trip: Second trip}
