@@ -70,6 +70,7 @@ CHAIN = [
     "build",
     "scaffold",
     "livesite",
+    "storyform",
     "devserver",
     "serve",
     "shell",
