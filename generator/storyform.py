@@ -197,6 +197,9 @@ def checked(live: Live, draft: Draft) -> tuple[Path, str, list[Problem], bool]:
     The text is read back as a build reads it, then checked against the stories there are.
     """
     site = current(live)
+    unknown = sorted(set(draft.chosen.terms) - {g.key for g in site.config.vocabulary.groupings})
+    if unknown:
+        raise Unusable(HTTPStatus.BAD_REQUEST, f"the site has no grouping '{unknown[0]}'")
     path = story_path(site, draft.title)
     written = story_text(site.config, draft.title, draft.date, draft.chosen)
     source = Source(path, None, display_path(path), written.encode("utf-8"), ())
@@ -220,20 +223,21 @@ def current(live: Live) -> Site:
 
 
 def preview(live: Live, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The body as the site shows it, the file's slug and place, its problems and personal data."""
-    draft = draft_of(data)
-    path, _, problems, shown = checked(live, draft)
+    """The body as the site shows it, its personal data, and, once it has a title, its file and problems."""
     config = current(live).config
-    body = render_markdown(make_markdown(config.allow_html), draft.chosen.body, display_path(path))
-    return {
-        "slug": path.stem,
-        "path": in_site(path, config),
+    body = render_markdown(make_markdown(config.allow_html), text(data, "body"))
+    answer = {
         "html": body.html,
-        "problems": [str(problem) for problem in sorted(problems)],
         "findings": findings(data, config.allow_domains),
-        "shown": shown,
-        "exists": path.exists(),
+        "path": "",
+        "exists": False,
     }
+    try:
+        path, _, problems, shown = checked(live, draft_of(data))
+    except Unusable as unusable:  # what is not there yet to check is said, but the rest is shown
+        return answer | {"problems": [unusable.message], "shown": False}
+    said = [str(problem) for problem in sorted(problems)]
+    return answer | {"path": in_site(path, config), "exists": path.exists(), "problems": said, "shown": shown}
 
 
 def findings(data: Mapping[str, Any], domains: tuple[str, ...]) -> list[dict[str, Any]]:

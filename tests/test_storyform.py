@@ -146,7 +146,7 @@ def test_the_preview_renders_the_body_and_marks_personal_data(site):
         status, answer = post(live, PREVIEW, data, X_Insole_Token=token_of(live))
         assert status == 200
         assert answer["html"] == "<p>She <em>called</em>.</p>\n<p>Mail anna.berg@mail.se now</p>\n"
-        assert answer["slug"] == "ten-calls-about-one-sofa"
+        assert answer["path"] == "content/stories/ten-calls-about-one-sofa.md"
         assert answer["findings"] == [
             {
                 "field": "body",
@@ -208,6 +208,7 @@ def test_an_oversized_body_is_refused_unread(site):
         (FILLED | {"slug": "../../site"}, 400, "the form has no field 'slug'"),
         (FILLED | {"path": "/etc/passwd"}, 400, "the form has no field 'path'"),
         (FILLED | {"title": 7}, 400, "'title' is not text"),
+        (FILLED | {"terms": {"status": ["draft"]}}, 400, "the site has no grouping 'status'"),
         (FILLED | {"related": ["../lunch"]}, 422, "related: '../lunch' is not a slug"),
         (
             FILLED | {"terms": {"needs": ["a]\nstatus: draft"]}},
