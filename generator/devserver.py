@@ -121,8 +121,9 @@ def make_handler(site: LiveSite, hosts: set[str], token: str = "") -> type[Simpl
             """The story form's page, without the reload script, which would throw away what is typed."""
             try:
                 page = form_page(site.live, token)
-            except Unusable:
-                self.send_page(HTTPStatus.SERVICE_UNAVAILABLE, WAITING_PAGE.encode(), "text/html")
+            except Unusable as unusable:
+                said = WAITING_PAGE.replace("The site has not been built yet.", html.escape(unusable.message))
+                self.send_page(unusable.status, said.encode(), "text/html")
                 return
             self.send_page(HTTPStatus.OK, page, "text/html; charset=utf-8")
 

@@ -22,12 +22,14 @@ from markupsafe import Markup
 from .build import Live
 from .config import SiteConfig
 from .content import read_story
+from .contexts import Shared
 from .crosschecks import check_related, check_slugs, not_published
 from .errors import Problem, display_path
 from .gather import Site
 from .markup import make_markdown, render_markdown
 from .pages import Page, story_url
 from .privacy import allowed, masked, scan
+from .render import template_problem
 from .scaffold import Chosen, story_text, write_new
 from .story import MODES, slugify
 from .storyfiles import STORIES, Source
@@ -261,8 +263,8 @@ def save(live: Live, data: Mapping[str, Any]) -> dict[str, Any]:
         raise exists(path, current(live).config)
     if any(problem.is_error for problem in problems):
         raise Unusable(HTTPStatus.UNPROCESSABLE_ENTITY, "a build would refuse this story", said)
-    stories = current(live).config.content_dir.resolve()
-    if not path.parent.resolve().is_relative_to(stories):
+    content = current(live).config.content_dir.resolve()
+    if not path.parent.resolve().is_relative_to(content):
         raise Unusable(HTTPStatus.FORBIDDEN, f"{display_path(path.parent)} leads outside the content folder")
     try:
         write_new(path, written)
@@ -288,9 +290,14 @@ def in_site(path: Path, config: SiteConfig) -> str:
 def form_page(live: Live, token: str) -> bytes:
     """The form's page, made with the theme's template inside the site's own base template."""
     site = current(live)
-    template = site.env.get_template(TEMPLATE)
-    page = Page("__insole/form/index.html", TEMPLATE)
-    return template.render(form_context(site, token), page=page, root="/").encode("utf-8")
+    # Given what every page about the whole library is given, so a site's own base template works here too.
+    page = Page("__insole/form/index.html", TEMPLATE, Shared(site.library).whole(**form_context(site, token)))
+    try:
+        return site.env.get_template(TEMPLATE).render(page.context, page=page, root="/").encode("utf-8")
+    except Exception as exc:  # a site's own base template may ask for what the form's page is not given
+        raise Unusable(
+            HTTPStatus.INTERNAL_SERVER_ERROR, str(template_problem(exc, page, site.config))
+        ) from None
 
 
 def form_context(site: Site, token: str) -> dict[str, Any]:

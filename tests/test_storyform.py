@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import html
 import http.client
 import json
 import re
@@ -291,3 +292,14 @@ def test_the_story_list_for_related_cannot_end_its_script(site):
         form = live.get("/__insole/form")[1]
     assert form.count("</script>") == 3  # the two JSON blocks and the form's own script
     assert "\\u003c/script\\u003e" in form
+
+
+def test_a_base_template_the_form_cannot_fill_is_an_error_at_its_line(site):
+    shown = '{{ story.title if page.template.endswith("form.html") else terms | length }}'
+    own = '{% extends "default/base.html" %}\n{% block description %}' + shown + "{% endblock %}\n"
+    files = {**LUNCH, "templates/base.html": own}
+    with running(site(files)) as live:
+        status, page = live.get("/__insole/form")
+    assert status == 500
+    said = "templates/base.html:2:1: error: template error: 'story' is undefined (making __insole/form/index.html)"
+    assert said in html.unescape(page)
