@@ -287,7 +287,12 @@ def write_new(path: Path, text: str) -> None:
 
 def new_story_path(config: SiteConfig, title: str) -> Path:
     """Where a story with this title goes: its slug, cut at a word to fit a folder name."""
+    return config.content_dir / STORIES / f"{new_story_slug(title) or 'story'}.md"
+
+
+def new_story_slug(title: str) -> str:
+    """The slug of a new story with this title, cut at a word to fit a folder name; '' if it makes none."""
     slug = slugify(title)
     if len(slug) > SLUG_LENGTH:
         slug = slug[: SLUG_LENGTH + 1].rsplit("-", 1)[0][:SLUG_LENGTH]
-    return config.content_dir / STORIES / f"{slug or 'story'}.md"
+    return slug

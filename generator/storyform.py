@@ -30,8 +30,8 @@ from .markup import make_markdown, render_markdown
 from .pages import Page, story_url
 from .privacy import allowed, masked, scan
 from .render import template_problem
-from .scaffold import Chosen, story_text, write_new
-from .story import MODES, slugify
+from .scaffold import Chosen, new_story_slug, story_text, write_new
+from .story import MODES
 from .storyfiles import STORIES, Source
 from .vocabulary import SLUG, SLUG_LENGTH
 
@@ -185,9 +185,7 @@ def co_creation_of(value: object) -> tuple[tuple[tuple[str, str], ...], tuple[st
 
 def story_path(site: Site, title: str) -> Path:
     """Where a new story with this title goes: the slug its title makes, as `insole new` makes it."""
-    slug = slugify(title)
-    if len(slug) > SLUG_LENGTH:
-        slug = slug[: SLUG_LENGTH + 1].rsplit("-", 1)[0][:SLUG_LENGTH]
+    slug = new_story_slug(title)
     if not slug:
         raise Unusable(HTTPStatus.UNPROCESSABLE_ENTITY, "give the story a title with letters or digits")
     return site.config.content_dir / STORIES / f"{slug}.md"

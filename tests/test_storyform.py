@@ -14,6 +14,8 @@ import pytest
 from conftest import story
 from live import Live, running
 
+from generator.config import load_config
+from generator.scaffold import new_story_path
 from generator.storyform import MAX_REQUEST, refusal
 
 PREVIEW = "/__insole/preview"
@@ -303,3 +305,13 @@ def test_a_base_template_the_form_cannot_fill_is_an_error_at_its_line(site):
     assert status == 500
     said = "templates/base.html:2:1: error: template error: 'story' is undefined (making __insole/form/index.html)"
     assert said in html.unescape(page)
+
+
+def test_the_file_is_named_as_insole_new_names_it(site):
+    title = "Lastkajen på Söder " + "and the long wait " * 15
+    root = site(LUNCH)
+    with running(root) as live:
+        status, answer = post(live, PREVIEW, FILLED | {"title": title}, X_Insole_Token=token_of(live))
+    config, _ = load_config(root)
+    assert (status, answer["path"]) == (200, new_story_path(config, title).relative_to(root).as_posix())
+    assert answer["path"].startswith("content/stories/lastkajen-pa-soder-and-the-long-wait-")
