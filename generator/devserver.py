@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .livesite import LiveSite
+from .storyform import FORM, SAVE, WRITES, Unusable, form_page, new_token, parsed, preview, refusal, save
 
 EVENTS = "/__insole/events"
 KEEPALIVE = 15.0
@@ -26,6 +27,13 @@ MAX_PORT = 65535
 WAITING_PAGE = (
     '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>insole</title></head>'
     "<body><p>The site has not been built yet.</p></body></html>"
+)
+# Only the served site has it: a built site never links to the form, which `serve` alone answers.
+WRITE_LINK = (
+    '<nav aria-label="insole serve" style="position:fixed;right:1rem;bottom:1rem;z-index:2147483646">'
+    f'<a href="{FORM}" style="display:inline-block;padding:.5rem .9rem;border-radius:.4rem;'
+    'background:#0b5d7a;color:#fff;font:600 15px/1.3 system-ui,sans-serif;text-decoration:none">'
+    "Write a story</a></nav>\n"
 )
 RELOAD_SCRIPT = """<script>
 (() => {
@@ -59,8 +67,13 @@ def allowed_hosts(host: str, port: int) -> set[str]:
     return names | {f"{name}:{port}" for name in names}
 
 
-def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandler]:
-    """A request handler serving only files inside the current build."""
+def make_handler(site: LiveSite, hosts: set[str], token: str = "") -> type[SimpleHTTPRequestHandler]:
+    """A request handler serving only files inside the current build, and the story form.
+
+    Writes through the form must send `token` (a new one when none is given).
+    """
+    token = token or new_token()
+    writing = threading.Lock()  # one write at a time, so that two saves cannot both find a slug free
 
     class Handler(SimpleHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -77,7 +90,46 @@ def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandl
             if urlsplit(self.path).path == EVENTS and not head:
                 self.stream_events()
                 return
+            if urlsplit(self.path).path == FORM:
+                self.send_form()
+                return
             self.send_file()
+
+        def do_POST(self) -> None:
+            """A write of the story form: previewed, or saved as a new story file."""
+            address = urlsplit(self.path).path
+            if not self.host_allowed():
+                self.send_json(HTTPStatus.FORBIDDEN, {"message": "Host not allowed", "problems": []})
+                return
+            if address not in WRITES:
+                self.send_json(HTTPStatus.NOT_FOUND, {"message": "no such address", "problems": []})
+                return
+            try:
+                refused = refusal(self.headers, self.client_address[0], token)
+                if refused:
+                    raise refused
+                data = parsed(self.rfile.read(int(self.headers["Content-Length"])))
+                with writing:
+                    answer = save(site.live, data) if address == SAVE else preview(site.live, data)
+            except Unusable as unusable:
+                self.close_connection = True  # what was not read of the request must not be read as the next
+                self.send_json(unusable.status, unusable.answer())
+                return
+            self.send_json(HTTPStatus.CREATED if address == SAVE else HTTPStatus.OK, answer)
+
+        def send_form(self) -> None:
+            """The story form's page, without the reload script, which would throw away what is typed."""
+            try:
+                page = form_page(site.live, token)
+            except Unusable as unusable:
+                said = WAITING_PAGE.replace("The site has not been built yet.", html.escape(unusable.message))
+                self.send_page(unusable.status, said.encode(), "text/html")
+                return
+            self.send_page(HTTPStatus.OK, page, "text/html; charset=utf-8")
+
+        def send_json(self, status: HTTPStatus, answer: dict[str, Any]) -> None:
+            """An answer to a write, as JSON."""
+            self.send_page(status, json.dumps(answer).encode(), "application/json")
 
         def host_allowed(self) -> bool:
             """True for one Host header naming this server, and the same name in an absolute request."""
@@ -163,9 +215,9 @@ def make_handler(site: LiveSite, hosts: set[str]) -> type[SimpleHTTPRequestHandl
 
 
 def inject(page: bytes, problems: list[str], epoch: int = 0) -> bytes:
-    """An HTML page with the live-reload script (and any build errors) added."""
+    """An HTML page with the link to the story form and the reload script (and any build errors) added."""
     shown = json.dumps(problems).replace("<", "\\u003c")
-    script = (RELOAD_SCRIPT % (shown, html.escape(f"{EVENTS}?epoch={epoch}"))).encode()
+    script = (WRITE_LINK + RELOAD_SCRIPT % (shown, html.escape(f"{EVENTS}?epoch={epoch}"))).encode()
     marker = page.rfind(b"</body>")
     return page[:marker] + script + page[marker:] if marker >= 0 else page + script
 

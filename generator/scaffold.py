@@ -128,10 +128,18 @@ def ignore_output(path: Path) -> Path | None:
 
 @dataclass(frozen=True)
 class Chosen:
-    """The terms given for a new story: each grouping's by its key, co-creation as (opportunity, mode)."""
+    """What is given for a new story: each grouping's terms by its key, co-creation as (opportunity, mode).
+
+    The story form gives more: the texts (customer, achieve, avoid), a note to each co-creation
+    entry (in its order, '' for none), related stories and the body.
+    """
 
     terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     co_creation: tuple[tuple[str, str], ...] = ()
+    texts: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    body: str = ""
 
     def of(self, key: str) -> tuple[str, ...]:
         """The terms chosen of one grouping."""
@@ -205,29 +213,42 @@ def story_text(config: SiteConfig, title: str, today: dt.date, chosen: Chosen | 
         "---",
         f"title: {quote(title)}",
         f"date: {today.isoformat()}",
-        "customer: ",
+        f"customer: {said(chosen, 'customer')}",
         f"source: {''.join(chosen.of('sources'))}" + choices(vocabulary.sources),
         f"needs: [{', '.join(chosen.of('needs'))}]" + choices(vocabulary.needs),
-        "achieve: ",
-        "avoid: ",
+        f"achieve: {said(chosen, 'achieve')}",
+        f"avoid: {said(chosen, 'avoid')}",
         f"processes: [{', '.join(chosen.of('processes'))}]" + choices(vocabulary.processes),
         ("co_creation:" if chosen.co_creation else "co_creation: []") + choices(vocabulary.co_creation),
-        *(f"  - {{opportunity: {slug}, mode: {mode}}}" for slug, mode in chosen.co_creation),
+        *co_creation_lines(chosen),
         f"#  - {{opportunity: ..., mode: {' | '.join(MODES)}, note: ...}}",
         *(
             f"{grouping.key}: [{', '.join(chosen.of(grouping.key))}]"
             + choices(vocabulary.grouping(grouping.key))
             for grouping in vocabulary.extra
         ),
-        "related: []",
+        f"related: [{', '.join(chosen.related)}]",
         "status: published" if chosen.complete else f"status: draft  # {DRAFT_NOTE}",
         "---",
-        "What happened, in the customer's own words where you can:",
-        "",
-        '> "..."',
-        "",
     ]
-    return "\n".join(lines)
+    if chosen.body.strip():
+        return "\n".join(lines) + "\n" + chosen.body.rstrip("\n") + "\n"
+    return "\n".join([*lines, "What happened, in the customer's own words where you can:", "", '> "..."', ""])
+
+
+def said(chosen: Chosen, key: str) -> str:
+    """A text given for a new story, quoted; nothing when none was given."""
+    text = chosen.texts.get(key, "")
+    return quote(text) if text else ""
+
+
+def co_creation_lines(chosen: Chosen) -> list[str]:
+    """The co-creation entries of a new story, one a line, each with its note when it has one."""
+    notes = chosen.notes + ("",) * len(chosen.co_creation)
+    return [
+        f"  - {{opportunity: {slug}, mode: {mode}" + (f", note: {quote(note)}}}" if note else "}")
+        for (slug, mode), note in zip(chosen.co_creation, notes, strict=False)
+    ]
 
 
 def choices(terms: dict[str, Term]) -> str:
@@ -253,9 +274,25 @@ def quote_char(char: str) -> str:
     return char
 
 
+def write_new(path: Path, text: str) -> None:
+    """Write a new file; raises FileExistsError rather than write over one that is there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as file:  # "x": never over a file that is there
+        try:
+            file.write(text)
+        except BaseException:
+            path.unlink()  # the empty file just made, not a story
+            raise
+
+
 def new_story_path(config: SiteConfig, title: str) -> Path:
     """Where a story with this title goes: its slug, cut at a word to fit a folder name."""
+    return config.content_dir / STORIES / f"{new_story_slug(title) or 'story'}.md"
+
+
+def new_story_slug(title: str) -> str:
+    """The slug of a new story with this title, cut at a word to fit a folder name; '' if it makes none."""
     slug = slugify(title)
     if len(slug) > SLUG_LENGTH:
         slug = slug[: SLUG_LENGTH + 1].rsplit("-", 1)[0][:SLUG_LENGTH]
-    return config.content_dir / STORIES / f"{slug or 'story'}.md"
+    return slug

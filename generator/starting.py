@@ -19,6 +19,7 @@ from .scaffold import (
     story_text,
     unknown_co_creation,
     unknown_terms,
+    write_new,
 )
 from .shell import CONTENT_ERRORS, OK, USAGE
 
@@ -36,13 +37,7 @@ def run_new(args: argparse.Namespace) -> int:
     path = new_story_path(config, args.title)
     text = story_text(config, args.title, dt.date.today(), chosen)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8") as file:  # "x": never over a file that is there
-            try:
-                file.write(text)
-            except BaseException:
-                path.unlink()  # the empty file just made, not a story
-                raise
+        write_new(path, text)
     except FileExistsError:
         print(f"insole: {display_path(path)} already exists; choose another title", file=sys.stderr)
         return USAGE

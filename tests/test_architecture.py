@@ -71,6 +71,7 @@ CHAIN = [
     "build",
     "scaffold",
     "livesite",
+    "storyform",
     "devserver",
     "serve",
     "shell",
