@@ -14,9 +14,9 @@ import pytest
 from conftest import story
 from live import Live, running
 
-from generator.config import load_config
-from generator.scaffold import new_story_path
-from generator.storyform import MAX_REQUEST, refusal
+from insole.config import load_config
+from insole.scaffold import new_story_path
+from insole.storyform import MAX_REQUEST, refusal
 
 PREVIEW = "/__insole/preview"
 SAVE = "/__insole/story"
