@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from conftest import story
+from conftest import SITE_YAML, story
 from live import running
 from playwright.sync_api import expect
 from published import AXE_JS, VNU_JAR, checker, program, serious_violations
@@ -34,7 +34,7 @@ def test_a_story_written_in_the_form_is_saved_and_shown(site, page):
 
         body = page.get_by_label("The story, in Markdown")
         body.fill("She called *three* times.\n\nWrite to anna.berg@mail.se for the invoice.")
-        expect(page.locator("#preview em")).to_have_text("three")
+        expect(page.frame_locator("#preview").locator("em")).to_have_text("three")
         findings = page.locator("#findings")
         expect(findings).to_contain_text("line 3, column 10: e-mail address 'anna.berg@mail.se'")
         expect(findings.locator("mark")).to_have_text("anna.berg@mail.se")
@@ -50,6 +50,18 @@ def test_a_story_written_in_the_form_is_saved_and_shown(site, page):
         expect(page.locator("article")).to_contain_text("Lunch in the support centre")
     written = (root / "content/stories/nobody-knew-she-had-called.md").read_text(encoding="utf-8")
     assert "processes: [delivery, pickup]" in written and "related: [lunch]" in written
+
+
+def test_raw_html_in_the_preview_runs_no_script_on_a_site_that_allows_it(site, page):
+    root = site(LUNCH, SITE_YAML + "allow_html: true\n")
+    with running(root) as live:
+        page.goto(live.url + "/__insole/form")
+        page.get_by_label("Title", exact=True).fill("Pasted from a mail")
+        body = page.get_by_label("The story, in Markdown")
+        body.fill('<b>Bold</b> <img src="nowhere.png" alt="" onerror="parent.document.title = \'ran\'">')
+        expect(page.frame_locator("#preview").locator("b")).to_have_text("Bold")
+        page.wait_for_timeout(300)  # long enough for the image to fail and its handler to run, were it let
+        assert page.title() != "ran"
 
 
 def test_the_form_page_passes_axe_and_the_nu_html_checker(site, page, tmp_path):
