@@ -19,6 +19,7 @@ from .journey import lanes
 from .library import Library
 from .paging import Pager, pagers, split
 from .review import review_queue
+from .sitemap import Entry, sitemap_files
 from .story import Story
 from .vocabulary import Term
 
@@ -151,11 +152,7 @@ def plan_site(
             for pager, part in review_pages
         ),
         Page("feed.xml", "feed.xml", shared.whole(entries=list(library.stories.values())[:IN_FEED])),
-        Page(
-            "sitemap.xml",
-            "sitemap.xml",
-            shared.whole(later={url: urls for url, urls in later.items() if urls}),
-        ),
+        *(Page(*file) for file in sitemap_files(sitemap_entries(library, later), config.base_url)),
         Page("404.html", "404.html", shared.whole()),
         Page(DATA_FILE, DATA_FILE, {"library": library}),
         Page(SCHEMA_FILE, SCHEMA_FILE, {}),
@@ -185,6 +182,22 @@ def plan_site(
                 cell = partial(cell_page, shared, need, process, pager)
                 pages.append(Page(pager.path, "matrix_cell.html", cell))
     return Plan(tuple(pages), tuple(planned_copies(library, config, static)))
+
+
+def sitemap_entries(library: Library, later: Mapping[str, list[str]]) -> list[Entry]:
+    """Every address the sitemap lists, in its order, with every page of a long list."""
+    # The first pages, each grouping's list, the matrix, the findings and the review queue; then the rest.
+    first = ["", STORIES, *later[STORIES], QUOTES, *later[QUOTES]]
+    first += [f"{grouping.section}/" for grouping in library.groupings]
+    first += ["matrix/", f"{FINDINGS}/", REVIEW, *later[REVIEW]]
+    entries = [Entry(path) for path in first]
+    entries += [Entry(story_url(story.slug), story.date) for story in library.stories.values()]
+    entries += [Entry(finding_url(finding.slug), finding.date) for finding in library.findings.values()]
+    for grouping, terms in library.terms.items():
+        for slug in terms:
+            url = term_url(grouping, slug)
+            entries += [Entry(path) for path in (url, *later.get(url, ()))]
+    return entries
 
 
 def term_page(shared: Shared, grouping: Grouping, term: Term, pager: Pager) -> dict[str, Any]:

@@ -52,6 +52,7 @@ CHAIN = [
     "copies",
     "paging",
     "facets",
+    "sitemap",
     "pages",
     "report",
     "data",
