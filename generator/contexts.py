@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -37,6 +38,9 @@ class Shared:
     library: Library
     plain: Library = field(init=False)
     all_due: Common = field(init=False)
+    # Each term's and each matrix cell's context, made once for all the pages of its stories:
+    # made again for each page, n stories cost n²/100 steps (half of a build of 50,000 stories).
+    made: dict[tuple[str, str, str], Context] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "plain", replace(self.library, terms=Common(plain_terms(self.library))))
@@ -82,7 +86,18 @@ class Shared:
         }
 
     def term(self, grouping: Grouping, term: Term) -> Context:
-        """A term's page: the term, its stories, how well it is backed, what it goes together with, quotes."""
+        """A term's pages: the term, all its stories, how well it is backed, what goes with it, quotes."""
+        return self.once(("term", grouping.key, term.slug), lambda: self.made_term(grouping, term))
+
+    def once(self, key: tuple[str, str, str], make: Callable[[], Context]) -> Context:
+        """The context made for `key` before, or made now by `make` and kept."""
+        made = self.made.get(key)
+        if made is None:
+            made = self.made[key] = make()
+        return made
+
+    def made_term(self, grouping: Grouping, term: Term) -> Context:
+        """What every page of a term's stories is given, made anew."""
         key, slug, library = grouping.key, term.slug, self.library
         stories = library.stories_of(key, slug)
         return {
@@ -96,7 +111,6 @@ class Shared:
             "quotes": chosen(stories),
             "quoted": sum(len(story.quotes) for story in stories),
             "terms": self.plain.terms,
-            "due": self.due(stories),
         }
 
     def feed(self, grouping: Grouping, term: Term, newest: int) -> Context:
@@ -107,6 +121,10 @@ class Shared:
 
     def cell(self, need: str, process: str) -> Context:
         """A cell of the need × process matrix: the two terms and the stories having both."""
+        return self.once(("cell", need, process), lambda: self.made_cell(need, process))
+
+    def made_cell(self, need: str, process: str) -> Context:
+        """What every page of a matrix cell's stories is given, made anew."""
         library = self.library
         stories = [library.stories[slug] for slug in library.matrix[need][process]]
         terms = self.plain.terms
@@ -115,7 +133,6 @@ class Shared:
             "process": terms["processes"][process],
             "stories": stories,
             "terms": terms,
-            "due": self.due(stories),
         }
 
 
