@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import story
 
+from insole import contexts
 from insole.build import build
 from insole.facets import FACET_SHOWN
 from insole.options import Options
@@ -172,3 +173,22 @@ def test_a_long_cell_of_the_matrix_is_cut_into_pages_too(built):
     assert titles(first) == [f"Story {i:03d}" for i in range(100)]
     assert titles(last) == [f"Story {i:03d}" for i in range(200, STORIES)]
     assert "230 stories" in last and 'rel="prev"' in last and "Page 3 of 3" in last
+
+
+def test_the_pages_of_a_long_term_share_one_context_of_the_term(tmp_path, monkeypatch):
+    # Made again for each page, a term of n stories would cost n²/100 steps.
+    from conftest import make_site
+
+    made: list[tuple[str, ...]] = []
+    real_term, real_cell = contexts.Shared.made_term, contexts.Shared.made_cell
+    monkeypatch.setattr(
+        contexts.Shared, "made_term", lambda self, g, t: made.append((g.key, t.slug)) or real_term(self, g, t)
+    )
+    monkeypatch.setattr(
+        contexts.Shared, "made_cell", lambda self, n, p: made.append((n, p)) or real_cell(self, n, p)
+    )
+    root = make_site(tmp_path / "site", many_stories(STORIES))
+    build(Options(root=root, search=False, workers=1))
+    assert (root / "_site/needs/assemble-without-help/page/3/index.html").is_file()
+    assert ("needs", "assemble-without-help") in made
+    assert len(made) == len(set(made))
