@@ -33,6 +33,7 @@ FINDINGS = "findings"  # the folder of the findings' pages
 REVIEW = "review/"  # the stories due for review, the longest due first
 DATA_FILE = "data/library.json"  # the library as data for other tools, made from the template of this name
 SCHEMA_FILE = "data/library.schema.json"  # its JSON Schema, a template that is the file as it is
+STORY_TEMPLATE = "story.html"  # the template of every story's own page
 FACET_INDEX = "stories/facets.json"  # every story's facet values, for filtering a list across its pages
 
 
@@ -161,7 +162,7 @@ def plan_site(
         pages.append(
             Page(
                 story_url(story.slug) + "index.html",
-                "story.html",
+                STORY_TEMPLATE,
                 partial(shared.story, story, bodies[story.slug]),
             )
         )

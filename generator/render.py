@@ -19,7 +19,7 @@ from .environment import BASIS, template_dirs, writable
 from .errors import BuildFailed, Problem, display_path, error
 from .forked import can_fork, forked
 from .listitems import listed_items
-from .pages import Page, Plan
+from .pages import STORY_TEMPLATE, Page, Plan
 
 PROGRESS_EVERY = 200
 PARALLEL_FROM = 400  # pages to make before more processes pay for their start
@@ -77,8 +77,9 @@ def render_kept(
                 env.get_template(name)
         # The pages about many stories go first, as one share to one worker: the list items
         # they have in common are made once, not once in each worker. The rest come a page a share.
-        lists = tuple(page for page in pages if "story" not in page.context)
-        shares = [lists, *((page,) for page in pages if "story" in page.context)]
+        # Told apart by template: asking each page's context here would make every one in this process.
+        lists = tuple(page for page in pages if page.template != STORY_TEMPLATE)
+        shares = [lists, *((page,) for page in pages if page.template == STORY_TEMPLATE)]
         made: Iterable[Made[Kept] | dict[str, str]] = forked(
             shares,
             lambda taken: worker_pages(env, (p for share in taken for p in share), config, keep),
@@ -131,7 +132,10 @@ def make_pages(
         except Exception as exc:  # any failure inside a template is the template's error
             yield page.path, None, (template_problem(exc, page, config), str(exc))
             continue
-        yield page.path, keep(page.path, text.encode("utf-8")), None
+        kept = keep(page.path, text.encode("utf-8"))
+        # Made and digested: kept, the contexts of all pages made would stay in memory to the end.
+        page.__dict__.pop("context", None)
+        yield page.path, kept, None
 
 
 @dataclass(frozen=True)

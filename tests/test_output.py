@@ -268,7 +268,7 @@ def test_a_site_story_page_that_asks_for_the_library_is_told_what_it_is_given(si
     result = run(root, "build")
     assert result.code == 1
     assert "templates/story.html:1:1: error: template error: 'library' is undefined" in result.err
-    assert "a story's page is given body, due, findings, related, story, terms" in result.err
+    assert "a story's page is given body, changed, due, findings, related, story, terms" in result.err
     assert not (root / "_site").exists()
 
 
