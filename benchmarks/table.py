@@ -116,8 +116,10 @@ def measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -
     return wall, usage.ru_utime + usage.ru_stime, peak / 2**20
 
 
-def rounds_of(size: int, work: Path, insole: Path, hugo: str, pagefind: str) -> list[Callable[[int], Run]]:
-    """The steps of one round at one size, in the order they run."""
+def rounds_of(
+    size: int, work: Path, insole: Path, hugo: str, pagefind: str
+) -> list[tuple[str, Callable[[int], Run]]]:
+    """The steps of one round at one size, in the order they run, by name."""
     library = make_library(size)
     site = work / f"library-{size}"
     write_library(library, site)
@@ -128,18 +130,20 @@ def rounds_of(size: int, work: Path, insole: Path, hugo: str, pagefind: str) -> 
     env = {**os.environ, CACHE: str(work / f"cache-{size}")}
     build = [sys.executable, "-m", "generator", "build", "--site", str(site)]
 
-    def insole_run(step: str, extra: list[str], before: Callable[[int], None]) -> Callable[[int], Run]:
+    def insole_run(
+        step: str, extra: list[str], before: Callable[[int], None]
+    ) -> tuple[str, Callable[[int], Run]]:
         def go(number: int) -> Run:
             before(number)
             return Run("insole", step, size, *measured(build + extra, insole, env))
 
-        return go
+        return step, go
 
     def cold(_: int) -> None:
         remove(site / OUTPUT)
         remove(Path(env[CACHE]))
 
-    def hugo_run(step: str, root: Path, then_pagefind: bool = False) -> Callable[[int], Run]:
+    def hugo_run(step: str, root: Path, then_pagefind: bool = False) -> tuple[str, Callable[[int], Run]]:
         command = [hugo, "--quiet", "--source", str(root), "--destination", str(root / "public")]
         command += ["--cacheDir", str(root / ".cache")]
         if then_pagefind:
@@ -151,7 +155,7 @@ def rounds_of(size: int, work: Path, insole: Path, hugo: str, pagefind: str) -> 
                 remove(root / name)
             return Run("hugo", step, size, *measured(command, root))
 
-        return go
+        return step, go
 
     return [
         insole_run("cold, no search", ["--no-search"], cold),
@@ -231,7 +235,10 @@ COMPARISONS = (
 def ratios(runs: list[Run], size: int) -> list[dict[str, object]]:
     """Each comparison of the issue at one size: wall and CPU ratios."""
     found = []
+    done = {(r.tool, r.step) for r in runs if r.stories == size}
     for name, mine, theirs in COMPARISONS:
+        if mine not in done or theirs not in done:  # a step left out with --skip
+            continue
         a, b = median(runs, *mine, size), median(runs, *theirs, size)
         found.append({"comparison": name, "stories": size, "wall": a.wall / b.wall, "cpu": a.cpu / b.cpu})
     return found
@@ -249,6 +256,13 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--hugo", metavar="PATH", help="the hugo command (default: hugo on PATH)")
     parser.add_argument("--serve-edits", type=int, default=5, help="story edits timed in serve (0: none)")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="STEP",
+        help="leave out a step, such as 'cold, related' (Hugo's related content takes minutes at 50,000)",
+    )
     parser.add_argument(
         "--workdir", type=Path, help="where to write the libraries (default: a temporary folder)"
     )
@@ -273,7 +287,9 @@ def main(argv: list[str] | None = None) -> int:
         insole, info = prepare_insole(args.commit, work / "insole")
         found["insole"] = info
         for size in args.sizes:
-            steps = rounds_of(size, work, insole, hugo, pagefind)
+            steps = [
+                step for name, step in rounds_of(size, work, insole, hugo, pagefind) if name not in args.skip
+            ]
             for number in range(args.rounds):
                 for step in steps:
                     runs.append(step(number))
@@ -287,11 +303,13 @@ def main(argv: list[str] | None = None) -> int:
             for ratio in ratios(runs, size):
                 print(f"{size:>6} {ratio['comparison']:45} {ratio['wall']:.2f}× wall {ratio['cpu']:.2f}× CPU")
             print(f"{size:>6} {json.dumps(sizes, ensure_ascii=False)}", flush=True)
-        if len(args.sizes) > 1:
-            small, large = args.sizes[-2], args.sizes[-1]
-            a, b = median(runs, "insole", "cold", large), median(runs, "insole", "cold", small)
-            growth = f"{a.wall / b.wall:.2f}× wall, {a.cpu / b.cpu:.2f}× CPU"
-            print(f"insole cold, {large:,} / {small:,} stories: {growth}")
+        for small, large in zip(args.sizes, args.sizes[1:], strict=False):
+            for step in ("cold", "cold, no search"):
+                if step in args.skip:
+                    continue
+                a, b = median(runs, "insole", step, large), median(runs, "insole", step, small)
+                growth = f"{a.wall / b.wall:.2f}× wall, {a.cpu / b.cpu:.2f}× CPU"
+                print(f"insole {step}, {large:,} / {small:,} stories: {growth}")
     finally:
         remove(work)
     found["runs"] = [r.__dict__ for r in runs]
