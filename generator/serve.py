@@ -20,7 +20,7 @@ from .errors import Problem
 from .livesite import LiveSite
 from .options import Options
 
-QUIET = 0.08  # seconds without file events before a burst counts as finished
+QUIET = 0.04  # seconds without file events before a burst counts as finished: an editor's save takes a few ms
 WATCHED = ("content", "templates")
 
 
