@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
-import markupsafe
 
 from .cache import code_digest
 from .cachetrust import cache_home, cache_refusal, make_private, open_own, path_refusal
@@ -75,7 +74,7 @@ def input_digest(options: Options) -> str | None:
     except (OSError, RuntimeError):  # unreadable, or links in a loop: the build says what is wrong
         return None
     asked = replace(options, today=options.today or dt.date.today())
-    versions = (sys.version, jinja2.__version__, markupsafe.__version__, code_digest())
+    versions = (sys.version, jinja2.__version__, code_digest())
     return digest(repr(asked), *versions, *where, *stamps)
 
 
@@ -88,7 +87,9 @@ def stamp_tree(path: str, since: int, stamps: list[str]) -> bool:
         return True
     if stat.S_ISLNK(info.st_mode) or max(info.st_mtime_ns, info.st_ctime_ns) >= since:
         return False
-    stamps.append(f"{path}\0{info.st_mode}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_size}\0{info.st_ino}")
+    stamps.append(
+        f"{path}\0{info.st_mode}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_size}\0{info.st_ino}"
+    )
     if not stat.S_ISDIR(info.st_mode):
         return True
     with os.scandir(path) as listing:
