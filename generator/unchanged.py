@@ -166,19 +166,16 @@ def remember(
     Nothing is kept when the inputs were touched in the last second, when the build read
     git (whose history has no cheap stamp) or when the site's files were not all written.
     """
-    path = record_file(options)
-    if path is None:
-        return
-    output = config.output.resolve()
-    marker = read_marker(output)
-    keep = inputs and record is not None and marker is not None and not config.reads_history
-    with contextlib.suppress(OSError):
-        if not keep or record is None or marker is None or inputs is None:
+    with contextlib.suppress(OSError):  # a record not kept costs the next build time, no more
+        path = record_file(options)
+        if path is None:
+            return
+        marker = read_marker(config.output.resolve())
+        if not inputs or record is None or marker is None or config.reads_history:
             path.unlink(missing_ok=True)
             return
         written = {p: None if folder(p) else (w.size, w.mtime_ns) for p, w in record.items()}
-        built = Built(inputs, config, *figures, problems, written, digest(marker))
-        save(path, built)
+        save(path, Built(inputs, config, *figures, problems, written, digest(marker)))
 
 
 def folder(path: str) -> bool:

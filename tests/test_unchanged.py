@@ -288,6 +288,14 @@ def test_a_site_that_reads_git_is_always_gathered(site, gathered):
     assert len(gathered) == 3
 
 
+def test_a_symbolic_link_among_the_sources_makes_a_full_build(site, gathered):
+    root = site(FILES)
+    (root / "content/stories/visit/same-plan.svg").symlink_to("plan.svg")
+    for _ in range(2):
+        assert build(Options(root=root, search=False)).stories == 3
+    assert len(gathered) == 2
+
+
 def test_an_unreadable_record_makes_a_full_build(site, gathered):
     root = site(FILES)
     options = Options(root=root, search=False)
