@@ -34,6 +34,7 @@ from .review import Due, Queued, review_queue
 from .search import search_index
 from .story import Read
 from .storyfiles import JUNK
+from .unchanged import Built, input_digest, remember, unchanged
 
 Waiting = Callable[[Path], None] | None  # told the output folder when another build of it must end first
 NOTHING: Read = (None, (), "", "")
@@ -58,15 +59,24 @@ def build(options: Options, progress: Progress | None = None, waiting: Waiting =
     """Build the site into its output folder; the previous output stays if anything fails.
 
     Builds of one output folder take turns; `waiting` is called when this one must wait.
+    A build with nothing changed since the last one is answered from that build's record.
     """
     started = time.perf_counter()
+    # Taken before any file is read, so that a file changed while the site is built is seen next time.
+    inputs = input_digest(options)
+    built = unchanged(options, inputs, waiting) if inputs else None
+    if built is not None:
+        return as_before(built, started)
     site = gather(options)
     # The model lives until the site is written: the collector need not look through it
     # again, and the processes that make the pages share it without copying what it is on.
     gc.freeze()
     try:
         with turn(site.config.output, lambda: waiting(site.config.output) if waiting else None):
-            return write(site, options, progress, started)
+            result = write(site, options, progress, started)
+            figures = (result.stories, result.pages, result.files)
+            remember(options, inputs, site.config, figures, result.problems, whole_record(site, options))
+            return result
     except OSError as exc:
         raise BuildFailed([write_failure(site.config.output, exc)]) from None
     finally:
@@ -112,6 +122,26 @@ def write(site: Site, options: Options, progress: Progress | None, started: floa
     found = sorted([*site.problems, *problems])
     pages, files = len(site.plan.pages), len(site.plan.paths)
     return Result(len(site.library.stories), pages, files, config.output, seconds, found, written=written)
+
+
+def as_before(built: Built, started: float) -> Result:
+    """The result of a build with nothing changed: the last build's figures and problems, nothing written."""
+    output, seconds = built.config.output, time.perf_counter() - started
+    return Result(built.stories, built.pages, built.files, output, seconds, list(built.problems))
+
+
+def whole_record(site: Site, options: Options) -> Record | None:
+    """The record of what the build left in the output; None when a file of the site was left out.
+
+    A file insole did not write in the place of one of the site's (kept with --force) or
+    a search index not made for it makes each build say so, which only a full build can.
+    """
+    kept = site.memo.get(key(RECORD, str(site.config.output.resolve())))
+    record: Record | None = kept[1] if kept else None
+    if record is None or not all(path in record for path in site.plan.paths):
+        return None
+    searched = options.search and site.library.stories
+    return record if not searched or PARTS in record else None
 
 
 def write_failure(output: Path, exc: OSError | WorkerFailed) -> Problem:

@@ -101,6 +101,9 @@ def mirror(
     for path, inode in kept.items():
         if path in have and path not in stale:
             continue
+        # A page deleted by hand leaves its folder empty, and the new site may hold that page there already.
+        if inode == FOLDER and os.path.isdir(spare / path) and not os.path.islink(spare / path):
+            continue
         target = place(spare, path)
         if inode == FOLDER:
             target.mkdir()

@@ -68,6 +68,7 @@ CHAIN = [
     "output",
     "search",
     "memo",
+    "unchanged",
     "gather",
     "build",
     "scaffold",
