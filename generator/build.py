@@ -71,6 +71,10 @@ def build(options: Options, progress: Progress | None = None, waiting: Waiting =
     # The model lives until the site is written: the collector need not look through it
     # again, and the processes that make the pages share it without copying what it is on.
     gc.freeze()
+    # Making pages leaves cycles behind (a third of the memory of a build of 10,000 stories,
+    # where the command had paused the collector); with the model frozen, collecting them is cheap.
+    collecting = gc.isenabled()
+    gc.enable()
     try:
         with turn(site.config.output, lambda: waiting(site.config.output) if waiting else None):
             result = write(site, options, progress, started)
@@ -81,6 +85,8 @@ def build(options: Options, progress: Progress | None = None, waiting: Waiting =
         raise BuildFailed([write_failure(site.config.output, exc)]) from None
     finally:
         gc.unfreeze()
+        if not collecting:
+            gc.disable()
 
 
 def write(site: Site, options: Options, progress: Progress | None, started: float) -> Result:
