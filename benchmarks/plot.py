@@ -1,6 +1,7 @@
 """Draw build time against library size from benchmark figures, as a small SVG chart.
 
 Usage: python benchmarks/plot.py results.json [more.json ...] --output docs/build-time.svg
+(figures of run.py or of table.py)
 
 Each series is one tool and step (insole cold, Hugo cold, ...); both axes are logarithmic,
 so a straight line means the cost grows as a power of the size, and a slope of one
@@ -27,12 +28,26 @@ WIDTH, HEIGHT = 640, 400
 LEFT, RIGHT, TOP, BOTTOM = 64, 240, 24, 48
 
 
+# table.py names some steps otherwise than run.py; its second body edit is the one plotted,
+# as run.py's edit also meets the spare folder of an earlier build.
+TABLE_STEPS = {
+    ("insole", "nothing changed"): ("insole", "warm"),
+    ("insole", "another body edited"): ("insole", "edit body"),
+    ("hugo", "cold, related"): ("hugo", "cold"),
+}
+
+
 def load(paths: list[Path]) -> dict[tuple[str, str], dict[int, float]]:
-    """The wall seconds of each charted series by library size, from every file given."""
+    """The wall seconds of each charted series by library size, from every file given (later files win)."""
     found: dict[tuple[str, str], dict[int, float]] = {key: {} for key in SERIES}
     for path in paths:
-        for row in json.loads(path.read_text(encoding="utf-8"))["results"]:
-            key = (row["tool"], row["step"])
+        figures = json.loads(path.read_text(encoding="utf-8"))
+        if "runs" in figures:  # from table.py
+            rows = [{**run, "seconds": run["wall"]} for run in figures["runs"]]
+        else:
+            rows = figures["results"]
+        for row in rows:
+            key = TABLE_STEPS.get((row["tool"], row["step"]), (row["tool"], row["step"]))
             if key in found:
                 found[key][row["stories"]] = row["seconds"]
     return {key: points for key, points in found.items() if points}
