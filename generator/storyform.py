@@ -17,6 +17,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from .build import Live
@@ -320,5 +321,4 @@ def form_context(site: Site, token: str) -> dict[str, Any]:
 
 def script_json(value: object) -> Markup:
     """JSON that can stand inside a <script> element: nothing in it can close the element."""
-    text = json.dumps(value, ensure_ascii=False)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return htmlsafe_json_dumps(value)
