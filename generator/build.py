@@ -28,7 +28,7 @@ from .markup import make_markdown
 from .memo import RECORD, keep_items, key, story_reader
 from .options import Options
 from .output import BUNDLE, PARTS, write_site
-from .pages import Page, Plan, story_url
+from .pages import STORY_TEMPLATE, Page, Plan, story_url
 from .render import PageDigests, Progress, Rendered, page_digests, render_changed, render_kept, render_pages
 from .review import Due, Queued, review_queue
 from .search import search_index
@@ -308,7 +308,7 @@ def new_bodies(live: Live, touched: set[Path]) -> tuple[Site, Rendered] | None:
             return None
         reads[path], bodies[slug] = (story, problems, slug, html), html
         context = Shared(site.library).story(story, html)
-        changed.append(Page(story_url(slug) + "index.html", "story.html", context))
+        changed.append(Page(story_url(slug) + "index.html", STORY_TEMPLATE, context))
     where = {page.path: index for index, page in enumerate(site.plan.pages)}
     pages = list(site.plan.pages)
     for page in changed:

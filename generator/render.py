@@ -231,7 +231,7 @@ def template_problem(exc: Exception, page: Page, config: SiteConfig) -> Problem:
 
 def given(page: Page) -> str:
     """What a page's template is given, for a template that asks for something else."""
-    kind = {"story.html": "a story's page"}.get(page.template, "this page")
+    kind = "a story's page" if page.template == STORY_TEMPLATE else "this page"
     return f"{kind} is given {', '.join(sorted(page.context))}, besides site, t and the helpers"
 
 
